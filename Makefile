@@ -1,0 +1,74 @@
+# Two commands do all the set-up: `make run` (talk to the bot) and `make test` (run every test).
+# Each step is skipped when its output is up to date.
+SHELL := /bin/bash
+ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+VENV := $(ROOT)/.venv
+PY := $(VENV)/bin/python
+export PYTHONPATH := $(ROOT)
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 3
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+KNOWLEDGE_FILES := $(shell find $(ROOT)/data/knowledge -name '*.yml')
+WEB_VENDOR := $(ROOT)/web/vendor/socket.io.min.js
+
+.PHONY: run test setup venv spacy knowledge nlu-data model web benchmark clean help
+.DEFAULT_GOAL := help
+
+help:
+	@echo "make run   - set up everything needed and start the bot (http://localhost:8080/)"
+	@echo "make test  - set up everything needed and run the whole test suite"
+	@echo "make benchmark - measure response times and memory"
+
+run: setup
+	@bash $(ROOT)/scripts/run.sh
+
+test: setup
+	@echo "==> running the test suite"
+	@cd $(ROOT) && $(PY) -m pytest
+
+setup: venv spacy knowledge model web
+
+venv: $(VENV)/.installed
+$(VENV)/.installed: $(ROOT)/requirements.txt $(ROOT)/constraints.txt
+	@echo "==> creating .venv and installing pinned dependencies (first time: about 3 minutes)"
+	@PY310=$$($(ROOT)/scripts/find_python.sh) && echo "    using $$PY310" && \
+	  ( [ -x $(PY) ] || $$PY310 -m venv $(VENV) )
+	@$(PY) -m pip install --progress-bar on -q "pip==24.0" "setuptools==70.3.0" "wheel==0.45.1"
+	@$(PY) -m pip install --progress-bar on -r $(ROOT)/requirements.txt -c $(ROOT)/constraints.txt
+	@touch $@
+
+spacy: $(VENV)/.spacy
+$(VENV)/.spacy: $(VENV)/.installed $(ROOT)/scripts/build_spacy.py
+	@echo "==> building the spaCy pipeline (blank English + lookup lemmatizer) as package en_gsa_lookup"
+	@PKG=$$($(PY) $(ROOT)/scripts/build_spacy.py $(ROOT)/build/spacy) && \
+	  $(PY) -m pip install -q --no-deps --no-build-isolation "$$PKG"
+	@touch $@
+
+knowledge: $(ROOT)/build/knowledge.db
+$(ROOT)/build/knowledge.db: $(KNOWLEDGE_FILES) $(VENV)/.spacy
+	@echo "==> building the knowledge database from data/knowledge"
+	@$(PY) -m actions.knowledge build
+
+nlu-data: $(ROOT)/build/nlu/glossary.yml
+$(ROOT)/build/nlu/glossary.yml: $(KNOWLEDGE_FILES) $(ROOT)/scripts/generate_nlu.py $(VENV)/.spacy
+	@echo "==> generating the glossary lookup table for the NLU from data/knowledge"
+	@$(PY) $(ROOT)/scripts/generate_nlu.py $@
+
+model: nlu-data
+	@echo "==> checking the trained model (trains only when data, domain or config changed)"
+	@$(PY) $(ROOT)/scripts/model.py train >/dev/null
+
+web: $(WEB_VENDOR)
+$(WEB_VENDOR): $(ROOT)/web/package.json $(ROOT)/web/package-lock.json
+	@echo "==> installing the widget's socket.io client from npm and vendoring it into web/vendor"
+	@cd $(ROOT)/web && npm ci --no-audit --no-fund --loglevel=error
+	@mkdir -p $(ROOT)/web/vendor && cp $(ROOT)/web/node_modules/socket.io-client/dist/socket.io.min.js $@
+
+benchmark: setup
+	@$(PY) $(ROOT)/scripts/benchmark.py
+
+clean:
+	rm -rf $(ROOT)/build $(ROOT)/web/vendor $(ROOT)/web/node_modules
+	rm -f $(ROOT)/models/*.tar.gz

@@ -1,0 +1,88 @@
+"""What every custom action shares: blocking work off the event loop, a clear reply when the store is down,
+and finding the topic a message is about."""
+from __future__ import annotations
+
+import logging
+from abc import ABC, abstractmethod
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import replies, services
+from actions.knowledge.content import BACKGROUND_TOPIC, TOPIC_SLUGS
+from actions.knowledge.store import KnowledgeStore, KnowledgeStoreUnavailable, TopicView
+
+logger = logging.getLogger(__name__)
+
+STORE_DOWN = ("Sorry, my library of answers is not available right now, so I cannot look that up. "
+              "Please try again in a little while.")
+
+
+class KnowledgeAction(Action, ABC):
+    """An action whose work (SQL, spaCy) is synchronous: `respond` runs in a worker thread.
+
+    Abstract, so the action server registers only the concrete actions."""
+
+    @abstractmethod
+    def name(self) -> str: ...
+
+    @abstractmethod
+    def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        ...
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        try:
+            return await services.in_thread(self.respond, dispatcher, tracker, domain)
+        except KnowledgeStoreUnavailable as error:
+            logger.error("%s: %s", self.name(), error)
+            dispatcher.utter_message(text=STORE_DOWN)
+            return []
+
+    # -- helpers shared by topic actions ------------------------------------------------------------
+    @staticmethod
+    def store() -> KnowledgeStore:
+        return services.knowledge()
+
+    @staticmethod
+    def user_text(tracker: Tracker) -> str:
+        text = tracker.latest_message.get("text") or ""
+        return "" if text.startswith("/") else text  # button payloads carry entities, not words
+
+    def topic_named_in_message(self, tracker: Tracker) -> str | None:
+        entity = next(tracker.get_latest_entity_values("topic"), None)
+        if entity:
+            return str(entity)
+        text = self.user_text(tracker)
+        matches = self.store().match_topics(text) if text else []
+        return matches[0] if matches else None
+
+    def current_topic(self, tracker: Tracker) -> str | None:
+        """The topic the message names, else the topic of the conversation so far.
+
+        "Does it work for eczema?" names eczema only as background: the conversation's topic stays."""
+        named, current = self.topic_named_in_message(tracker), tracker.get_slot("topic")
+        if named == BACKGROUND_TOPIC and current:
+            return current
+        return named or current
+
+    def load_topic(self, dispatcher: CollectingDispatcher, slug: str | None) -> TopicView | None:
+        """The topic, or None after telling the user why there is nothing to show."""
+        if not slug:
+            dispatcher.utter_message(
+                text="Which topic would you like to know about? Pick one or ask me in your own words.",
+                buttons=replies.menu_buttons(self.store().topics()))
+            return None
+        topic = self.store().topic(slug)
+        if topic is None:
+            known = slug in TOPIC_SLUGS
+            dispatcher.utter_message(
+                text=("I don't have content on that topic yet. These are the topics I can explain:" if known
+                      else "I don't know that topic. These are the topics I can explain:"),
+                buttons=replies.menu_buttons(self.store().topics()))
+        return topic
+
+
+def topic_slot(slug: str) -> list[EventType]:
+    return [SlotSet("topic", slug)]

@@ -1,0 +1,41 @@
+"""'That helped' / 'not helpful': stored with the topic only (never the message) for content curators."""
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import services
+from actions.base import KnowledgeAction
+
+
+class _FeedbackAction(KnowledgeAction):
+    helpful: bool
+
+    def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        slug = tracker.get_slot("topic")
+        if not slug:
+            dispatcher.utter_message(text="Thanks! Ask me anything about the gut-skin axis in eczema.")
+            return []
+        services.curation().record_feedback(slug, self.helpful)
+        dispatcher.utter_message(
+            text="Thank you, glad it helped!" if self.helpful else
+            "Thank you for telling me. I've noted it so the people who write my answers can improve them. "
+            "You could also try \"in simpler words\" or \"tell me more\".")
+        return []
+
+
+class ActionFeedbackPositive(_FeedbackAction):
+    helpful = True
+
+    def name(self) -> str:
+        return "action_feedback_positive"
+
+
+class ActionFeedbackNegative(_FeedbackAction):
+    helpful = False
+
+    def name(self) -> str:
+        return "action_feedback_negative"

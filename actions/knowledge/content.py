@@ -1,0 +1,338 @@
+"""Load and validate the curated YAML content. Every error names the file and the field."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import yaml
+
+SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+VERDICTS = ("false", "unproven", "partly true")
+
+# The topic contract shared with the dialogue, the tests and later content.
+TOPIC_SLUGS = (
+    "atopic_dermatitis", "gut_skin_axis", "gut_microbiota", "dysbiosis", "leaky_gut", "immune_regulation",
+    "scfa", "butyrate", "dietary_fiber", "prebiotics", "probiotics", "probiotics_treatment",
+    "probiotics_prevention", "probiotic_strains", "synbiotics", "postbiotics", "fmt", "early_life",
+    "skin_microbiome", "diet_and_eczema", "standard_care", "emerging_research",
+)
+
+
+def reflow(text: str) -> str:
+    """Join hard-wrapped lines; keep blank lines (paragraphs) and lines that start a bullet."""
+    paragraphs = re.split(r"\n\s*\n", text.strip())
+    return "\n\n".join(re.sub(r"\n(?!\s*[-*] )\s*", " ", p.strip()) for p in paragraphs)
+
+
+# Nearly every question here mentions eczema: its topic is named only when no other topic is.
+BACKGROUND_TOPIC = "atopic_dermatitis"
+
+
+class ContentError(Exception):
+    """Raised with every problem found in a content folder, each naming file and field."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("invalid content:\n" + "\n".join(f"  - {p}" for p in problems))
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    authors: str
+    year: int | None
+    title: str
+    journal: str | None
+    pmid: str | None
+    doi: str | None
+    url: str | None
+    study_design: str
+    evidence_note: str
+
+
+@dataclass(frozen=True)
+class GlossaryTerm:
+    term: str
+    synonyms: tuple[str, ...]
+    definition: str | None
+
+
+@dataclass(frozen=True)
+class Topic:
+    slug: str
+    title: str
+    last_reviewed: dt.date
+    evidence_level: str
+    short_answer: str
+    detailed_answer: str
+    plain_answer: str
+    evidence_summary: str
+    children_note: str | None
+    key_points: tuple[str, ...]
+    related: tuple[str, ...]
+    glossary: tuple[GlossaryTerm, ...]
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Myth:
+    id: str
+    claim: str
+    phrasings: tuple[str, ...]
+    verdict: str
+    correction: str
+    topic: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class QuizQuestion:
+    id: str
+    topic: str
+    question: str
+    choices: tuple[tuple[str, str], ...]
+    answer: str
+    explanation: str
+
+
+@dataclass
+class Content:
+    topics: dict[str, Topic] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
+    myths: list[Myth] = field(default_factory=list)
+    quiz: list[QuizQuestion] = field(default_factory=list)
+    tour: list[str] = field(default_factory=list)
+    menu: list[str] = field(default_factory=list)
+
+
+class _Reader:
+    """Typed access to one mapping of one file; records problems instead of stopping at the first."""
+
+    def __init__(self, problems: list[str], file: Path, where: str, data: Any):
+        self.problems, self.file, self.where = problems, file, where
+        self.data = data if isinstance(data, dict) else {}
+        if not isinstance(data, dict):
+            self.fail("", f"must be a mapping, got {type(data).__name__}")
+
+    def fail(self, key: str, message: str) -> None:
+        path = ".".join(p for p in (self.where, key) if p)
+        self.problems.append(f"{self.file.name}: {path or '(top level)'}: {message}")
+
+    def text(self, key: str, required: bool = True) -> str | None:
+        value = self.data.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.fail(key, "missing or empty")
+            return None
+        if not isinstance(value, (str, int, float)):
+            self.fail(key, f"must be text, got {type(value).__name__}")
+            return None
+        return reflow(str(value))
+
+    def text_list(self, key: str, required: bool = True) -> tuple[str, ...]:
+        value = self.data.get(key)
+        if value is None:
+            if required:
+                self.fail(key, "missing")
+            return ()
+        if not isinstance(value, list) or not all(isinstance(v, (str, int)) and str(v).strip() for v in value):
+            self.fail(key, "must be a list of non-empty texts")
+            return ()
+        return tuple(str(v).strip() for v in value)
+
+    def date(self, key: str) -> dt.date:
+        value = self.data.get(key)
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(key, f"must be a date like 2026-11-24, got {value!r}")
+            return dt.date.min
+
+
+def _read_yaml(path: Path, problems: list[str]) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else "?"
+        problems.append(f"{path.name}: {where}: invalid YAML ({getattr(error, 'problem', error)})")
+    except OSError as error:
+        problems.append(f"{path.name}: cannot read ({error.strerror})")
+    return None
+
+
+def _items(problems: list[str], path: Path, key: str) -> list[Any]:
+    data = _read_yaml(path, problems)
+    if data is None:
+        return []
+    if not isinstance(data, dict) or not isinstance(data.get(key), list):
+        problems.append(f"{path.name}: {key}: missing (expected a top-level list named '{key}')")
+        return []
+    return data[key]
+
+
+def _parse_source(r: _Reader) -> Source | None:
+    source = Source(
+        id=r.text("id") or "", authors=r.text("authors") or "", year=r.data.get("year"),
+        title=r.text("title") or "", journal=r.text("journal", required=False),
+        pmid=r.text("pmid", required=False), doi=r.text("doi", required=False),
+        url=r.text("url", required=False), study_design=r.text("study_design") or "",
+        evidence_note=r.text("evidence_note") or "",
+    )
+    if not (source.pmid or source.doi or source.url):
+        r.fail("pmid", "a source needs a PMID, a DOI or a URL")
+    return source if source.id else None
+
+
+def _parse_glossary(r: _Reader) -> tuple[GlossaryTerm, ...]:
+    entries = r.data.get("glossary")
+    if not isinstance(entries, list) or not entries:
+        r.fail("glossary", "must be a non-empty list of terms")
+        return ()
+    terms = []
+    for index, entry in enumerate(entries):
+        er = _Reader(r.problems, r.file, f"glossary[{index}]", entry)
+        term = er.text("term")
+        if term:
+            terms.append(GlossaryTerm(term, er.text_list("synonyms", required=False), er.text("definition", required=False)))
+    return tuple(terms)
+
+
+def _parse_topic(path: Path, problems: list[str]) -> Topic | None:
+    data = _read_yaml(path, problems)
+    if data is None:
+        return None
+    r = _Reader(problems, path, "", data)
+    slug = r.text("slug")
+    if slug and slug != path.stem:
+        r.fail("slug", f"'{slug}' must equal the file name '{path.stem}'")
+    if slug and not SLUG_PATTERN.match(slug):
+        r.fail("slug", f"'{slug}' must be lower case letters, digits and underscores")
+    topic = Topic(
+        slug=slug or path.stem, title=r.text("title") or "", last_reviewed=r.date("last_reviewed"),
+        evidence_level=r.text("evidence_level") or "", short_answer=r.text("short_answer") or "",
+        detailed_answer=r.text("detailed_answer") or "", plain_answer=r.text("plain_answer") or "",
+        evidence_summary=r.text("evidence_summary") or "", children_note=r.text("children_note", required=False),
+        key_points=r.text_list("key_points"), related=r.text_list("related"),
+        glossary=_parse_glossary(r), sources=r.text_list("sources"),
+    )
+    if r.data and not topic.key_points:
+        r.fail("key_points", "needs at least one key point")
+    if r.data and not topic.sources:
+        r.fail("sources", "needs at least one source")
+    return topic if slug else None
+
+
+def _parse_myth(r: _Reader) -> Myth | None:
+    verdict = r.text("verdict") or ""
+    if verdict and verdict not in VERDICTS:
+        r.fail("verdict", f"must be one of {', '.join(VERDICTS)}, got '{verdict}'")
+    myth = Myth(id=r.text("id") or "", claim=r.text("claim") or "", phrasings=r.text_list("phrasings"),
+                verdict=verdict, correction=r.text("correction") or "", topic=r.text("topic") or "",
+                sources=r.text_list("sources"))
+    return myth if myth.id else None
+
+
+def _parse_question(r: _Reader) -> QuizQuestion | None:
+    choices = r.data.get("choices")
+    if not isinstance(choices, dict) or len(choices) < 2:
+        r.fail("choices", "must map at least two keys (a, b, ...) to answer texts")
+        choices = {}
+    answer = r.text("answer") or ""
+    if choices and answer not in {str(k) for k in choices}:
+        r.fail("answer", f"'{answer}' is not one of the choices")
+    question = QuizQuestion(id=r.text("id") or "", topic=r.text("topic") or "", question=r.text("question") or "",
+                            choices=tuple((str(k), str(v)) for k, v in choices.items()), answer=answer,
+                            explanation=r.text("explanation") or "")
+    return question if question.id else None
+
+
+def _collect(problems: list[str], path: Path, key: str, parse: Callable[[_Reader], Any]) -> list[Any]:
+    parsed = []
+    for index, item in enumerate(_items(problems, path, key)):
+        value = parse(_Reader(problems, path, f"{key}[{index}]", item))
+        if value is not None:
+            parsed.append(value)
+    return parsed
+
+
+def _check_unique(problems: list[str], file_name: str, kind: str, ids: list[str]) -> None:
+    seen: set[str] = set()
+    for identifier in ids:
+        if identifier in seen:
+            problems.append(f"{file_name}: {kind}: duplicate id '{identifier}'")
+        seen.add(identifier)
+
+
+def _check_references(content: Content, problems: list[str]) -> None:
+    for topic in content.topics.values():
+        file_name = f"{topic.slug}.yml"
+        for index, source_id in enumerate(topic.sources):
+            if source_id not in content.sources:
+                problems.append(f"{file_name}: sources[{index}]: unknown source '{source_id}'")
+        for index, related in enumerate(topic.related):
+            if related not in content.topics:
+                problems.append(f"{file_name}: related[{index}]: unknown topic '{related}'")
+            elif related == topic.slug:
+                problems.append(f"{file_name}: related[{index}]: a topic cannot be related to itself")
+    for index, myth in enumerate(content.myths):
+        if myth.topic not in content.topics:
+            problems.append(f"myths.yml: myths[{index}].topic: unknown topic '{myth.topic}'")
+        for s_index, source_id in enumerate(myth.sources):
+            if source_id not in content.sources:
+                problems.append(f"myths.yml: myths[{index}].sources[{s_index}]: unknown source '{source_id}'")
+    for index, question in enumerate(content.quiz):
+        if question.topic not in content.topics:
+            problems.append(f"quiz.yml: questions[{index}].topic: unknown topic '{question.topic}'")
+    for file_name, slugs in (("tour.yml", content.tour), ("menu.yml", content.menu)):
+        for index, slug in enumerate(slugs):
+            if slug not in content.topics:
+                problems.append(f"{file_name}: {file_name[:-4]}[{index}]: unknown topic '{slug}'")
+    if content.menu:
+        for slug in sorted(set(content.topics) - set(content.menu)):
+            problems.append(f"menu.yml: menu: topic '{slug}' is not in the menu, so users cannot reach it")
+
+
+def load_content(content_dir: Path) -> Content:
+    """Read and validate a content folder; raise ContentError listing every problem found."""
+    content_dir = Path(content_dir)
+    problems: list[str] = []
+    if not content_dir.is_dir():
+        raise ContentError([f"{content_dir}: content folder not found"])
+    content = Content()
+
+    sources = _collect(problems, content_dir / "sources.yml", "sources", _parse_source)
+    _check_unique(problems, "sources.yml", "sources", [s.id for s in sources])
+    content.sources = {s.id: s for s in sources}
+
+    topic_files = sorted((content_dir / "topics").glob("*.yml"))
+    if not topic_files:
+        problems.append(f"{content_dir.name}/topics: no topic files found")
+    for path in topic_files:
+        topic = _parse_topic(path, problems)
+        if topic is None:
+            continue
+        if topic.slug in content.topics:
+            problems.append(f"{path.name}: slug: duplicate slug '{topic.slug}'")
+        content.topics[topic.slug] = topic
+
+    for optional_file, key, parse in (("myths.yml", "myths", _parse_myth), ("quiz.yml", "questions", _parse_question)):
+        path = content_dir / optional_file
+        if path.exists():
+            items = _collect(problems, path, key, parse)
+            _check_unique(problems, optional_file, key, [item.id for item in items])
+            setattr(content, "myths" if key == "myths" else "quiz", items)
+    for key in ("tour", "menu"):
+        path = content_dir / f"{key}.yml"
+        if path.exists():
+            setattr(content, key, [str(s) for s in _items(problems, path, key)])
+
+    _check_references(content, problems)
+    if problems:
+        raise ContentError(problems)
+    return content

@@ -1,0 +1,65 @@
+"""Find glossary terms in a message with spaCy phrase matching on lower case and on lemmas."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.util import filter_spans
+
+# The project's packaged pipeline (tokenizer + lookup lemmatizer, no vectors); built by scripts/build_spacy.py.
+PIPELINE_PACKAGE = "en_gsa_lookup"
+
+
+@dataclass(frozen=True)
+class TermMatch:
+    phrase: str       # the glossary phrase that matched
+    topic_slug: str
+    start: int        # token offsets in the message
+    end: int
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+
+@lru_cache(maxsize=1)
+def load_pipeline() -> Language:
+    """The installed project pipeline, or an equivalent built on the fly (blank English + lookup lemmas)."""
+    try:
+        return spacy.load(PIPELINE_PACKAGE)
+    except OSError:
+        nlp = spacy.blank("en")
+        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+        nlp.initialize()
+        return nlp
+
+
+class GlossaryMatcher:
+    """Matches (phrase, topic) pairs; a phrase is found by its lower-case form or by its lemmas."""
+
+    def __init__(self, phrases: Iterable[tuple[str, str]], nlp: Language | None = None):
+        self.nlp = nlp or load_pipeline()
+        self.topic_of: dict[str, str] = {}
+        self._lower = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self._lemma = PhraseMatcher(self.nlp.vocab, attr="LEMMA")
+        for phrase, topic_slug in phrases:
+            key = phrase.lower()
+            if key in self.topic_of:
+                continue  # first topic to claim a phrase keeps it (validation warns about clashes)
+            self.topic_of[key] = topic_slug
+            self._lower.add(key, [self.nlp.make_doc(key)])
+            self._lemma.add(key, [self.nlp(key)])
+
+    def find(self, message: str) -> list[TermMatch]:
+        """Non-overlapping matches, longest first where they compete, in message order."""
+        doc = self.nlp(message)
+        labelled: dict[tuple[int, int], str] = {}
+        for match_id, start, end in (*self._lower(doc), *self._lemma(doc)):
+            labelled[(start, end)] = self.nlp.vocab.strings[match_id]
+        spans = filter_spans([doc[start:end] for start, end in labelled])
+        return [TermMatch(labelled[(s.start, s.end)], self.topic_of[labelled[(s.start, s.end)]], s.start, s.end)
+                for s in sorted(spans, key=lambda s: s.start)]

@@ -1,0 +1,98 @@
+"""A short quiz drawn from the curated questions, with buttons, a score and an explanation per answer."""
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import replies
+from actions.base import KnowledgeAction
+from actions.knowledge.store import QuizQuestionView
+
+QUIZ_LENGTH = 4
+
+
+def quiz_reset() -> list[EventType]:
+    return [SlotSet("quiz_questions", None), SlotSet("quiz_index", None), SlotSet("quiz_score", None)]
+
+
+class _QuizAction(KnowledgeAction):
+    def questions_by_id(self) -> dict[str, QuizQuestionView]:
+        return {q.id: q for q in self.store().quiz_questions()}
+
+    def ask(self, dispatcher: CollectingDispatcher, question: QuizQuestionView, number: int, total: int) -> None:
+        dispatcher.utter_message(
+            text=f"**Question {number} of {total}**\n\n{question.question}",
+            buttons=[replies.button(f"{key}) {text}", "quiz_answer", quiz_choice=key) for key, text in question.choices])
+
+
+class ActionQuizStart(_QuizAction):
+    def name(self) -> str:
+        return "action_quiz_start"
+
+    def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        questions = self.store().quiz_questions()
+        if not questions:
+            dispatcher.utter_message(text="Sorry, I have no quiz questions yet.")
+            return []
+        # A different draw for each quiz, reproducible for the same conversation history.
+        rng = random.Random(f"{tracker.sender_id}:{len(tracker.events)}")
+        chosen = rng.sample(questions, min(QUIZ_LENGTH, len(questions)))
+        dispatcher.utter_message(text=f"Let's see what you remember: {len(chosen)} questions. Tap an answer.")
+        self.ask(dispatcher, chosen[0], 1, len(chosen))
+        return [SlotSet("quiz_questions", [q.id for q in chosen]), SlotSet("quiz_index", 0.0),
+                SlotSet("quiz_score", 0.0)]
+
+
+class ActionQuizAnswer(_QuizAction):
+    def name(self) -> str:
+        return "action_quiz_answer"
+
+    def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        ids = tracker.get_slot("quiz_questions")
+        if not ids:
+            dispatcher.utter_message(text="There's no quiz running right now. Would you like one?",
+                                     buttons=[replies.button("Quiz me", "quiz_start")])
+            return []
+        index, score = int(tracker.get_slot("quiz_index") or 0), int(tracker.get_slot("quiz_score") or 0)
+        by_id = self.questions_by_id()
+        question = by_id[ids[index]]
+        choice = str(next(tracker.get_latest_entity_values("quiz_choice"), "") or "").strip().lower()
+        choices = dict(question.choices)
+        if choice not in choices:
+            dispatcher.utter_message(text="Please pick one of the answers below.")
+            self.ask(dispatcher, question, index + 1, len(ids))
+            return []
+        correct = choice == question.answer
+        score += int(correct)
+        verdict = "Right!" if correct else f"Not quite. The answer is {question.answer}) {choices[question.answer]}."
+        dispatcher.utter_message(text=f"{verdict} {question.explanation}")
+        if index + 1 < len(ids):
+            self.ask(dispatcher, by_id[ids[index + 1]], index + 2, len(ids))
+            return [SlotSet("quiz_index", float(index + 1)), SlotSet("quiz_score", float(score)),
+                    SlotSet("topic", question.topic_slug)]
+        dispatcher.utter_message(text=f"You scored {score} out of {len(ids)}. Ask me about any topic to learn more.",
+                                 buttons=[replies.button("Another quiz", "quiz_start"),
+                                          replies.button("Show all topics", "help")])
+        return quiz_reset() + [SlotSet("topic", question.topic_slug)]
+
+
+class ActionStop(KnowledgeAction):
+    """'Stop': ends a running quiz, or pauses the tour so it can be resumed later."""
+
+    def name(self) -> str:
+        return "action_stop"
+
+    def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        if tracker.get_slot("quiz_questions"):
+            dispatcher.utter_message(text=f"Quiz stopped. You had {int(tracker.get_slot('quiz_score') or 0)} right.")
+            return quiz_reset()
+        if tracker.get_slot("tour_step") is not None:
+            dispatcher.utter_message(text="Tour paused. Say \"continue the tour\" whenever you want to carry on.",
+                                     buttons=[replies.button("Continue the tour", "tour_start")])
+            return []
+        dispatcher.utter_message(text="OK. Ask me anything about the gut-skin axis, or type \"help\" for topics.")
+        return []

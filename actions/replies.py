@@ -1,0 +1,69 @@
+"""Channel-neutral reply building: light Markdown text (**bold**, '- ' bullets, [text](url)) and buttons.
+
+Channels render this one format (see actions/channels/formatting.py); actions never format per channel.
+"""
+from __future__ import annotations
+
+import json
+
+from actions.knowledge.store import SourceView, TopicView
+
+Button = dict[str, str]
+
+
+def intent_payload(intent: str, **entities: str) -> str:
+    return f"/{intent}{json.dumps(entities, separators=(',', ':'))}" if entities else f"/{intent}"
+
+
+def button(title: str, intent: str, **entities: str) -> Button:
+    return {"title": title, "payload": intent_payload(intent, **entities)}
+
+
+def topic_button(slug: str, title: str) -> Button:
+    return button(title, "ask_topic", topic=slug)
+
+
+def follow_up_buttons() -> list[Button]:
+    return [
+        button("Tell me more", "more_detail"),
+        button("In simpler words", "simpler"),
+        button("Sources", "sources"),
+        button("Related topics", "related_topics"),
+        button("👍 Helpful", "feedback_positive"),
+        button("👎 Not helpful", "feedback_negative"),
+    ]
+
+
+def source_line(source: SourceView) -> str:
+    link = source.link
+    ident = f"PMID {source.pmid}" if source.pmid else (f"doi:{source.doi}" if source.doi else "link")
+    reference = f"{source.authors} ({source.year}). {source.title.rstrip('.')}." if source.year else \
+        f"{source.authors}. {source.title.rstrip('.')}."
+    if source.journal:
+        reference += f" {source.journal.rstrip('.')}."
+    if link:
+        reference += f" [{ident}]({link})"
+    return f"- {reference} _{source.study_design}_"
+
+
+def sources_text(title: str, sources: tuple[SourceView, ...]) -> str:
+    lines = [f"**Sources for {title}**", ""]
+    lines += [source_line(s) for s in sources]
+    return "\n".join(lines)
+
+
+def topic_text(topic: TopicView) -> str:
+    return f"**{topic.title}**\n\n{topic.short_answer}\n\nStrength of evidence: {topic.evidence_level}."
+
+
+def detail_text(topic: TopicView) -> str:
+    points = "\n".join(f"- {p}" for p in topic.key_points)
+    return f"**{topic.title}: in more detail**\n\n{topic.detailed_answer}\n\n**Key points**\n{points}"
+
+
+def simple_text(topic: TopicView) -> str:
+    return f"**{topic.title}, in simple words**\n\n{topic.plain_answer}"
+
+
+def menu_buttons(topics: list[tuple[str, str]]) -> list[Button]:
+    return [topic_button(slug, title) for slug, title in topics]

@@ -1,0 +1,199 @@
+"""Answers from the knowledge store: a topic, then follow-ups on the current topic."""
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import replies, services
+from actions.base import KnowledgeAction, topic_slot
+
+
+def offer_search_results(dispatcher: CollectingDispatcher, action: KnowledgeAction, text: str) -> bool:
+    """Offer the best full-text matches as buttons; False when nothing matched."""
+    hits = action.store().search(text, limit=3) if text else []
+    if not hits:
+        return False
+    dispatcher.utter_message(text="I'm not completely sure what you mean. Did you mean one of these?",
+                             buttons=[replies.topic_button(h.slug, h.title) for h in hits])
+    return True
+
+
+class ActionAnswerTopic(KnowledgeAction):
+    def name(self) -> str:
+        return "action_answer_topic"
+
+    def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        slug = self.topic_named_in_message(tracker)
+        if slug is None:
+            text = self.user_text(tracker)
+            if not offer_search_results(dispatcher, self, text):
+                if text:
+                    services.curation().record_unanswered(text)
+                self.load_topic(dispatcher, None)
+            return []
+        topic = self.load_topic(dispatcher, slug)
+        if topic is None:
+            return []
+        dispatcher.utter_message(text=replies.topic_text(topic), buttons=replies.follow_up_buttons())
+        return topic_slot(topic.slug)
+
+
+class ActionMoreDetail(KnowledgeAction):
+    def name(self) -> str:
+        return "action_more_detail"
+
+    def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        topic = self.load_topic(dispatcher, self.current_topic(tracker))
+        if topic is None:
+            return []
+        dispatcher.utter_message(text=replies.detail_text(topic), buttons=replies.follow_up_buttons())
+        return topic_slot(topic.slug)
+
+
+class ActionSimpler(KnowledgeAction):
+    def name(self) -> str:
+        return "action_simpler"
+
+    def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        topic = self.load_topic(dispatcher, self.current_topic(tracker))
+        if topic is None:
+            return []
+        dispatcher.utter_message(text=replies.simple_text(topic), buttons=replies.follow_up_buttons())
+        return topic_slot(topic.slug)
+
+
+class ActionSources(KnowledgeAction):
+    def name(self) -> str:
+        return "action_sources"
+
+    def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        topic = self.load_topic(dispatcher, self.current_topic(tracker))
+        if topic is None:
+            return []
+        dispatcher.utter_message(text=replies.sources_text(topic.title, topic.sources),
+                                 buttons=[replies.button("Tell me more", "more_detail"),
+                                          replies.button("Related topics", "related_topics")])
+        return topic_slot(topic.slug)
+
+
+class ActionRelatedTopics(KnowledgeAction):
+    def name(self) -> str:
+        return "action_related_topics"
+
+    def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        topic = self.load_topic(dispatcher, self.current_topic(tracker))
+        if topic is None:
+            return []
+        dispatcher.utter_message(text=f"Topics related to {topic.title}:",
+                                 buttons=[replies.topic_button(s, t) for s, t in topic.related])
+        return topic_slot(topic.slug)
+
+
+class ActionEvidence(KnowledgeAction):
+    """'Does it work for eczema?': how strong the evidence on the current topic is."""
+
+    def name(self) -> str:
+        return "action_evidence"
+
+    def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        topic = self.load_topic(dispatcher, self.current_topic(tracker))
+        if topic is None:
+            return []
+        dispatcher.utter_message(
+            text=f"**{topic.title}: what the evidence shows**\n\n{topic.evidence_summary}\n\n"
+                 f"Strength of evidence: {topic.evidence_level}.",
+            buttons=[replies.button("Sources", "sources"), replies.button("Tell me more", "more_detail")])
+        return topic_slot(topic.slug)
+
+
+class ActionChildren(KnowledgeAction):
+    """'What about in babies?': what is known for babies and children on the current topic."""
+
+    def name(self) -> str:
+        return "action_children"
+
+    def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        topic = self.load_topic(dispatcher, self.current_topic(tracker))
+        if topic is None:
+            return []
+        if topic.children_note:
+            text = f"**{topic.title} in babies and children**\n\n{topic.children_note}"
+        else:
+            text = (f"My notes on {topic.title} say nothing specific about babies or children. "
+                    "These topics cover early life:")
+        dispatcher.utter_message(text=text, buttons=[replies.topic_button("early_life", "Early life"),
+                                                     replies.topic_button("probiotics_prevention",
+                                                                          "Probiotics to prevent eczema")])
+        return topic_slot(topic.slug)
+
+
+class ActionDefineTerm(KnowledgeAction):
+    """A term on its own ('what does LPS mean'): its definition and the topic that explains it."""
+
+    def name(self) -> str:
+        return "action_define_term"
+
+    def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        entry = self.store().glossary_entry(self.user_text(tracker))
+        if entry is None or not entry.definition:
+            return ActionAnswerTopic().respond(dispatcher, tracker, domain)
+        dispatcher.utter_message(
+            text=f"**{entry.term}**: {entry.definition}\n\nIt is explained in the topic *{entry.topic_title}*.",
+            buttons=[replies.topic_button(entry.topic_slug, f"Open: {entry.topic_title}")])
+        return topic_slot(entry.topic_slug)
+
+
+class ActionCheckMyth(KnowledgeAction):
+    """'Is it true that ...?': the matching myth with its correction and sources."""
+
+    VERDICT_WORDS = {"false": "Not true.", "unproven": "Not proven.", "partly true": "Partly true, but misleading."}
+
+    def name(self) -> str:
+        return "action_check_myth"
+
+    def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        myth = self.store().find_myth(self.user_text(tracker))
+        if myth is None:
+            return ActionAnswerTopic().respond(dispatcher, tracker, domain)
+        topic = self.store().topic(myth.topic_slug)
+        citations = "\n".join(replies.source_line(s) for s in myth.sources)
+        dispatcher.utter_message(
+            text=f"**Myth check: \"{myth.claim.rstrip('.')}\"**\n\n{self.VERDICT_WORDS[myth.verdict]} "
+                 f"{myth.correction}\n\n**Sources**\n{citations}",
+            buttons=[replies.topic_button(myth.topic_slug, f"Learn about {topic.title}")])
+        return topic_slot(myth.topic_slug)
+
+
+class ActionTopicMenu(KnowledgeAction):
+    def name(self) -> str:
+        return "action_topic_menu"
+
+    def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        dispatcher.utter_message(
+            text="I explain what research says about the gut-skin axis in eczema, in plain words and with sources. "
+                 "Ask me a question in your own words, say \"teach me from the start\" for a guided tour, "
+                 "or \"quiz me\" to test yourself. Or pick a topic:",
+            buttons=replies.menu_buttons(self.store().topics()))
+        return []
+
+
+class ActionSearchFallback(KnowledgeAction):
+    """NLU is unsure: offer the best search matches, else say so and record the question for curators."""
+
+    def name(self) -> str:
+        return "action_search_fallback"
+
+    def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        text = self.user_text(tracker)
+        if offer_search_results(dispatcher, self, text):
+            return []
+        if text:
+            services.curation().record_unanswered(text)
+        dispatcher.utter_message(
+            text="Sorry, I don't know about that. I can explain the gut-skin axis in eczema: gut bacteria, "
+                 "leaky gut, short-chain fatty acids, fibre, prebiotics, probiotics and new research. "
+                 "Type \"help\" to see all topics.")
+        return []

@@ -1,0 +1,78 @@
+"""Rasa's socketio channel with session persistence that works on python-socketio >= 5.10.
+
+Rasa 3.6 calls `sio.enter_room(...)` without awaiting it (RasaHQ/rasa#13027), so with
+`session_persistence: true` replies never reach the client. This connector awaits it, accepts only
+unguessable session ids (32 hex characters, as the widget makes them), and keeps Rasa's JWT check.
+Register it in credentials.yml as `connectors.socketio.SocketIOInput`.
+"""
+from __future__ import annotations
+
+import inspect
+import json
+import logging
+import re
+import uuid
+from typing import Any, Awaitable, Callable, Optional
+
+from rasa.core.channels.channel import UserMessage, decode_bearer_token
+from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput as RasaSocketIOInput, SocketIOOutput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from socketio import AsyncServer
+
+logger = logging.getLogger(__name__)
+SESSION_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+class SocketIOInput(RasaSocketIOInput):
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[])
+        blueprint = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
+        self.sio = sio
+
+        @blueprint.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @sio.on("connect")
+        async def connect(sid: str, environ: dict, auth: Optional[dict]) -> bool:
+            if not self.jwt_key:
+                return True
+            token = (auth or {}).get("token")
+            return bool(token and decode_bearer_token(token, self.jwt_key, self.jwt_algorithm))
+
+        @sio.on("session_request")
+        async def session_request(sid: str, data: Optional[dict]) -> None:
+            requested = (data or {}).get("session_id")
+            session_id = requested if isinstance(requested, str) and SESSION_ID.match(requested) else uuid.uuid4().hex
+            if self.session_persistence:
+                entered = sio.enter_room(sid, session_id)
+                if inspect.isawaitable(entered):  # a coroutine since python-socketio 5.10
+                    await entered
+            await sio.emit("session_confirm", session_id, room=sid)
+
+        @sio.on(self.user_message_evt)
+        async def handle_message(sid: str, data: dict) -> None:
+            if not isinstance(data, dict):
+                return
+            if self.session_persistence:
+                sender_id = data.get("session_id")
+                if not (isinstance(sender_id, str) and SESSION_ID.match(sender_id)) or sender_id not in sio.rooms(sid):
+                    logger.warning("socketio message without a confirmed session id ignored")
+                    return
+            else:
+                sender_id = sid
+            metadata = data.get(self.metadata_key) or {}
+            if isinstance(metadata, str):
+                try:
+                    metadata = json.loads(metadata)
+                except ValueError:
+                    metadata = {}
+            text = data.get("message")
+            if not isinstance(text, str) or not text.strip():
+                return
+            await on_new_message(UserMessage(text[:2000], SocketIOOutput(sio, self.bot_message_evt), sender_id,
+                                             input_channel=self.name(), metadata=metadata))
+
+        return blueprint

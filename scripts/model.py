@@ -1,0 +1,63 @@
+"""Train a Rasa model only when none matches the current training inputs; print the model's path.
+
+The model is named after a fingerprint of everything training reads (config, domain, NLU and dialogue
+data, the glossary lookup generated from the knowledge store), so an up-to-date model is reused as is.
+Usage: python scripts/model.py path|train
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from actions.knowledge.fingerprint import files_fingerprint  # noqa: E402
+
+MODELS = ROOT / "models"
+TRAINING_DATA = [ROOT / "data" / "nlu", ROOT / "data" / "dialogue", ROOT / "build" / "nlu"]
+PREFIX = "gsa-"
+
+
+def training_files() -> list[Path]:
+    files = [ROOT / "config.yml", ROOT / "domain.yml"]
+    for folder in TRAINING_DATA:
+        files += sorted(folder.rglob("*.yml"))
+    return files
+
+
+def model_path() -> Path:
+    return MODELS / f"{PREFIX}{files_fingerprint(training_files(), ROOT)[:16]}.tar.gz"
+
+
+def train() -> Path:
+    target = model_path()
+    if target.exists():
+        print(f"model up to date: {target.relative_to(ROOT)}", file=sys.stderr)
+        return target
+    print(f"training {target.relative_to(ROOT)} (takes a few minutes)...", file=sys.stderr)
+    started = time.monotonic()
+    command = [sys.executable, "-m", "rasa", "train", "--config", "config.yml", "--domain", "domain.yml",
+               "--data", *(str(p.relative_to(ROOT)) for p in TRAINING_DATA),
+               "--out", "models", "--fixed-model-name", target.name.removesuffix(".tar.gz")]
+    subprocess.run(command, cwd=ROOT, check=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    print(f"trained in {time.monotonic() - started:.0f} s", file=sys.stderr)
+    for old in MODELS.glob(f"{PREFIX}*.tar.gz"):  # keep only the current model
+        if old != target:
+            old.unlink()
+    return target
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 2 or argv[1] not in ("path", "train"):
+        print(__doc__, file=sys.stderr)
+        return 2
+    print(model_path() if argv[1] == "path" else train())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

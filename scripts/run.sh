@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Start the action server, the Rasa server and the web page; stop all of them on Ctrl-C.
+# Run through `make run`, which first builds everything that is missing or stale.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+PY="$ROOT/.venv/bin/python"
+BIND="${BIND:-127.0.0.1}"
+RASA_PORT="${RASA_PORT:-5005}"
+ACTION_PORT="${ACTION_PORT:-5055}"
+WEB_PORT="${WEB_PORT:-8080}"
+export PYTHONPATH="$ROOT" RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=3 SQLALCHEMY_SILENCE_UBER_WARNING=1
+
+MODEL="$("$PY" scripts/model.py path)"
+[ -f "$MODEL" ] || { echo "error: no trained model at $MODEL; run 'make run' (it trains one)" >&2; exit 1; }
+"$PY" scripts/credentials.py build/credentials.yml
+printf 'action_endpoint:\n  url: "http://127.0.0.1:%s/webhook"\n' "$ACTION_PORT" > build/endpoints.yml
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  echo; echo "stopping..."
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  echo "stopped."
+}
+trap stop INT TERM EXIT
+
+wait_for() {  # wait_for NAME URL SECONDS
+  local deadline=$((SECONDS + $3))
+  until curl -fs "$2" >/dev/null 2>&1; do
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null || { echo "error: $1 exited; see the log above" >&2; exit 1; }; done
+    [ $SECONDS -lt $deadline ] || { echo "error: $1 not ready after $3 s" >&2; exit 1; }
+    printf '.'; sleep 2
+  done
+  echo " $1 ready"
+}
+
+echo "==> starting the action server on port $ACTION_PORT"
+"$PY" -m rasa_sdk --actions actions --port "$ACTION_PORT" &
+pids+=($!)
+wait_for "action server" "http://127.0.0.1:$ACTION_PORT/health" 60
+
+echo "==> starting the Rasa server on http://$BIND:$RASA_PORT (loading the model takes about a minute)"
+"$PY" -m rasa run --enable-api -i "$BIND" -p "$RASA_PORT" -m "$MODEL" --credentials build/credentials.yml \
+  --endpoints build/endpoints.yml --cors "http://localhost:$WEB_PORT" &
+pids+=($!)
+wait_for "Rasa server" "http://127.0.0.1:$RASA_PORT/status" 300
+
+echo "==> serving the web page on http://localhost:$WEB_PORT/"
+"$PY" scripts/serve_web.py --port "$WEB_PORT" --bind "$BIND" --rasa-url "http://localhost:$RASA_PORT" &
+pids+=($!)
+wait_for "web page" "http://127.0.0.1:$WEB_PORT/" 30
+
+cat <<MSG
+
+The assistant is running:
+  chat in the browser:  http://localhost:$WEB_PORT/
+  REST:                 curl -s localhost:$RASA_PORT/webhooks/rest/webhook -d '{"sender":"me","message":"what is butyrate?"}'
+Press Ctrl-C to stop.
+MSG
+wait -n "${pids[@]}" || true

@@ -1,0 +1,76 @@
+"""The whole assistant as a user runs it: knowledge DB, action server and Rasa server on a trained model."""
+from __future__ import annotations
+
+import json
+import subprocess
+import urllib.request
+from pathlib import Path
+
+from tests.support.processes import PYTHON, ROOT, Server, base_env, free_port
+
+
+def current_model() -> Path:
+    path = Path(subprocess.run([PYTHON, "scripts/model.py", "path"], cwd=ROOT, check=True, capture_output=True,
+                               text=True, env=base_env()).stdout.strip())
+    if not path.exists():
+        raise RuntimeError(f"no trained model at {path}: run `make test` (it trains one)")
+    return path
+
+
+class Stack:
+    def __init__(self, work_dir: Path, channel_env: dict[str, str] | None = None):
+        self.work_dir = work_dir
+        self.knowledge_url = f"sqlite:///{work_dir / 'knowledge.db'}"
+        self.curation_url = f"sqlite:///{work_dir / 'curation.db'}"
+        self.action_port, self.rasa_port = free_port(), free_port()
+        self.rasa_url = f"http://127.0.0.1:{self.rasa_port}"
+        self.channel_env = channel_env or {}
+        env = base_env(KNOWLEDGE_DATABASE_URL=self.knowledge_url, CURATION_DATABASE_URL=self.curation_url)
+        subprocess.run([PYTHON, "-m", "actions.knowledge", "build"], cwd=ROOT, env=env, check=True,
+                       capture_output=True)
+        self.actions = Server("action-server", [PYTHON, "-m", "rasa_sdk", "--actions", "actions", "--port",
+                                                str(self.action_port)],
+                              f"http://127.0.0.1:{self.action_port}/health", env, work_dir)
+        endpoints = work_dir / "endpoints.yml"
+        endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{self.action_port}/webhook"\n')
+        credentials = work_dir / "credentials.yml"
+        rasa_env = base_env(**self.channel_env)
+        subprocess.run([PYTHON, "scripts/credentials.py", str(credentials)], cwd=ROOT, env=rasa_env, check=True)
+        self.rasa = Server("rasa-server", [PYTHON, "-m", "rasa", "run", "--enable-api", "-i", "127.0.0.1", "-p",
+                                           str(self.rasa_port), "-m", str(current_model()), "--credentials",
+                                           str(credentials), "--endpoints", str(endpoints)],
+                           f"{self.rasa_url}/status", rasa_env, work_dir)
+
+    def start(self) -> "Stack":
+        self.actions.start(timeout=60)
+        self.rasa.start(timeout=300)
+        return self
+
+    def restart_rasa(self) -> None:
+        self.rasa.stop()
+        self.rasa.start(timeout=300)
+
+    def stop(self) -> None:
+        self.rasa.stop()
+        self.actions.stop()
+
+    # -- talking to the bot -------------------------------------------------------------------------
+    def _post(self, path: str, payload: dict) -> object:
+        request = urllib.request.Request(f"{self.rasa_url}{path}", data=json.dumps(payload).encode(),
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return json.loads(response.read())
+
+    def say(self, sender: str, message: str) -> list[dict]:
+        """Send a message over the REST channel; the bot's replies."""
+        return self._post("/webhooks/rest/webhook", {"sender": sender, "message": message})
+
+    def parse(self, text: str) -> dict:
+        return self._post("/model/parse", {"text": text})
+
+    def tracker(self, sender: str) -> dict:
+        with urllib.request.urlopen(f"{self.rasa_url}/conversations/{sender}/tracker", timeout=30) as response:
+            return json.loads(response.read())
+
+    def slot(self, sender: str, name: str) -> object:
+        return self.tracker(sender)["slots"].get(name)
