@@ -27,11 +27,14 @@ class ActionAnswerTopic(KnowledgeAction):
 
     def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         slug = self.topic_named_in_message(tracker)
+        text = self.user_text(tracker)
+        if slug is not None and text:
+            # a glossary term is named: rank what the message is about (keep the NLU entity if nothing ranks)
+            slug = next(iter(self.store().find_topics(text)), slug)
         if slug is None:
-            text = self.user_text(tracker)
+            if text:
+                services.curation().record_unanswered(text)
             if not offer_search_results(dispatcher, self, text):
-                if text:
-                    services.curation().record_unanswered(text)
                 self.load_topic(dispatcher, None)
             return []
         topic = self.load_topic(dispatcher, slug)
@@ -188,12 +191,26 @@ class ActionSearchFallback(KnowledgeAction):
 
     def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         text = self.user_text(tracker)
-        if offer_search_results(dispatcher, self, text):
-            return []
         if text:
             services.curation().record_unanswered(text)
+        if offer_search_results(dispatcher, self, text):
+            return []
         dispatcher.utter_message(
             text="Sorry, I don't know about that. I can explain the gut-skin axis in eczema: gut bacteria, "
                  "leaky gut, short-chain fatty acids, fibre, prebiotics, probiotics and new research. "
                  "Type \"help\" to see all topics.")
+        return []
+
+
+class ActionOutOfScope(KnowledgeAction):
+    """Outside the bot's scope: say what it can help with, and keep the question for curators."""
+
+    def name(self) -> str:
+        return "action_out_of_scope"
+
+    def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        dispatcher.utter_message(response="utter_out_of_scope")
+        text = self.user_text(tracker)
+        if text:
+            services.curation().record_unanswered(text)
         return []

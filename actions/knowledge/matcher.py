@@ -14,6 +14,13 @@ from spacy.util import filter_spans
 PIPELINE_PACKAGE = "en_gsa_lookup"
 
 
+# Words that frame a question rather than say what it is about. Unlike search stopwords, words such as
+# "all", "any", "not" and "always" stay: they are what tells one myth from another.
+FILLER_WORDS = frozenset("""a an the is are was be it its this that these those to of in on for and or my our your
+i me we you he she they do does did can could will would should true really heard read someone told say said
+hear people claim claims believe if whether there what s""".split())
+
+
 @dataclass(frozen=True)
 class TermMatch:
     phrase: str       # the glossary phrase that matched
@@ -53,6 +60,10 @@ class GlossaryMatcher:
             self.topic_of[key] = topic_slug
             self._lower.add(key, [self.nlp.make_doc(key)])
             self._lemma.add(key, [self.nlp(key)])
+
+    def content_lemmas(self, text: str) -> frozenset[str]:
+        """Lemmas of the words that carry meaning ("is it true that probiotics cure..." -> probiotic, cure)."""
+        return frozenset(t.lemma_.lower() for t in self.nlp(text) if t.is_alpha and t.lower_ not in FILLER_WORDS)
 
     def find(self, message: str) -> list[TermMatch]:
         """Non-overlapping matches, longest first where they compete, in message order."""

@@ -19,6 +19,10 @@ from .models import GlossaryTermRow, MetaRow, MythRow, QuizQuestionRow, SourceRo
 from .settings import database_url
 
 
+GLOSSARY_BONUS = 0.5
+MYTH_MIN_SIMILARITY = 0.3
+
+
 class KnowledgeStoreUnavailable(RuntimeError):
     """The knowledge database is missing or unreadable; the message says how to build it."""
 
@@ -124,6 +128,8 @@ class KnowledgeStore:
         self._engine: Engine | None = None
         self._matcher: GlossaryMatcher | None = None
         self._matcher_fingerprint: str | None = None
+        self._myth_index: list[tuple[str, frozenset[str]]] | None = None
+        self._myth_fingerprint: str | None = None
         self._engine_lock = threading.Lock()
         self._matcher_lock = threading.Lock()
 
@@ -238,18 +244,50 @@ class KnowledgeStore:
             raise self._guard(error) from error
         return [TopicHit(h.ref, titles[h.ref], h.score) for h in hits]
 
+    def find_topics(self, message: str, limit: int = 3) -> list[str]:
+        """Topics a message is about, best first: full-text relevance plus a bonus for naming a glossary term.
+
+        The bonus (half the best full-text score) lets a named term win close calls without letting a
+        broad term ("treatment") beat a clear full-text match."""
+        hits = self.search(message, limit=10)
+        best = max((hit.score for hit in hits), default=0.0) or 1.0
+        score = {hit.slug: hit.score / best for hit in hits}
+        named = self.match_topics(message)
+        for slug in named:
+            if slug != BACKGROUND_TOPIC or len(named) == 1:
+                score[slug] = score.get(slug, 0.0) + GLOSSARY_BONUS
+        return sorted(score, key=lambda slug: -score[slug])[:limit]
+
     # -- myths, quiz, tour --------------------------------------------------------------------------
     def find_myth(self, message: str) -> MythView | None:
+        """The myth whose claim or phrasings share the most words (as lemmas) with the message."""
+        matcher = self._glossary_matcher()
+        words = matcher.content_lemmas(message)
+        scored = [(len(words & other) / len(words | other), myth_id)
+                  for myth_id, other in self._myth_phrasings() if words and other]
+        if not scored or max(scored)[0] < MYTH_MIN_SIMILARITY:
+            return None
+        best_id = max(scored, key=lambda pair: pair[0])[1]  # first myth wins ties
         try:
             with self._session() as session:
-                hits = fulltext.search(session.connection(), message, kind="myth", limit=1)
-                if not hits:
-                    return None
-                row = session.get(MythRow, hits[0].ref)
-                return MythView(row.id, row.claim, row.verdict, row.correction, row.topic_slug,
-                                tuple(_source_view(c.source) for c in row.citations))
+                best = session.get(MythRow, best_id)
+                return MythView(best.id, best.claim, best.verdict, best.correction, best.topic_slug,
+                                tuple(_source_view(c.source) for c in best.citations))
         except (OperationalError, ProgrammingError) as error:
             raise self._guard(error) from error
+
+    def _myth_phrasings(self) -> list[tuple[str, frozenset[str]]]:
+        """(myth id, lemmas) for each claim and phrasing; computed once per content version."""
+        matcher, fingerprint = self._glossary_matcher(), self.fingerprint()
+        with self._matcher_lock:
+            if self._myth_index is None or self._myth_fingerprint != fingerprint:
+                with self._session() as session:
+                    rows = session.execute(select(MythRow.id, MythRow.claim, MythRow.phrasings)
+                                           .order_by(MythRow.position)).all()
+                self._myth_index = [(myth_id, matcher.content_lemmas(text)) for myth_id, claim, phrasings in rows
+                                    for text in (claim, *phrasings.splitlines())]
+                self._myth_fingerprint = fingerprint
+            return self._myth_index
 
     def quiz_questions(self) -> list[QuizQuestionView]:
         try:

@@ -1,0 +1,62 @@
+"""Rasa's own checks on the project: data validation, conversation stories and the held-out NLU test set."""
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.support.processes import PYTHON, ROOT, base_env
+from tests.support.stack import current_model
+
+MIN_MACRO_F1 = 0.93
+TRAINING_DATA = ["data/nlu", "data/dialogue", "build/nlu"]
+
+
+def rasa(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([PYTHON, "-m", "rasa", *args], cwd=ROOT, env=base_env(), capture_output=True, text=True)
+
+
+def test_rasa_data_validate_finds_no_errors():
+    result = rasa("data", "validate", "--domain", "domain.yml", "--data", *TRAINING_DATA)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "ERROR" not in result.stdout + result.stderr
+
+
+@pytest.fixture(scope="module")
+def rasa_test_results(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess, Path]:
+    out = tmp_path_factory.mktemp("rasa-test")
+    result = rasa("test", "--model", str(current_model()), "--stories", "tests", "--nlu", "tests/nlu/holdout.yml",
+                  "--fail-on-prediction-errors", "--out", str(out))
+    return result, out
+
+
+def test_conversation_stories_pass(rasa_test_results):
+    result, out = rasa_test_results
+    failed = (out / "failed_test_stories.yml").read_text()
+    assert result.returncode == 0, failed + result.stderr[-3000:]
+    assert "None of the test stories failed" in failed
+
+
+def test_held_out_nlu_macro_f1(rasa_test_results):
+    _, out = rasa_test_results
+    report = json.loads((out / "intent_report.json").read_text())
+    macro_f1 = report["macro avg"]["f1-score"]
+    weak = {k: round(v["f1-score"], 3) for k, v in report.items() if isinstance(v, dict) and v.get("f1-score", 1) < 0.9}
+    print(f"\nheld-out NLU: macro F1 {macro_f1:.3f}, accuracy {report['accuracy']:.3f}, "
+          f"{report['macro avg']['support']} messages; intents below 0.9: {weak or 'none'}")
+    assert macro_f1 >= MIN_MACRO_F1, f"macro F1 {macro_f1:.3f} < {MIN_MACRO_F1}; weakest: {weak}"
+
+
+def test_held_out_set_is_not_in_training_data():
+    def examples(path: Path) -> set[str]:
+        import yaml
+        data = yaml.safe_load(path.read_text())
+        return {line.strip()[2:].strip().lower() for block in data["nlu"] if "intent" in block
+                for line in block["examples"].splitlines() if line.strip().startswith("- ")}
+
+    held_out = examples(ROOT / "tests" / "nlu" / "holdout.yml")
+    training = set().union(*(examples(p) for p in (ROOT / "data" / "nlu").glob("*.yml")))
+    assert len(held_out) >= 10 * 26
+    assert not held_out & training, sorted(held_out & training)

@@ -1,0 +1,330 @@
+"""The website chat widget (web/) in headless Chromium against the real action server and Rasa server.
+
+scripts/serve_web.py serves the demo page on a free port and points it at the session's Rasa server (the `stack`
+fixture). Chromium is Debian's /usr/bin/chromium driven by the playwright package (never `playwright install`).
+The restart test is LAST in this file: it restarts the shared Rasa server.
+"""
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import jwt
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from tests.support.processes import PYTHON, ROOT, Server, base_env, free_port
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+VENDOR = ROOT / "web" / "vendor" / "socket.io.min.js"
+ARTIFACTS = ROOT / "tests" / "artifacts"
+ANSWER_TIMEOUT = 30_000  # ms: the first answers of a fresh Rasa server can take a few seconds
+
+
+# ------------------------------------------------------------------------------------------------ fixtures
+def start_web_server(log_dir: Path, rasa_url: str, **env: str) -> tuple[Server, str]:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    server_env = base_env(**env)
+    if "WEB_JWT_SECRET" not in env:
+        server_env.pop("WEB_JWT_SECRET", None)
+    server = Server(f"serve-web-{port}", [PYTHON, "scripts/serve_web.py", "--port", str(port), "--bind", "127.0.0.1",
+                                          "--rasa-url", rasa_url], f"{url}/config.json", server_env, log_dir)
+    return server.start(timeout=20), url
+
+
+def get_json(url: str) -> dict:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return json.loads(response.read())
+
+
+@pytest.fixture(scope="module")
+def web_url(stack, tmp_path_factory: pytest.TempPathFactory):
+    if not VENDOR.exists():
+        pytest.fail(f"{VENDOR.relative_to(ROOT)} is missing: run `make web` (npm ci + copy of socket.io-client)")
+    server, url = start_web_server(tmp_path_factory.mktemp("web"), stack.rasa_url)
+    yield url
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail("Chromium is missing: apt-get install -y chromium")
+    with sync_playwright() as playwright:
+        running = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield running
+        running.close()
+
+
+def new_page(browser: Browser, **context_options) -> tuple[Page, list[str]]:
+    context = browser.new_context(**{"viewport": {"width": 1280, "height": 800}, **context_options})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return page, errors
+
+
+@pytest.fixture
+def page(browser: Browser):
+    page, errors = new_page(browser)
+    yield page
+    page.context.close()
+    assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+@pytest.fixture(scope="module")
+def butyrate_title(stack) -> str:
+    from actions.knowledge.store import KnowledgeStore
+
+    store = KnowledgeStore(stack.knowledge_url)
+    try:
+        return store.topic("butyrate").title
+    finally:
+        store.dispose()
+
+
+# ------------------------------------------------------------------------------------------------ helpers
+def open_demo(page: Page, url: str) -> None:
+    page.goto(url + "/")
+    expect(page.get_by_role("dialog", name="Gut-skin axis assistant")).to_be_visible()
+    # The demo sends /greet when a conversation starts: the session's welcome shows once the socket is up.
+    expect(bot_bubbles(page).first).to_be_visible(timeout=ANSWER_TIMEOUT)
+
+
+def bot_bubbles(page: Page):
+    return page.locator("#gsa-chat-widget .log .from-bot .bubble")
+
+
+def user_bubbles(page: Page):
+    return page.locator("#gsa-chat-widget .log .from-user .bubble")
+
+
+def ask(page: Page, text: str) -> None:
+    box = page.get_by_label("Your message")
+    box.fill(text)
+    box.press("Enter")
+
+
+def answer_title(page: Page, title: str):
+    return page.locator("#gsa-chat-widget .log .from-bot .bubble strong", has_text=title)
+
+
+def ask_butyrate(page: Page, title: str, nth: int = 1) -> None:
+    ask(page, "what is butyrate?")
+    expect(user_bubbles(page).last).to_have_text("what is butyrate?")
+    expect(answer_title(page, title)).to_have_count(nth, timeout=ANSWER_TIMEOUT)
+
+
+def session_id(page: Page) -> str:
+    return page.evaluate("() => JSON.parse(localStorage.getItem('gsa-chat:session')).id")
+
+
+# ------------------------------------------------------------------------------------------------ tests
+def test_token_endpoint_issues_a_short_lived_hs256_jwt(tmp_path: Path):
+    secret = "test-secret-" + "x" * 32
+    server, url = start_web_server(tmp_path, "http://127.0.0.1:5005", WEB_JWT_SECRET=secret)
+    try:
+        assert get_json(f"{url}/config.json") == {"serverUrl": "http://127.0.0.1:5005", "tokenUrl": "/token"}
+        with urllib.request.urlopen(f"{url}/token", timeout=10) as response:
+            assert response.headers["Cache-Control"] == "no-store"
+            body = json.loads(response.read())
+        assert jwt.get_unverified_header(body["token"])["alg"] == "HS256"
+        claims = jwt.decode(body["token"], secret, algorithms=["HS256"])
+        assert claims["exp"] - claims["iat"] == 600 == body["expires_in"]
+        assert abs(claims["iat"] - time.time()) < 60
+        with pytest.raises(jwt.InvalidSignatureError):
+            jwt.decode(body["token"], "another-secret-" + "y" * 32, algorithms=["HS256"])
+    finally:
+        server.stop()
+
+    server, url = start_web_server(tmp_path, "http://127.0.0.1:5005")
+    try:
+        assert get_json(f"{url}/config.json")["tokenUrl"] is None
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"{url}/token", timeout=10)
+        assert refused.value.code == 404
+        for hidden in ("/node_modules/socket.io-client/package.json", "/package.json", "/vendor/"):
+            with pytest.raises(urllib.error.HTTPError) as missing:
+                urllib.request.urlopen(url + hidden, timeout=10)
+            assert missing.value.code == 404, hidden
+    finally:
+        server.stop()
+
+
+def test_light_markdown_is_rendered_as_dom_never_as_html(page: Page, web_url: str):
+    page.goto(web_url + "/")
+    page.wait_for_function("() => window.GsaChat && window.GsaChat.formatText")
+    result = page.evaluate("""() => {
+        window.__pwned = false;
+        const box = document.createElement('div');
+        box.appendChild(GsaChat.formatText(
+            '**Sources for Butyrate**\\n- Smith (2020). A study. [PMID 1](https://pubmed.example/1/) _cohort_\\n'
+            + '- [bad](javascript:window.__pwned=true) and [data](data:text/html,hi)\\n\\n'
+            + 'Second paragraph <img src=x onerror="window.__pwned=true"><script>window.__pwned=true</script>'));
+        document.body.appendChild(box);
+        const links = [...box.querySelectorAll('a')];
+        return {
+            paragraphs: box.querySelectorAll('p').length, items: box.querySelectorAll('ul > li').length,
+            bold: box.querySelector('strong').textContent, italic: box.querySelector('em').textContent,
+            links: links.map(a => [a.getAttribute('href'), a.target, a.rel]),
+            injected: box.querySelectorAll('img, script').length, text: box.textContent,
+        };
+    }""")
+    assert result["bold"] == "Sources for Butyrate"
+    assert result["italic"] == "cohort"
+    assert result["items"] == 2 and result["paragraphs"] == 2
+    assert result["links"] == [["https://pubmed.example/1/", "_blank", "noopener noreferrer"]]
+    assert "[bad](javascript:window.__pwned=true)" in result["text"]
+    assert result["injected"] == 0
+    assert '<img src=x onerror="window.__pwned=true">' in result["text"]
+    page.wait_for_timeout(200)
+    assert page.evaluate("window.__pwned") is False
+
+
+def test_a_question_gets_its_answer(page: Page, web_url: str, butyrate_title: str):
+    open_demo(page, web_url)
+    log = page.get_by_role("log", name="Conversation")
+    expect(log).to_have_attribute("aria-live", "polite")
+    ask_butyrate(page, butyrate_title)
+    expect(page.locator("#gsa-chat-widget .typing")).to_be_hidden()
+    expect(page.get_by_role("group", name="Suggested replies").last.get_by_role("button", name="Sources")) \
+        .to_be_visible()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "demo-page.png"))
+
+
+def test_a_button_click_sends_its_payload_and_shows_its_title(page: Page, web_url: str, butyrate_title: str):
+    open_demo(page, web_url)
+    ask_butyrate(page, butyrate_title)
+    groups = page.get_by_role("group", name="Suggested replies")
+    group = groups.nth(groups.count() - 1)  # pinned: .last would move on to the next answer's replies
+    group.get_by_role("button", name="Sources").click()
+    expect(user_bubbles(page).last).to_have_text("Sources")  # the title, not the /sources payload
+    expect(answer_title(page, f"Sources for {butyrate_title}")).to_be_visible(timeout=ANSWER_TIMEOUT)
+    citation = page.locator("#gsa-chat-widget .log .from-bot .bubble li a").first
+    expect(citation).to_be_visible()
+    assert citation.get_attribute("href").startswith(("https://", "http://"))
+    assert citation.get_attribute("target") == "_blank"
+    assert citation.get_attribute("rel") == "noopener noreferrer"
+    expect(group.get_by_role("button", name="Sources")).to_be_disabled()  # a used set of replies is spent
+
+
+def test_a_reload_keeps_the_conversation_and_its_history(page: Page, web_url: str, butyrate_title: str, stack):
+    open_demo(page, web_url)
+    ask_butyrate(page, butyrate_title)
+    before = session_id(page)
+    assert len(before) == 32 and int(before, 16) >= 0
+    messages = page.locator("#gsa-chat-widget .log .message")
+    count = messages.count()
+
+    page.reload()
+    expect(messages).to_have_count(count)
+    expect(answer_title(page, butyrate_title)).to_have_count(1)
+    assert session_id(page) == before
+    # The server continues the same conversation: a follow-up needs the topic from before the reload.
+    page.get_by_role("group", name="Suggested replies").last.get_by_role("button", name="Tell me more").click()
+    expect(answer_title(page, f"{butyrate_title}: in more detail")).to_be_visible(timeout=ANSWER_TIMEOUT)
+    texts = [e.get("text") for e in stack.tracker(before)["events"] if e.get("event") == "user"]
+    assert "what is butyrate?" in texts and "/more_detail" in texts
+
+
+def test_html_and_scripts_in_messages_are_shown_as_text(page: Page, web_url: str):
+    open_demo(page, web_url)
+    replies = bot_bubbles(page).count()
+    attack = ('<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
+              '<b id="injected">bold</b> [click](javascript:window.__xss=3)')
+    ask(page, attack)
+    expect(user_bubbles(page).last).to_have_text(attack)
+    expect(bot_bubbles(page)).not_to_have_count(replies, timeout=ANSWER_TIMEOUT)  # the bot answered something
+
+    def injected() -> int:
+        return page.evaluate("""() => {
+            const root = document.getElementById('gsa-chat-widget').shadowRoot;
+            return root.querySelectorAll('.log img, .log script, .log b, .from-user a, #injected').length
+                + document.querySelectorAll('#injected').length;
+        }""")
+
+    assert injected() == 0
+    assert page.evaluate("typeof window.__xss") == "undefined"
+    page.reload()  # the history is rendered again from localStorage: still text
+    expect(user_bubbles(page).last).to_have_text(attack)
+    assert injected() == 0
+    assert page.evaluate("typeof window.__xss") == "undefined"
+
+
+def test_keyboard_screen_reader_labels_and_new_conversation(page: Page, web_url: str, butyrate_title: str):
+    open_demo(page, web_url)
+    ask_butyrate(page, butyrate_title)
+    first = session_id(page)
+    widget = page.locator("#gsa-chat-widget")
+    expect(page.get_by_label("Your message")).to_be_focused()
+    for name in ("Send message", "Close chat", "Start a new conversation"):
+        expect(widget.get_by_role("button", name=name, exact=True)).to_be_visible()
+    launcher = widget.locator(".launcher")
+    expect(launcher).to_have_attribute("aria-expanded", "true")
+
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("dialog")).to_be_hidden()
+    expect(launcher).to_be_focused()
+    expect(launcher).to_have_attribute("aria-expanded", "false")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("dialog")).to_be_visible()
+    expect(page.get_by_label("Your message")).to_be_focused()
+
+    widget.get_by_role("button", name="Start a new conversation").click()
+    expect(answer_title(page, butyrate_title)).to_have_count(0)
+    expect(bot_bubbles(page).first).to_be_visible(timeout=ANSWER_TIMEOUT)  # the new session's welcome
+    assert session_id(page) != first
+    assert page.evaluate("() => JSON.parse(localStorage.getItem('gsa-chat:history')).every(m => m.from === 'bot')")
+    ask_butyrate(page, butyrate_title)
+
+
+def test_works_on_a_phone_sized_screen(browser: Browser, web_url: str, butyrate_title: str):
+    page, errors = new_page(browser, viewport={"width": 375, "height": 667}, is_mobile=True, has_touch=True,
+                            device_scale_factor=2)
+    try:
+        open_demo(page, web_url)
+        panel = page.get_by_role("dialog").bounding_box()
+        assert panel["x"] == 0 and panel["width"] == 375 and panel["height"] == 667
+        expect(page.locator("#gsa-chat-widget .launcher")).to_be_hidden()  # the full-screen panel has a close button
+        ask_butyrate(page, butyrate_title)
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 375
+        page.screenshot(path=str(ARTIFACTS / "demo-page-phone.png"))
+        page.get_by_role("button", name="Close chat").click()
+        expect(page.locator("#gsa-chat-widget .launcher")).to_be_visible()
+    finally:
+        page.context.close()
+    assert not errors
+
+
+# Keep LAST: it restarts the Rasa server that the whole test session shares.
+def test_recovers_after_the_rasa_server_restarts(page: Page, web_url: str, butyrate_title: str, stack):
+    open_demo(page, web_url)
+    ask_butyrate(page, butyrate_title)
+    restart_error: list[BaseException] = []
+
+    def restart() -> None:
+        try:
+            stack.restart_rasa()
+        except BaseException as error:  # reported below, in the test's thread
+            restart_error.append(error)
+
+    restarting = threading.Thread(target=restart)
+    restarting.start()
+    banner = page.get_by_role("alert")
+    expect(banner).to_be_visible(timeout=30_000)
+    expect(banner).to_contain_text("Reconnecting")
+    restarting.join(timeout=320)
+    assert not restarting.is_alive() and not restart_error, restart_error
+    expect(banner).to_be_hidden(timeout=30_000)  # reconnected by itself, session requested again
+    ask_butyrate(page, butyrate_title, nth=2)

@@ -1,0 +1,649 @@
+"""Custom actions, run as the action server runs them, on a database built from the real content.
+
+Every test gets a fresh Tracker and CollectingDispatcher, a private curation database and cleared store caches.
+Expected texts come from the store (never typed into the test).
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import replies, services
+from actions.advice_actions import REFUSAL, ActionMedicalAdvice
+from actions.base import STORE_DOWN
+from actions.feedback_actions import ActionFeedbackNegative, ActionFeedbackPositive
+from actions.knowledge.content import TOPIC_SLUGS
+from actions.knowledge.curation import CurationStore, redact
+from actions.knowledge.settings import CURATION_URL_ENV, DATABASE_URL_ENV
+from actions.knowledge.store import KnowledgeStore
+from actions.quiz_actions import QUIZ_LENGTH, ActionQuizAnswer, ActionQuizStart, ActionStop
+from actions.session_actions import ActionSessionStart
+from actions.topic_actions import (ActionAnswerTopic, ActionCheckMyth, ActionChildren, ActionDefineTerm,
+                                   ActionEvidence, ActionMoreDetail, ActionRelatedTopics, ActionOutOfScope,
+                                   ActionSearchFallback, ActionSimpler, ActionSources, ActionTopicMenu)
+from actions.tour_actions import ActionTourNext, ActionTourRestart, ActionTourStart
+from tests.unit.conftest import ROOT, sqlite_url
+
+DOMAIN: dict[str, Any] = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+DOSE = re.compile(r"\d[\d.,]*\s*(?:(?:thousand|million|billion)\s+)?(?:mg|cfu)\b", re.IGNORECASE)
+FOLLOW_UPS = [ActionMoreDetail, ActionSimpler, ActionSources, ActionRelatedTopics, ActionEvidence, ActionChildren]
+
+
+# -- plumbing ------------------------------------------------------------------------------------------------
+
+def make_tracker(text: str = "", intent: str | None = None, entities: list[dict] | None = None,
+                 slots: dict[str, Any] | None = None, sender: str = "unit-test-user",
+                 events: list[dict] | None = None) -> Tracker:
+    all_slots = {name: None for name in DOMAIN["slots"]}
+    all_slots.update(slots or {})
+    latest = {"text": text, "intent": {"name": intent, "confidence": 1.0} if intent else {}, "entities": entities or []}
+    return Tracker(sender, all_slots, latest, events or [], False, None, {}, None)
+
+
+def entity(name: str, value: str) -> dict:
+    return {"entity": name, "value": value, "start": 0, "end": 0}
+
+
+def button_text(intent: str, **entities: str) -> str:
+    """The message text Rasa sees when a user taps a button."""
+    return replies.intent_payload(intent, **entities)
+
+
+def run(action: Action, tracker: Tracker) -> tuple[list[dict], list[dict]]:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker, DOMAIN))
+    return dispatcher.messages, events
+
+
+def payloads(message: dict) -> list[str]:
+    return [b["payload"] for b in message.get("buttons") or []]
+
+
+def menu_payloads(store: KnowledgeStore) -> list[str]:
+    return [replies.topic_button(slug, title)["payload"] for slug, title in store.topics()]
+
+
+@pytest.fixture(scope="module")
+def store(real_db_url: str):
+    """An independent store on the same database, for expected values."""
+    knowledge = KnowledgeStore(real_db_url)
+    yield knowledge
+    knowledge.dispose()
+
+
+def _use_databases(monkeypatch: pytest.MonkeyPatch, knowledge_url: str, curation_url: str):
+    monkeypatch.setenv(DATABASE_URL_ENV, knowledge_url)
+    monkeypatch.setenv(CURATION_URL_ENV, curation_url)
+    services.knowledge.cache_clear()
+    services.curation.cache_clear()
+
+
+def _release_services():
+    for cached in (services.knowledge, services.curation):
+        if cached.cache_info().currsize:
+            cached().dispose()
+        cached.cache_clear()
+
+
+@pytest.fixture
+def curation_url(tmp_path: Path) -> str:
+    return sqlite_url(tmp_path / "curation.db")
+
+
+@pytest.fixture
+def bot(monkeypatch: pytest.MonkeyPatch, real_db_url: str, curation_url: str):
+    """Actions see the real-content database and a private curation database."""
+    _use_databases(monkeypatch, real_db_url, curation_url)
+    yield
+    _release_services()
+
+
+@pytest.fixture
+def curation(bot, curation_url: str):
+    reader = CurationStore(curation_url)
+    yield reader
+    reader.dispose()
+
+
+# -- answering a topic ---------------------------------------------------------------------------------------
+
+def test_answer_topic_from_text(bot, store: KnowledgeStore):
+    messages, events = run(ActionAnswerTopic(), make_tracker("tell me about butyrate", "ask_topic"))
+    topic = store.topic("butyrate")
+    assert len(messages) == 1
+    assert topic.title in messages[0]["text"]
+    assert topic.short_answer in messages[0]["text"]
+    assert topic.evidence_level in messages[0]["text"]
+    assert {"/more_detail", "/simpler", "/sources"} <= set(payloads(messages[0]))
+    assert events == [SlotSet("topic", "butyrate")]
+
+
+def test_answer_topic_from_a_misspelling(bot, store: KnowledgeStore):
+    messages, events = run(ActionAnswerTopic(), make_tracker("what is butirate", "ask_topic"))
+    assert store.topic("butyrate").title in messages[0]["text"]
+    assert events == [SlotSet("topic", "butyrate")]
+
+
+def test_answer_topic_from_a_button(bot, store: KnowledgeStore):
+    tracker = make_tracker(button_text("ask_topic", topic="fmt"), "ask_topic", [entity("topic", "fmt")])
+    messages, events = run(ActionAnswerTopic(), tracker)
+    assert store.topic("fmt").short_answer in messages[0]["text"]
+    assert events == [SlotSet("topic", "fmt")]
+
+
+def test_entity_and_words_naming_the_same_topic(bot, store: KnowledgeStore):
+    tracker = make_tracker("what are prebiotics", "ask_topic", [entity("topic", "prebiotics")])
+    messages, events = run(ActionAnswerTopic(), tracker)
+    assert store.topic("prebiotics").short_answer in messages[0]["text"]
+    assert events == [SlotSet("topic", "prebiotics")]
+
+
+def test_entity_with_words_the_store_cannot_place(bot, store: KnowledgeStore):
+    # NLU may extract (and map) an entity from a misspelling the glossary does not list; the store then
+    # finds nothing in the words and the entity must still be answered (this used to raise IndexError).
+    text = "tell me about probiatics"
+    assert store.match_topics(text) == [] and store.search(text) == []
+    messages, events = run(ActionAnswerTopic(), make_tracker(text, "ask_topic", [entity("topic", "probiotics")]))
+    assert store.topic("probiotics").short_answer in messages[0]["text"]
+    assert events == [SlotSet("topic", "probiotics")]
+
+
+def test_unknown_topic_entity_shows_the_menu(bot, store: KnowledgeStore):
+    messages, events = run(ActionAnswerTopic(), make_tracker("", "ask_topic", [entity("topic", "hair_loss")]))
+    assert len(messages) == 1
+    assert "don't know that topic" in messages[0]["text"]
+    assert payloads(messages[0]) == menu_payloads(store)
+    assert events == []
+
+
+def test_contract_topic_missing_from_the_database(monkeypatch, fixture_db_url: str, curation_url: str):
+    _use_databases(monkeypatch, fixture_db_url, curation_url)
+    try:
+        messages, events = run(ActionAnswerTopic(), make_tracker("", "ask_topic", [entity("topic", "butyrate")]))
+    finally:
+        _release_services()
+    assert "butyrate" in TOPIC_SLUGS
+    assert "don't have content on that topic yet" in messages[0]["text"]
+    assert payloads(messages[0]) == menu_payloads(KnowledgeStore(fixture_db_url))
+    assert events == []
+
+
+def test_unknown_text_offers_search_results(bot, store: KnowledgeStore, curation: CurationStore):
+    text = "what do mitochondria have to do with it"
+    assert store.match_topics(text) == []
+    hits = store.search(text, limit=3)
+    assert hits
+    messages, events = run(ActionAnswerTopic(), make_tracker(text, "ask_topic"))
+    assert len(messages) == 1
+    assert payloads(messages[0]) == [replies.topic_button(h.slug, h.title)["payload"] for h in hits]
+    assert [b["title"] for b in messages[0]["buttons"]] == [h.title for h in hits]
+    assert events == []
+    assert curation.frequent_unanswered() == []
+
+
+def test_unknown_text_without_results_shows_the_menu_and_is_recorded(bot, store: KnowledgeStore,
+                                                                      curation: CurationStore):
+    text = "xyzzy plugh"
+    assert store.search(text) == []
+    messages, events = run(ActionAnswerTopic(), make_tracker(text, "ask_topic"))
+    assert payloads(messages[-1]) == menu_payloads(store)
+    assert events == []
+    assert curation.frequent_unanswered() == [("xyzzy plugh", 1)]
+
+
+# -- follow-ups on the current topic ---------------------------------------------------------------------------
+
+def test_more_detail_uses_the_topic_slot(bot, store: KnowledgeStore):
+    messages, events = run(ActionMoreDetail(), make_tracker("tell me more", "more_detail", slots={"topic": "butyrate"}))
+    topic = store.topic("butyrate")
+    assert topic.detailed_answer in messages[0]["text"]
+    assert all(point in messages[0]["text"] for point in topic.key_points)
+    assert "/sources" in payloads(messages[0])
+    assert events == [SlotSet("topic", "butyrate")]
+
+
+def test_simpler_uses_the_topic_slot(bot, store: KnowledgeStore):
+    messages, events = run(ActionSimpler(), make_tracker("in simpler words", "simpler", slots={"topic": "leaky_gut"}))
+    assert store.topic("leaky_gut").plain_answer in messages[0]["text"]
+    assert store.topic("leaky_gut").detailed_answer not in messages[0]["text"]
+    assert events == [SlotSet("topic", "leaky_gut")]
+
+
+def test_sources_list_a_link_for_each_source(bot, store: KnowledgeStore):
+    messages, events = run(ActionSources(), make_tracker("sources please", "sources", slots={"topic": "leaky_gut"}))
+    topic = store.topic("leaky_gut")
+    text = messages[0]["text"]
+    assert topic.title in text
+    assert topic.sources
+    for source in topic.sources:
+        assert source.link and source.link.startswith("https://")
+        assert f"({source.link})" in text
+        assert source.title.rstrip(".") in text
+        if source.pmid:
+            assert f"PMID {source.pmid}" in text
+    assert text.count("https://") >= len(topic.sources)
+    assert len([line for line in text.splitlines() if line.startswith("- ")]) == len(topic.sources)
+    assert events == [SlotSet("topic", "leaky_gut")]
+
+
+def test_related_topics_as_buttons(bot, store: KnowledgeStore):
+    messages, events = run(ActionRelatedTopics(), make_tracker("related", "related_topics", slots={"topic": "scfa"}))
+    topic = store.topic("scfa")
+    assert topic.title in messages[0]["text"]
+    assert messages[0]["buttons"] == [replies.topic_button(slug, title) for slug, title in topic.related]
+    assert events == [SlotSet("topic", "scfa")]
+
+
+def test_evidence(bot, store: KnowledgeStore):
+    messages, events = run(ActionEvidence(), make_tracker("does it work?", "ask_evidence", slots={"topic": "fmt"}))
+    topic = store.topic("fmt")
+    assert topic.evidence_summary in messages[0]["text"]
+    assert topic.evidence_level in messages[0]["text"]
+    assert events == [SlotSet("topic", "fmt")]
+
+
+def test_children(bot, store: KnowledgeStore):
+    messages, events = run(ActionChildren(), make_tracker("what about babies?", "ask_children",
+                                                          slots={"topic": "probiotics"}))
+    topic = store.topic("probiotics")
+    assert topic.children_note and topic.children_note in messages[0]["text"]
+    assert events == [SlotSet("topic", "probiotics")]
+
+
+def test_children_without_a_note(monkeypatch, fixture_db_url: str, curation_url: str):
+    _use_databases(monkeypatch, fixture_db_url, curation_url)
+    try:
+        fixture = KnowledgeStore(fixture_db_url)
+        assert fixture.topic("skin").children_note is None
+        messages, events = run(ActionChildren(), make_tracker("babies?", "ask_children", slots={"topic": "skin"}))
+    finally:
+        _release_services()
+    assert "nothing specific" in messages[0]["text"]
+    assert fixture.topic("skin").title in messages[0]["text"]
+    assert events == [SlotSet("topic", "skin")]
+
+
+def test_a_topic_named_in_the_message_beats_the_slot(bot, store: KnowledgeStore):
+    messages, events = run(ActionMoreDetail(), make_tracker("and prebiotics?", "more_detail",
+                                                            slots={"topic": "probiotics"}))
+    assert store.topic("prebiotics").detailed_answer in messages[0]["text"]
+    assert events == [SlotSet("topic", "prebiotics")]
+
+
+def test_naming_eczema_keeps_the_conversation_topic(bot, store: KnowledgeStore):
+    messages, events = run(ActionEvidence(), make_tracker("does it work for eczema?", "ask_evidence",
+                                                          slots={"topic": "probiotics_treatment"}))
+    assert store.topic("probiotics_treatment").evidence_summary in messages[0]["text"]
+    assert events == [SlotSet("topic", "probiotics_treatment")]
+
+
+def test_naming_eczema_without_a_conversation_topic(bot, store: KnowledgeStore):
+    messages, events = run(ActionMoreDetail(), make_tracker("tell me more about eczema", "more_detail"))
+    assert store.topic("atopic_dermatitis").detailed_answer in messages[0]["text"]
+    assert events == [SlotSet("topic", "atopic_dermatitis")]
+
+
+@pytest.mark.parametrize("action_class", FOLLOW_UPS)
+def test_follow_up_without_any_topic_asks_which(bot, store: KnowledgeStore, action_class):
+    messages, events = run(action_class(), make_tracker("tell me more", "more_detail"))
+    assert len(messages) == 1
+    assert messages[0]["text"].startswith("Which topic")
+    assert payloads(messages[0]) == menu_payloads(store)
+    assert events == []
+
+
+@pytest.mark.parametrize("action_class", FOLLOW_UPS)
+def test_follow_up_from_a_button_after_a_topic(bot, store: KnowledgeStore, action_class):
+    # a button payload carries no words: the slot decides
+    messages, events = run(action_class(), make_tracker("/more_detail", "more_detail", slots={"topic": "dysbiosis"}))
+    assert store.topic("dysbiosis").title in messages[0]["text"]
+    assert events == [SlotSet("topic", "dysbiosis")]
+
+
+def test_topic_menu(bot, store: KnowledgeStore):
+    messages, events = run(ActionTopicMenu(), make_tracker("help", "help"))
+    assert payloads(messages[0]) == menu_payloads(store)
+    assert len(messages[0]["buttons"]) == len(TOPIC_SLUGS)
+    assert events == []
+
+
+# -- glossary and myths ------------------------------------------------------------------------------------------
+
+def test_define_term(bot, store: KnowledgeStore):
+    text = "what does LPS mean"
+    entry = store.glossary_entry(text)
+    assert entry is not None and entry.definition
+    messages, events = run(ActionDefineTerm(), make_tracker(text, "define_term"))
+    assert len(messages) == 1
+    assert entry.term in messages[0]["text"]
+    assert entry.definition in messages[0]["text"]
+    assert entry.topic_title in messages[0]["text"]
+    assert payloads(messages[0]) == [replies.intent_payload("ask_topic", topic=entry.topic_slug)]
+    assert events == [SlotSet("topic", entry.topic_slug)]
+
+
+def test_define_term_without_a_definition_answers_the_topic(bot, store: KnowledgeStore):
+    text = "what is a fecal transplant"
+    entry = store.glossary_entry(text)
+    assert entry is not None and entry.definition is None
+    messages, events = run(ActionDefineTerm(), make_tracker(text, "define_term"))
+    assert store.topic(entry.topic_slug).short_answer in messages[0]["text"]
+    assert events == [SlotSet("topic", entry.topic_slug)]
+
+
+def test_check_myth(bot, store: KnowledgeStore):
+    text = "is it true that leaky gut causes eczema"
+    myth = store.find_myth(text)
+    assert myth is not None and myth.topic_slug == "leaky_gut"
+    messages, events = run(ActionCheckMyth(), make_tracker(text, "ask_myth"))
+    reply = messages[0]["text"]
+    assert myth.claim.rstrip(".") in reply
+    assert myth.correction in reply
+    assert ActionCheckMyth.VERDICT_WORDS[myth.verdict] in reply
+    assert all(f"({s.link})" in reply for s in myth.sources)
+    assert payloads(messages[0]) == [replies.intent_payload("ask_topic", topic="leaky_gut")]
+    assert events == [SlotSet("topic", "leaky_gut")]
+
+
+def test_check_myth_without_a_match_falls_back_to_the_menu(bot, store: KnowledgeStore):
+    text = "is that so?"
+    assert store.find_myth(text) is None and store.search(text) == []
+    messages, events = run(ActionCheckMyth(), make_tracker(text, "ask_myth"))
+    assert payloads(messages[-1]) == menu_payloads(store)
+    assert events == []
+
+
+# -- medical advice ----------------------------------------------------------------------------------------------------
+
+def test_medical_advice_refuses_and_gives_general_information(bot, store: KnowledgeStore):
+    text = "how many mg of butyrate should I give my 2 year old"
+    messages, events = run(ActionMedicalAdvice(), make_tracker(text, "medical_advice"))
+    reply = messages[0]["text"]
+    assert reply.startswith(REFUSAL)
+    assert store.topic("butyrate").short_answer in reply
+    assert not DOSE.search(reply)
+    assert events == [SlotSet("topic", "butyrate")]
+
+
+def test_medical_advice_without_a_topic(bot, store: KnowledgeStore):
+    messages, events = run(ActionMedicalAdvice(), make_tracker("what dose should I take", "medical_advice"))
+    assert messages[0]["text"] == REFUSAL
+    assert payloads(messages[0]) == [replies.intent_payload("ask_topic", topic="standard_care")]
+    assert events == []
+
+
+@pytest.mark.parametrize("slug", TOPIC_SLUGS)
+def test_medical_advice_never_names_a_dose(bot, slug: str):
+    for text in (f"how many mg of {slug.replace('_', ' ')} should I take", "how many billion CFU for my baby"):
+        messages, _ = run(ActionMedicalAdvice(), make_tracker(text, "medical_advice", [entity("topic", slug)]))
+        reply = " ".join(m.get("text") or "" for m in messages)
+        assert REFUSAL in reply
+        assert not DOSE.search(reply), DOSE.search(reply)
+
+
+def test_dose_pattern_catches_doses():
+    assert DOSE.search("take 10 mg daily") and DOSE.search("5mg") and DOSE.search("10 billion CFU")
+    assert not DOSE.search("a 2025 study of mice")
+
+
+# -- feedback ------------------------------------------------------------------------------------------------------------
+
+def test_feedback_is_recorded_with_the_topic(bot, curation: CurationStore):
+    tracker = make_tracker("that helped", "feedback_positive", slots={"topic": "butyrate"})
+    positive, _ = run(ActionFeedbackPositive(), tracker)
+    run(ActionFeedbackPositive(), tracker)
+    negative, events = run(ActionFeedbackNegative(), make_tracker("not helpful", "feedback_negative",
+                                                                  slots={"topic": "fmt"}))
+    assert curation.feedback_summary() == {"butyrate": (2, 0), "fmt": (0, 1)}
+    assert positive[0]["text"] != negative[0]["text"]
+    assert events == []
+
+
+def test_feedback_without_a_topic_records_nothing(bot, curation: CurationStore):
+    messages, events = run(ActionFeedbackNegative(), make_tracker("not helpful", "feedback_negative"))
+    assert len(messages) == 1
+    assert curation.feedback_summary() == {}
+    assert events == []
+
+
+# -- guided tour ------------------------------------------------------------------------------------------------------------
+
+def test_tour_start(bot, store: KnowledgeStore):
+    steps = store.tour()
+    messages, events = run(ActionTourStart(), make_tracker("teach me", "tour_start"))
+    first = store.topic(steps[0])
+    assert f"Step 1 of {len(steps)}: {first.title}" in messages[0]["text"]
+    assert first.short_answer in messages[0]["text"]
+    assert payloads(messages[0]) == ["/tour_next", "/more_detail", "/stop"]
+    assert events == [SlotSet("tour_step", 0.0), SlotSet("topic", steps[0])]
+
+
+def test_tour_next(bot, store: KnowledgeStore):
+    steps = store.tour()
+    messages, events = run(ActionTourNext(), make_tracker("next", "tour_next", slots={"tour_step": 0.0}))
+    assert f"Step 2 of {len(steps)}: {store.topic(steps[1]).title}" in messages[0]["text"]
+    assert events == [SlotSet("tour_step", 1.0), SlotSet("topic", steps[1])]
+
+
+def test_tour_next_without_a_tour_starts_at_the_beginning(bot, store: KnowledgeStore):
+    messages, events = run(ActionTourNext(), make_tracker("next", "tour_next"))
+    assert events == [SlotSet("tour_step", 0.0), SlotSet("topic", store.tour()[0])]
+
+
+def test_tour_walks_to_the_end(bot, store: KnowledgeStore):
+    steps = store.tour()
+    step, seen = None, []
+    for _ in range(len(steps) + 1):
+        messages, events = run(ActionTourNext(), make_tracker("next", "tour_next", slots={"tour_step": step}))
+        step = events[0]["value"]
+        if step is not None:
+            seen.append(events[1]["value"])
+    assert seen == steps
+    assert events == [SlotSet("tour_step", None)]
+    assert "end of the tour" in messages[0]["text"]
+    assert "/quiz_start" in payloads(messages[0])
+
+
+def test_tour_stop_pauses_and_resume_continues(bot, store: KnowledgeStore):
+    steps = store.tour()
+    messages, events = run(ActionStop(), make_tracker("stop", "stop", slots={"tour_step": 2.0, "topic": steps[2]}))
+    assert "paused" in messages[0]["text"]
+    assert payloads(messages[0]) == ["/tour_start"]
+    assert events == []  # the position is kept for later
+
+    messages, events = run(ActionTourStart(), make_tracker("continue the tour", "tour_start",
+                                                           slots={"tour_step": 2.0}))
+    assert messages[0]["text"].startswith("Welcome back")
+    assert f"Step 3 of {len(steps)}: {store.topic(steps[2]).title}" in messages[0]["text"]
+    assert events == [SlotSet("tour_step", 2.0), SlotSet("topic", steps[2])]
+
+
+def test_tour_restart(bot, store: KnowledgeStore):
+    messages, events = run(ActionTourRestart(), make_tracker("start over", "tour_restart", slots={"tour_step": 4.0}))
+    assert events == [SlotSet("tour_step", 0.0), SlotSet("topic", store.tour()[0])]
+
+
+def test_session_start_keeps_the_tour_position_without_a_database(monkeypatch, tmp_path: Path, curation_url: str):
+    _use_databases(monkeypatch, sqlite_url(tmp_path / "missing.db"), curation_url)
+    try:
+        messages, events = run(ActionSessionStart(), make_tracker("", slots={"tour_step": 3.0, "topic": "fmt"}))
+    finally:
+        _release_services()
+    assert events[0] == {"event": "session_started", "timestamp": None}
+    assert SlotSet("tour_step", 3.0) in events
+    assert all(e.get("name") != "topic" for e in events)
+    assert events[-1]["event"] == "action" and events[-1]["name"] == "action_listen"
+    assert messages[0]["text"] != STORE_DOWN
+
+
+# -- quiz ----------------------------------------------------------------------------------------------------------------------
+
+def slot_events(events: list[dict]) -> dict[str, Any]:
+    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+def test_quiz_start(bot, store: KnowledgeStore):
+    by_id = {q.id: q for q in store.quiz_questions()}
+    messages, events = run(ActionQuizStart(), make_tracker("quiz me", "quiz_start"))
+    slots = slot_events(events)
+    ids = slots["quiz_questions"]
+    assert len(ids) == min(QUIZ_LENGTH, len(by_id)) and len(set(ids)) == len(ids)
+    assert set(ids) <= set(by_id)
+    assert slots["quiz_index"] == 0.0 and slots["quiz_score"] == 0.0
+    first = by_id[ids[0]]
+    assert len(messages) == 2
+    assert first.question in messages[1]["text"]
+    assert payloads(messages[1]) == [replies.intent_payload("quiz_answer", quiz_choice=key) for key, _ in first.choices]
+    # the same conversation gets the same draw
+    _, again = run(ActionQuizStart(), make_tracker("quiz me", "quiz_start"))
+    assert slot_events(again)["quiz_questions"] == ids
+
+
+def quiz_state(store: KnowledgeStore, index: int = 0, score: int = 0) -> tuple[list[str], dict]:
+    ids = [q.id for q in store.quiz_questions()][:QUIZ_LENGTH]
+    return ids, {"quiz_questions": ids, "quiz_index": float(index), "quiz_score": float(score)}
+
+
+def answer(choice: str, slots: dict) -> tuple[list[dict], list[dict]]:
+    tracker = make_tracker(button_text("quiz_answer", quiz_choice=choice), "quiz_answer",
+                           [entity("quiz_choice", choice)], slots=slots)
+    return run(ActionQuizAnswer(), tracker)
+
+
+def test_quiz_correct_answer(bot, store: KnowledgeStore):
+    ids, slots = quiz_state(store)
+    by_id = {q.id: q for q in store.quiz_questions()}
+    question = by_id[ids[0]]
+    messages, events = answer(question.answer, slots)
+    assert messages[0]["text"].startswith("Right!")
+    assert question.explanation in messages[0]["text"]
+    assert by_id[ids[1]].question in messages[1]["text"]
+    assert slot_events(events) == {"quiz_index": 1.0, "quiz_score": 1.0, "topic": question.topic_slug}
+
+
+def test_quiz_answer_is_case_insensitive(bot, store: KnowledgeStore):
+    ids, slots = quiz_state(store)
+    question = {q.id: q for q in store.quiz_questions()}[ids[0]]
+    messages, events = answer(question.answer.upper(), slots)
+    assert messages[0]["text"].startswith("Right!")
+    assert slot_events(events)["quiz_score"] == 1.0
+
+
+def test_quiz_wrong_answer(bot, store: KnowledgeStore):
+    ids, slots = quiz_state(store, index=1, score=1)
+    question = {q.id: q for q in store.quiz_questions()}[ids[1]]
+    wrong = next(key for key, _ in question.choices if key != question.answer)
+    messages, events = answer(wrong, slots)
+    assert messages[0]["text"].startswith("Not quite")
+    assert f"{question.answer}) {dict(question.choices)[question.answer]}" in messages[0]["text"]
+    assert question.explanation in messages[0]["text"]
+    assert slot_events(events) == {"quiz_index": 2.0, "quiz_score": 1.0, "topic": question.topic_slug}
+
+
+def test_quiz_final_score(bot, store: KnowledgeStore):
+    ids, slots = quiz_state(store, index=QUIZ_LENGTH - 1, score=2)
+    question = {q.id: q for q in store.quiz_questions()}[ids[-1]]
+    messages, events = answer(question.answer, slots)
+    assert f"You scored 3 out of {len(ids)}" in messages[-1]["text"]
+    assert "/quiz_start" in payloads(messages[-1])
+    assert slot_events(events) == {"quiz_questions": None, "quiz_index": None, "quiz_score": None,
+                                   "topic": question.topic_slug}
+
+
+def test_quiz_answer_that_is_not_a_choice_asks_again(bot, store: KnowledgeStore):
+    ids, slots = quiz_state(store, index=1)
+    question = {q.id: q for q in store.quiz_questions()}[ids[1]]
+    messages, events = answer("z", slots)
+    assert "pick one of the answers" in messages[0]["text"]
+    assert question.question in messages[1]["text"]
+    assert events == []
+
+
+def test_quiz_answer_without_a_quiz(bot):
+    messages, events = answer("a", {})
+    assert payloads(messages[0]) == ["/quiz_start"]
+    assert events == []
+
+
+def test_stop_ends_a_quiz(bot, store: KnowledgeStore):
+    _, slots = quiz_state(store, index=2, score=2)
+    messages, events = run(ActionStop(), make_tracker("stop", "stop", slots=slots))
+    assert "2 right" in messages[0]["text"]
+    assert slot_events(events) == {"quiz_questions": None, "quiz_index": None, "quiz_score": None}
+
+
+# -- fallback ---------------------------------------------------------------------------------------------------------------------
+
+def test_search_fallback_records_the_question_without_the_email(bot, store: KnowledgeStore, curation: CurationStore):
+    text = "E-mail me at Qq.Rr@zz.xx, xyzzy?"
+    assert store.search(text) == []
+    messages, events = run(ActionSearchFallback(), make_tracker(text, "nlu_fallback"))
+    assert len(messages) == 1 and not messages[0].get("buttons")
+    assert "don't know" in messages[0]["text"]
+    assert events == []
+    recorded = curation.frequent_unanswered()
+    assert recorded == [(redact(text), 1)]
+    assert "[email]" in recorded[0][0] and "qq" not in recorded[0][0] and "@" not in recorded[0][0]
+
+
+def test_search_fallback_offers_matches_and_records_nothing(bot, store: KnowledgeStore, curation: CurationStore):
+    text = "something about mitochondria"
+    hits = store.search(text, limit=3)
+    assert hits
+    messages, events = run(ActionSearchFallback(), make_tracker(text, "nlu_fallback"))
+    assert payloads(messages[0]) == [replies.intent_payload("ask_topic", topic=h.slug) for h in hits]
+    assert curation.frequent_unanswered() == []
+
+
+def test_search_fallback_ignores_button_payloads(bot, curation: CurationStore):
+    run(ActionSearchFallback(), make_tracker("/unknown_intent", "nlu_fallback"))
+    assert curation.frequent_unanswered() == []
+
+
+def test_out_of_scope_answers_and_records_the_redacted_question(bot, curation: CurationStore):
+    text = "Can you book me a haircut? Call 020 7946 0958"
+    messages, events = run(ActionOutOfScope(), make_tracker(text, "out_of_scope"))
+    assert [m.get("response") for m in messages] == ["utter_out_of_scope"]
+    assert "utter_out_of_scope" in DOMAIN["responses"]
+    assert curation.frequent_unanswered() == [(redact(text), 1)]
+    assert "[phone]" in redact(text)
+    assert events == []
+
+
+# -- the store is down -------------------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("action, tracker", [
+    (ActionAnswerTopic(), make_tracker("tell me about butyrate", "ask_topic")),
+    (ActionAnswerTopic(), make_tracker(button_text("ask_topic", topic="fmt"), "ask_topic", [entity("topic", "fmt")])),
+    (ActionMoreDetail(), make_tracker("tell me more", "more_detail", slots={"topic": "butyrate"})),
+    (ActionSources(), make_tracker("sources", "sources", slots={"topic": "butyrate"})),
+    (ActionDefineTerm(), make_tracker("what does LPS mean", "define_term")),
+    (ActionCheckMyth(), make_tracker("is it true that leaky gut causes eczema", "ask_myth")),
+    (ActionTopicMenu(), make_tracker("help", "help")),
+    (ActionSearchFallback(), make_tracker("something odd", "nlu_fallback")),
+    (ActionMedicalAdvice(), make_tracker("how much butyrate", "medical_advice")),
+    (ActionTourStart(), make_tracker("tour", "tour_start")),
+    (ActionQuizStart(), make_tracker("quiz me", "quiz_start")),
+    (ActionQuizAnswer(), make_tracker("/quiz_answer", "quiz_answer", [entity("quiz_choice", "a")],
+                                      slots={"quiz_questions": ["x"], "quiz_index": 0.0, "quiz_score": 0.0})),
+], ids=lambda value: value.name() if isinstance(value, Action) else "")
+def test_missing_database_gives_the_store_down_message(monkeypatch, tmp_path: Path, curation_url: str, action, tracker):
+    missing = tmp_path / "missing" / "knowledge.db"
+    _use_databases(monkeypatch, sqlite_url(missing), curation_url)
+    try:
+        messages, events = run(action, tracker)
+    finally:
+        _release_services()
+    assert messages == [{**messages[0], "text": STORE_DOWN}]
+    assert not messages[0].get("buttons")
+    assert events == []
+    assert not missing.exists()

@@ -1,0 +1,125 @@
+"""Machine checks of the curated content: completeness, readability, references, and the seed's concepts."""
+from __future__ import annotations
+
+import re
+
+import pytest
+import textstat
+
+from actions.knowledge.builder import build
+from actions.knowledge.content import TOPIC_SLUGS, load_content
+from actions.knowledge.settings import CONTENT_DIR
+from actions.knowledge.store import KnowledgeStore
+
+CONTENT = load_content(CONTENT_DIR)
+TOPICS = [CONTENT.topics[slug] for slug in TOPIC_SLUGS]
+
+# Every concept of the project's seed text, and the topic that explains it.
+SEED_CONCEPTS = {
+    "the gut-skin axis": "gut_skin_axis",
+    "trillions of microbes in the gut microbiota": "gut_microbiota",
+    "training the immune system": "immune_regulation",
+    "immune tolerance": "immune_regulation",
+    "preventing excessive inflammation": "immune_regulation",
+    "gut dysbiosis": "dysbiosis",
+    "reduced microbial diversity": "dysbiosis",
+    "an altered ratio of bacterial groups": "dysbiosis",
+    "increased intestinal permeability": "leaky_gut",
+    "leaky gut": "leaky_gut",
+    "lipopolysaccharide entering the circulation": "leaky_gut",
+    "LPS endotoxin": "leaky_gut",
+    "a stronger gut barrier": "leaky_gut",
+    "short-chain fatty acids": "scfa",
+    "anti-inflammatory effects of SCFAs": "scfa",
+    "butyrate": "butyrate",
+    "fermentation of dietary fibre by gut bacteria": "dietary_fiber",
+    "high-fibre foods such as fruits, vegetables and whole grains": "dietary_fiber",
+    "prebiotics": "prebiotics",
+    "probiotics, live beneficial microorganisms": "probiotics",
+    "synbiotics": "synbiotics",
+    "postbiotics, beneficial bacterial products": "postbiotics",
+    "faecal microbiota transplantation": "fmt",
+    "personalised therapies": "emerging_research",
+    "predicting individual responses to treatment": "emerging_research",
+    "microbial patterns linked to different types of atopic dermatitis": "emerging_research",
+}
+
+
+def words(text: str) -> int:
+    return len(re.findall(r"\b[\w'-]+\b", text))
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeStore:
+    url = f"sqlite:///{tmp_path_factory.mktemp('quality') / 'knowledge.db'}"
+    build(CONTENT_DIR, url)
+    return KnowledgeStore(url)
+
+
+def test_all_topics_are_present():
+    assert set(CONTENT.topics) == set(TOPIC_SLUGS)
+
+
+@pytest.mark.parametrize("topic", TOPICS, ids=lambda t: t.slug)
+def test_topic_is_complete(topic):
+    assert words(topic.short_answer) <= 85, f"short answer has {words(topic.short_answer)} words"
+    assert 150 <= words(topic.detailed_answer) <= 360, f"detailed answer has {words(topic.detailed_answer)} words"
+    assert words(topic.plain_answer) >= 40
+    assert 3 <= len(topic.key_points) <= 5
+    assert len(topic.related) >= 2
+    assert len(topic.sources) >= 2
+    assert topic.glossary and any(term.synonyms for term in topic.glossary)
+    assert topic.evidence_level and topic.evidence_summary
+
+
+def test_sources_carry_an_identifier_and_are_all_cited():
+    cited = {s for t in CONTENT.topics.values() for s in t.sources} | {s for m in CONTENT.myths for s in m.sources}
+    uncited = sorted(set(CONTENT.sources) - cited)
+    assert not uncited, f"sources cited by no topic or myth: {uncited}"
+    for source in CONTENT.sources.values():
+        assert source.pmid or source.doi or (source.url or "").startswith("https://"), source.id
+    counts = {t.slug: len(t.sources) for t in TOPICS}
+    print("\nsources per topic: " + ", ".join(f"{slug} {n}" for slug, n in counts.items()))
+
+
+def test_plain_answers_are_readable():
+    rows = []
+    for topic in TOPICS:
+        plain = textstat.flesch_kincaid_grade(topic.plain_answer)
+        detailed = textstat.flesch_kincaid_grade(topic.detailed_answer)
+        rows.append((topic.slug, plain, detailed))
+    print("\n" + f"{'topic':<24}{'plain FK':>9}{'detailed FK':>13}")
+    for slug, plain, detailed in rows:
+        print(f"{slug:<24}{plain:>9.1f}{detailed:>13.1f}")
+    too_hard = [(s, p) for s, p, _ in rows if p > 8.0]
+    too_close = [(s, p, d) for s, p, d in rows if d - p < 2.0]
+    assert not too_hard, f"plain answers above grade 8: {too_hard}"
+    assert not too_close, f"plain answers less than 2 grades below the detailed answer: {too_close}"
+
+
+def test_every_topic_is_reachable_from_the_menu(store):
+    assert [slug for slug, _ in store.topics()] == CONTENT.menu
+    assert set(CONTENT.menu) == set(TOPIC_SLUGS)
+
+
+def test_myths_cover_enough_misconceptions():
+    assert len(CONTENT.myths) >= 12
+    assert all(m.phrasings and m.sources and m.topic in CONTENT.topics for m in CONTENT.myths)
+
+
+def test_quiz_questions_come_from_the_content():
+    assert len(CONTENT.quiz) >= 5
+    assert all(q.topic in CONTENT.topics and q.answer in dict(q.choices) for q in CONTENT.quiz)
+
+
+@pytest.mark.parametrize("concept, slug", SEED_CONCEPTS.items())
+def test_seed_concept_leads_to_its_topic(store, concept, slug):
+    found = store.find_topics(concept)
+    assert found and found[0] == slug, f"'{concept}' -> {found}, expected {slug}"
+
+
+@pytest.mark.parametrize("myth", CONTENT.myths, ids=lambda m: m.id)
+def test_each_myth_is_found_by_its_own_phrasings(store, myth):
+    for phrasing in myth.phrasings:
+        found = store.find_myth(phrasing)
+        assert found is not None and found.id == myth.id, f"'{phrasing}' -> {found and found.id}"

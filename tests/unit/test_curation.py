@@ -1,0 +1,105 @@
+"""The curation store: redaction of personal data, feedback counts, frequent unanswered questions."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from actions.knowledge.curation import CurationStore, UnansweredRow, redact
+from tests.unit.conftest import sqlite_url
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    curation = CurationStore(sqlite_url(tmp_path / "deep" / "folder" / "curation.db"))
+    yield curation
+    curation.dispose()
+
+
+def stored_texts(store: CurationStore) -> list[str]:
+    with Session(store.engine) as session:
+        return list(session.execute(select(UnansweredRow.text).order_by(UnansweredRow.id)).scalars())
+
+
+@pytest.mark.parametrize("email", ["jane.doe@example.com", "J.Doe+eczema@mail.example.co.uk", "x_y-z@host-name.org"])
+def test_redact_removes_email_addresses(email: str):
+    cleaned = redact(f"please write to {email} about butyrate")
+    assert cleaned == "please write to [email] about butyrate"
+    assert "@" not in cleaned
+
+
+@pytest.mark.parametrize("phone", ["+44 20 7946 0958", "020 7946 0958", "(555) 123-4567", "555.123.4567",
+                                   "+1-202-555-0143", "07700900123"])
+def test_redact_removes_phone_numbers(phone: str):
+    cleaned = redact(f"call me on {phone} please")
+    # a leading "(" of "(555)" may stay; every digit must go
+    assert cleaned in ("call me on [phone] please", "call me on ([phone] please")
+    assert not any(ch.isdigit() for ch in cleaned)
+
+
+def test_redact_handles_both_and_normalises():
+    cleaned = redact("  Mail ME at A.B@C.org\nor ring +44 7700 900123!  ")
+    assert cleaned == "mail me at [email] or ring [phone]!"
+
+
+@pytest.mark.parametrize("text", ["is 2 g of fibre a lot", "my baby is 6 months old", "studies from 2019",
+                                  "does HN001 help", "what about 10 billion cfu"])
+def test_redact_keeps_short_numbers(text: str):
+    assert redact(text) == text.lower()
+
+
+def test_record_unanswered_stores_the_redacted_text(store: CurationStore):
+    returned = store.record_unanswered("Email me: someone@example.com, or 020 7946 0958. What is kombucha?")
+    assert returned == "email me: [email], or [phone]. what is kombucha?"
+    assert stored_texts(store) == [returned]
+    assert "example.com" not in stored_texts(store)[0]
+
+
+def test_record_unanswered_skips_blank_and_truncates_long_text(store: CurationStore):
+    assert store.record_unanswered("   \n ") == ""
+    assert stored_texts(store) == []
+    long = store.record_unanswered("word " * 300)
+    assert len(long) == 500
+    assert stored_texts(store) == [long]
+
+
+def test_feedback_summary_counts_per_topic(store: CurationStore):
+    assert store.feedback_summary() == {}
+    for slug, helpful in [("butyrate", True), ("butyrate", True), ("butyrate", False), ("fmt", False),
+                          ("leaky_gut", True), ("fmt", False)]:
+        store.record_feedback(slug, helpful)
+    assert store.feedback_summary() == {"butyrate": (2, 1), "fmt": (0, 2), "leaky_gut": (1, 0)}
+
+
+def test_frequent_unanswered_most_common_first(store: CurationStore):
+    assert store.frequent_unanswered() == []
+    for text in ["kombucha?", "vitamin d", "goat milk", "Goat  milk", "vitamin D", "GOAT MILK"]:
+        store.record_unanswered(text)
+    assert store.frequent_unanswered() == [("goat milk", 3), ("vitamin d", 2), ("kombucha?", 1)]
+    assert store.frequent_unanswered(limit=2) == [("goat milk", 3), ("vitamin d", 2)]
+
+
+def test_frequent_unanswered_groups_texts_that_differ_only_in_personal_data(store: CurationStore):
+    store.record_unanswered("contact a@b.com about zinc")
+    store.record_unanswered("contact c.d@e.org about zinc")
+    store.record_unanswered("something else")
+    assert store.frequent_unanswered()[0] == ("contact [email] about zinc", 2)
+
+
+def test_store_creates_its_folder_and_persists(tmp_path: Path):
+    path = tmp_path / "new" / "dir" / "curation.db"
+    first = CurationStore(sqlite_url(path))
+    first.record_feedback("fmt", True)
+    first.dispose()
+    assert path.is_file()
+    second = CurationStore(sqlite_url(path))
+    assert second.feedback_summary() == {"fmt": (1, 0)}
+    second.dispose()
+
+
+def test_default_url_comes_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    url = sqlite_url(tmp_path / "env.db")
+    monkeypatch.setenv("CURATION_DATABASE_URL", url)
+    assert CurationStore().url == url

@@ -1,0 +1,367 @@
+"""Queries over a database built from the real data/knowledge content. Expected values come from the content."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from actions.knowledge.content import BACKGROUND_TOPIC, Content
+from actions.knowledge.fingerprint import content_fingerprint
+from actions.knowledge.search import STOPWORDS, keywords
+from actions.knowledge.settings import CONTENT_DIR
+from actions.knowledge.store import KnowledgeStore, KnowledgeStoreUnavailable, SourceView
+from tests.unit.conftest import ROOT, sqlite_url
+
+
+@pytest.fixture(scope="module")
+def store(real_db_url: str):
+    knowledge = KnowledgeStore(real_db_url)
+    yield knowledge
+    knowledge.dispose()
+
+
+def glossary_phrases(content: Content) -> dict[str, str]:
+    """lower-case phrase -> topic slug, for every term and synonym (first topic to claim a phrase keeps it)."""
+    owners: dict[str, str] = {}
+    for slug, topic in content.topics.items():
+        for entry in topic.glossary:
+            for phrase in (entry.term, *entry.synonyms):
+                owners.setdefault(phrase.lower(), slug)
+    return owners
+
+
+def owner_of(content: Content, phrase: str) -> str:
+    owners = glossary_phrases(content)
+    assert phrase.lower() in owners, f"'{phrase}' is not in any glossary: pick another test phrase"
+    return owners[phrase.lower()]
+
+
+def glossary_definition(content: Content, term: str) -> str | None:
+    for topic in content.topics.values():
+        for entry in topic.glossary:
+            if entry.term == term:
+                return entry.definition
+    raise AssertionError(f"no glossary term {term!r}")
+
+
+# -- topics ------------------------------------------------------------------------------------------------
+
+def test_topic_by_slug_has_its_texts(store: KnowledgeStore, real_content: Content):
+    expected = real_content.topics["butyrate"]
+    topic = store.topic("butyrate")
+    assert topic is not None
+    assert topic.slug == "butyrate"
+    assert topic.title == expected.title
+    assert topic.last_reviewed == expected.last_reviewed.isoformat()
+    assert topic.evidence_level == expected.evidence_level
+    assert topic.short_answer == expected.short_answer
+    assert topic.detailed_answer == expected.detailed_answer
+    assert topic.plain_answer == expected.plain_answer
+    assert topic.evidence_summary == expected.evidence_summary
+    assert topic.children_note == expected.children_note
+    assert topic.key_points == expected.key_points
+    assert "\n\n" in topic.detailed_answer  # paragraphs survive the build
+
+
+def test_topic_related_titles(store: KnowledgeStore, real_content: Content):
+    expected = real_content.topics["butyrate"]
+    topic = store.topic("butyrate")
+    assert topic.related == tuple((slug, real_content.topics[slug].title) for slug in expected.related)
+
+
+def test_topic_sources_with_formatted_citations(store: KnowledgeStore, real_content: Content):
+    expected = real_content.topics["butyrate"]
+    topic = store.topic("butyrate")
+    assert [s.id for s in topic.sources] == list(expected.sources)
+    for view in topic.sources:
+        source = real_content.sources[view.id]
+        citation = view.citation()
+        assert citation.startswith(f"{source.authors} ({source.year}). ")
+        assert f"{source.title.rstrip('.')}." in citation
+        if source.journal:
+            assert f"{source.journal.rstrip('.')}." in citation
+        if source.pmid:
+            assert f"PMID {source.pmid}." in citation
+        if source.doi:
+            assert citation.endswith(f"doi:{source.doi}")
+        assert view.link == (source.url or f"https://doi.org/{source.doi}")
+        assert view.link.startswith("https://")
+
+
+def test_citation_and_link_of_sparse_sources():
+    bare = SourceView("x", "NHS", None, "Eczema.", None, None, None, "https://example.org/e", "page", "note")
+    assert bare.citation() == "NHS. Eczema."
+    assert bare.link == "https://example.org/e"
+    doi_only = SourceView("y", "Doe J", 2019, "Title", "Journal.", None, "10.1/abc", None, "review", "note")
+    assert doi_only.citation() == "Doe J (2019). Title. Journal. doi:10.1/abc"
+    assert doi_only.link == "https://doi.org/10.1/abc"
+    pmid_only = SourceView("z", "Roe R", 2001, "T", None, "123", None, None, "trial", "note")
+    assert pmid_only.citation() == "Roe R (2001). T. PMID 123."
+    assert pmid_only.link is None
+
+
+def test_topic_as_dict(store: KnowledgeStore):
+    data = store.topic("leaky_gut").as_dict()
+    assert data["slug"] == "leaky_gut"
+    assert data["related"] and all(set(r) == {"slug", "title"} for r in data["related"])
+    assert all(s["citation"] and s["id"] for s in data["sources"])
+    assert isinstance(data["key_points"], list)
+
+
+@pytest.mark.parametrize("slug", ["", "nonexistent", "Butyrate", "butyrate "])
+def test_unknown_slug_gives_none(store: KnowledgeStore, slug: str):
+    assert store.topic(slug) is None
+
+
+def test_every_topic_loads(store: KnowledgeStore, real_content: Content):
+    for slug, topic in real_content.topics.items():
+        view = store.topic(slug)
+        assert view is not None and view.title == topic.title
+        assert len(view.sources) == len(topic.sources)
+
+
+def test_topics_follow_the_menu_order(store: KnowledgeStore, real_content: Content):
+    assert store.topics() == [(slug, real_content.topics[slug].title) for slug in real_content.menu]
+
+
+# -- glossary matching ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("message, phrase", [
+    ("tell me about butyrate", "butyrate"),              # plain term
+    ("TELL ME ABOUT BUTYRATE!", "butyrate"),             # upper case
+    ("what about butirate", "butirate"),                 # a listed misspelling
+    ("is butyric acid good", "butyric acid"),            # multi-word synonym
+    ("what is LPS", "LPS"),                              # abbreviation, term of another topic
+    ("what is lps?", "LPS"),
+    ("fecal transplant", "fecal transplant"),            # US spelling of a multi-word term
+    ("what are short chain fatty acids", "short chain fatty acids"),
+    ("and prebiotics?", "prebiotics"),
+    ("what is the gut-skin axis", "gut-skin axis"),
+])
+def test_match_topics_finds_glossary_terms(store: KnowledgeStore, real_content: Content, message: str, phrase: str):
+    assert store.match_topics(message)[0] == owner_of(real_content, phrase)
+
+
+@pytest.mark.parametrize("message, typed, listed_phrase", [
+    ("are emollient creams enough", "emollient creams", "emollient cream"),  # plural of a listed phrase
+    ("what is a tight junction", "tight junction", "tight junctions"),       # singular of a listed plural
+])
+def test_match_topics_by_lemma(store: KnowledgeStore, real_content: Content, message: str, typed: str,
+                               listed_phrase: str):
+    assert typed not in glossary_phrases(real_content), "the typed form must not be listed itself"
+    assert store.match_topics(message)[0] == owner_of(real_content, listed_phrase)
+
+
+def test_newest_mention_wins_a_tie(store: KnowledgeStore, real_content: Content):
+    probiotics, prebiotics = owner_of(real_content, "probiotics"), owner_of(real_content, "prebiotics")
+    assert store.match_topics("tell me about probiotics. and prebiotics?") == [prebiotics, probiotics]
+    assert store.match_topics("tell me about prebiotics. and probiotics?") == [probiotics, prebiotics]
+
+
+def test_longer_mention_outweighs_a_shorter_one(store: KnowledgeStore, real_content: Content):
+    matches = store.match_topics("faecal microbiota transplantation and butyrate")
+    assert matches[0] == owner_of(real_content, "faecal microbiota transplantation")
+    assert owner_of(real_content, "butyrate") in matches
+
+
+@pytest.mark.parametrize("message", ["", "hello there", "what is the", "thanks a lot"])
+def test_match_topics_without_terms(store: KnowledgeStore, message: str):
+    assert store.match_topics(message) == []
+
+
+def test_the_background_topic_comes_last(store: KnowledgeStore, real_content: Content):
+    eczema = owner_of(real_content, "eczema")
+    assert eczema == BACKGROUND_TOPIC
+    assert store.match_topics("eczema") == [BACKGROUND_TOPIC]
+    assert store.match_topics("is butyrate good for eczema") == [owner_of(real_content, "butyrate"), BACKGROUND_TOPIC]
+    assert store.match_topics("eczema eczema and fibre")[-1] == BACKGROUND_TOPIC
+
+
+def test_find_topics_combines_glossary_and_full_text(store: KnowledgeStore, real_content: Content):
+    assert store.find_topics("what is LPS")[0] == owner_of(real_content, "LPS")
+    assert store.find_topics("does fibre help eczema")[0] == owner_of(real_content, "fibre")
+    assert store.find_topics("faecal microbiota transplantation stool donor", limit=2)[0] == "fmt"
+    assert len(store.find_topics("probiotics eczema babies prevention", limit=2)) == 2
+    assert store.find_topics("what is the") == []
+    assert store.find_topics("tell me about probiatics") == []  # neither a glossary term nor an indexed word
+
+
+def test_glossary_entry_definition(store: KnowledgeStore, real_content: Content):
+    entry = store.glossary_entry("what does LPS mean")
+    assert entry is not None
+    assert entry.term == "LPS"
+    assert entry.definition == glossary_definition(real_content, "LPS")
+    assert entry.topic_slug == owner_of(real_content, "LPS")
+    assert entry.topic_title == real_content.topics[entry.topic_slug].title
+
+
+def test_glossary_entry_through_a_synonym(store: KnowledgeStore, real_content: Content):
+    entry = store.glossary_entry("what is lipopolysaccharide?")
+    assert entry.term == "LPS"
+    assert entry.definition == glossary_definition(real_content, "LPS")
+
+
+def test_glossary_entry_prefers_the_longest_phrase(store: KnowledgeStore, real_content: Content):
+    entry = store.glossary_entry("are butyrate producing bacteria important")
+    assert entry.term == "butyrate producers"
+    assert entry.definition == glossary_definition(real_content, "butyrate producers")
+
+
+def test_glossary_entry_without_a_term(store: KnowledgeStore):
+    assert store.glossary_entry("what is the weather like") is None
+
+
+# -- full-text search ------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("query, slug", [
+    ("zonulin LPS permeability", "leaky_gut"),
+    ("faecal microbiota transplantation stool donor", "fmt"),
+    ("mitochondria skin barrier butyrate", "butyrate"),
+])
+def test_search_ranks_the_obvious_topic_first(store: KnowledgeStore, query: str, slug: str):
+    hits = store.search(query, limit=5)
+    assert hits and hits[0].slug == slug
+    assert hits[0].title == store.topic(slug).title
+
+
+def test_search_scores_descend_and_respect_the_limit(store: KnowledgeStore):
+    hits = store.search("probiotics eczema babies prevention", limit=5)
+    assert len(hits) == 5
+    scores = [h.score for h in hits]
+    assert scores == sorted(scores, reverse=True)
+    assert all(s > 0 for s in scores)
+    assert len({h.slug for h in hits}) == 5
+    assert len(store.search("probiotics eczema babies prevention", limit=2)) == 2
+
+
+@pytest.mark.parametrize("query", ["what is the", "tell me more about it", "a an the", "?!", ""])
+def test_stopword_only_queries_find_nothing(store: KnowledgeStore, query: str):
+    assert store.search(query) == []
+
+
+def test_fts_syntax_in_a_message_is_harmless(store: KnowledgeStore):
+    hits = store.search('butyrate" OR NEAR(* "fibre) AND -')
+    assert hits and hits[0].slug in {"butyrate", "scfa", "dietary_fiber"}
+
+
+def test_keywords_drop_stopwords_and_repeats():
+    assert keywords("What is the BUTYRATE, butyrate and fibre?") == ["butyrate", "fibre"]
+    assert keywords("tell me about it") == []
+    assert {"what", "is", "the"} <= STOPWORDS
+
+
+# -- myths, quiz, tour ---------------------------------------------------------------------------------------------
+
+def test_find_myth(store: KnowledgeStore, real_content: Content):
+    myth = store.find_myth("is it true that leaky gut causes eczema")
+    assert myth is not None
+    assert myth.topic_slug == "leaky_gut"
+    expected = next(m for m in real_content.myths if m.id == myth.id)
+    assert (myth.claim, myth.verdict, myth.correction) == (expected.claim, expected.verdict, expected.correction)
+    assert [s.id for s in myth.sources] == list(expected.sources)
+    assert all(s.citation() for s in myth.sources)
+
+
+def test_find_myth_for_its_own_phrasings(store: KnowledgeStore, real_content: Content):
+    phrasings = [(p, m) for m in real_content.myths for p in m.phrasings]
+    misses = [(p, m.id, getattr(store.find_myth(p), "id", None)) for p, m in phrasings
+              if getattr(store.find_myth(p), "id", None) != m.id]
+    # A handful of phrasings rank a neighbouring myth first (bm25 over short texts); most must find their own.
+    assert len(misses) <= len(phrasings) // 20, misses
+    assert all(store.find_myth(m.phrasings[0]) is not None for m in real_content.myths)
+
+
+def test_find_myth_without_words(store: KnowledgeStore):
+    assert store.find_myth("what is the") is None
+
+
+def test_quiz_questions(store: KnowledgeStore, real_content: Content):
+    questions = store.quiz_questions()
+    assert questions
+    assert [q.id for q in questions] == [q.id for q in real_content.quiz]
+    for view, question in zip(questions, real_content.quiz):
+        assert view.choices == question.choices
+        assert view.answer == question.answer and view.answer in dict(view.choices)
+        assert view.topic_slug == question.topic and view.explanation == question.explanation
+
+
+def test_tour_follows_tour_yml(store: KnowledgeStore, real_content: Content):
+    assert store.tour()
+    assert store.tour() == real_content.tour
+
+
+def test_fingerprint_matches_the_content(store: KnowledgeStore):
+    assert store.fingerprint() == content_fingerprint(CONTENT_DIR)
+
+
+# -- failures ---------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("call", [
+    lambda s: s.topic("butyrate"), lambda s: s.topics(), lambda s: s.search("butyrate"),
+    lambda s: s.match_topics("butyrate"), lambda s: s.find_myth("leaky gut"), lambda s: s.tour(),
+    lambda s: s.quiz_questions(), lambda s: s.fingerprint(),
+])
+def test_missing_database_says_how_to_build_it(tmp_path: Path, call):
+    path = tmp_path / "missing" / "knowledge.db"
+    with pytest.raises(KnowledgeStoreUnavailable) as raised:
+        call(KnowledgeStore(sqlite_url(path)))
+    message = str(raised.value)
+    assert str(path) in message
+    assert "python -m actions.knowledge build" in message
+    assert not path.exists() and not path.parent.exists()  # the query must not create an empty database
+
+
+@pytest.mark.parametrize("call", [
+    lambda s: s.topic("butyrate"), lambda s: s.topics(), lambda s: s.search("butyrate"),
+    lambda s: s.match_topics("butyrate"), lambda s: s.glossary_entry("butyrate"), lambda s: s.tour(),
+])
+def test_unreadable_database_is_reported_as_unavailable(tmp_path: Path, call):
+    path = tmp_path / "empty.db"
+    path.write_bytes(b"")  # an empty file is a valid, empty SQLite database: no tables
+    with pytest.raises(KnowledgeStoreUnavailable, match="rebuild"):
+        call(KnowledgeStore(sqlite_url(path)))
+
+
+def test_default_url_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch, real_db_url: str):
+    monkeypatch.setenv("KNOWLEDGE_DATABASE_URL", real_db_url)
+    assert KnowledgeStore().url == real_db_url
+    assert KnowledgeStore().topic("butyrate") is not None
+
+
+def test_store_package_does_not_import_rasa_sdk():
+    code = "import actions.knowledge, actions.knowledge.store, sys; assert 'rasa_sdk' not in sys.modules, 'rasa_sdk'"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3"}
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+
+
+# -- threads ---------------------------------------------------------------------------------------------------------
+
+def test_concurrent_queries_from_eight_threads(real_db_url: str, real_content: Content):
+    store = KnowledgeStore(real_db_url)  # fresh: the threads also race to create the engine
+    slugs = list(real_content.menu)[:8]
+    barrier = threading.Barrier(8)
+
+    def work(slug: str):
+        barrier.wait(timeout=30)
+        results = []
+        for _ in range(5):
+            topic = store.topic(slug)
+            hits = store.search(real_content.topics[slug].title)
+            results.append((topic.slug, topic.title, [s.id for s in topic.sources], bool(hits)))
+        return results
+
+    try:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            outcomes = list(pool.map(work, slugs))
+    finally:
+        store.dispose()
+    for slug, results in zip(slugs, outcomes):
+        expected = (slug, real_content.topics[slug].title, list(real_content.topics[slug].sources), True)
+        assert results == [expected] * 5
