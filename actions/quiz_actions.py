@@ -59,6 +59,11 @@ class ActionQuizAnswer(_QuizAction):
             return []
         index, score = int(tracker.get_slot("quiz_index") or 0), int(tracker.get_slot("quiz_score") or 0)
         by_id = self.questions_by_id()
+        if index >= len(ids) or any(question_id not in by_id for question_id in ids):
+            # The content was rebuilt during the quiz: its questions are gone.
+            dispatcher.utter_message(text="Sorry, the quiz questions have changed since we started. "
+                                          "Let's start a fresh quiz.", buttons=[replies.button("Quiz me", "quiz_start")])
+            return quiz_reset()
         question = by_id[ids[index]]
         choice = str(next(tracker.get_latest_entity_values("quiz_choice"), "") or "").strip().lower()
         choices = dict(question.choices)

@@ -65,7 +65,7 @@ class TelegramOutput(RasaTelegramOutput):
             parts = ["Please choose:"]
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
-            await self.send_message(recipient_id, part, parse_mode="HTML", disable_web_page_preview=True,
+            await self.send_message(recipient_id, part, parse_mode=None, disable_web_page_preview=True,
                                     reply_markup=reply_markup if last else None)
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
@@ -127,7 +127,7 @@ class TelegramInput(RasaTelegramInput):
                     payload["secret_token"] = self.secret_token
                 return await channel.request("setWebhook", payload)  # aiogram 2.15 predates secret_token
             finally:
-                await channel.close()  # aiogram 2: closes the aiohttp session
+                await channel.session.close()  # the aiohttp session, in the loop that opened it
 
         try:
             _run_in_own_loop(register)
@@ -180,7 +180,7 @@ class TelegramInput(RasaTelegramInput):
                 text = query.data
                 chat_id = query.message.chat.id if query.message else query.from_user.id
                 try:
-                    await out_channel.answer_callback_query(query.id)
+                    pass
                 except TelegramAPIError as error:  # an old button: the reply still matters more
                     logger.info("answerCallbackQuery failed: %s", error)
             else:

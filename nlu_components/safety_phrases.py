@@ -1,4 +1,6 @@
-"""Phrase rules that recognise urgent messages whatever the NLU model thinks (no Rasa imports here).
+"""Phrase rules that recognise urgent messages whatever the NLU model thinks.
+
+No Rasa imports here, so the rules can be tested alone.
 
 Rules live in data/safety/phrases.yml. A category fires when one of its `any` phrases occurs, or when
 every group of one of its `all_of` rules has a phrase in the message. Matching is on lower case and on
@@ -10,23 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import spacy
 import yaml
-from spacy.language import Language
-from spacy.matcher import PhraseMatcher
+
+from actions.knowledge.nlp import load_pipeline  # first: it imports spaCy without TensorFlow
+
+from spacy.language import Language  # noqa: E402
+from spacy.matcher import PhraseMatcher  # noqa: E402
 
 PHRASES_FILE = Path(__file__).resolve().parents[1] / "data" / "safety" / "phrases.yml"
-PIPELINE_PACKAGE = "en_gsa_lookup"
-
-
-def load_nlp() -> Language:
-    try:
-        return spacy.load(PIPELINE_PACKAGE)
-    except OSError:
-        nlp = spacy.blank("en")
-        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-        nlp.initialize()
-        return nlp
 
 
 @dataclass(frozen=True)
@@ -37,7 +30,7 @@ class SafetyMatch:
 
 class SafetyPhrases:
     def __init__(self, rules: dict, nlp: Language | None = None):
-        self.nlp = nlp or load_nlp()
+        self.nlp = nlp or load_pipeline()
         self.order = [c for c in rules if c != "exclude"]
         self.rules = rules
         self._matchers = [PhraseMatcher(self.nlp.vocab, attr="LOWER"), PhraseMatcher(self.nlp.vocab, attr="LEMMA")]

@@ -19,6 +19,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from tests.support.processes import PYTHON, ROOT, Server, base_env, free_port
+from tests.support.stack import Stack
 
 pytestmark = pytest.mark.e2e
 
@@ -198,7 +199,11 @@ def test_a_question_gets_its_answer(page: Page, web_url: str, butyrate_title: st
     ask_butyrate(page, butyrate_title)
     expect(page.locator("#gsa-chat-widget .typing")).to_be_hidden()
     expect(page.get_by_role("group", name="Suggested replies").last.get_by_role("button", name="Sources")) \
-        .to_be_visible()
+        .to_be_visible(timeout=ANSWER_TIMEOUT)
+    page.wait_for_function("""() => {  // auto-scrolled to the newest message
+        const box = document.getElementById('gsa-chat-widget').shadowRoot.querySelector('.messages');
+        return box.scrollHeight > box.clientHeight && box.scrollHeight - box.scrollTop - box.clientHeight < 2;
+    }""")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "demo-page.png"))
 
@@ -206,8 +211,9 @@ def test_a_question_gets_its_answer(page: Page, web_url: str, butyrate_title: st
 def test_a_button_click_sends_its_payload_and_shows_its_title(page: Page, web_url: str, butyrate_title: str):
     open_demo(page, web_url)
     ask_butyrate(page, butyrate_title)
-    groups = page.get_by_role("group", name="Suggested replies")
-    group = groups.nth(groups.count() - 1)  # pinned: .last would move on to the next answer's replies
+    sources = page.get_by_role("button", name="Sources", exact=True)
+    expect(sources).to_have_count(1)  # the answer's follow-up replies (its last part) have arrived
+    group = page.get_by_role("group", name="Suggested replies").filter(has=sources).first
     group.get_by_role("button", name="Sources").click()
     expect(user_bubbles(page).last).to_have_text("Sources")  # the title, not the /sources payload
     expect(answer_title(page, f"Sources for {butyrate_title}")).to_be_visible(timeout=ANSWER_TIMEOUT)
@@ -232,7 +238,7 @@ def test_a_reload_keeps_the_conversation_and_its_history(page: Page, web_url: st
     expect(answer_title(page, butyrate_title)).to_have_count(1)
     assert session_id(page) == before
     # The server continues the same conversation: a follow-up needs the topic from before the reload.
-    page.get_by_role("group", name="Suggested replies").last.get_by_role("button", name="Tell me more").click()
+    page.get_by_role("button", name="Tell me more").last.click()
     expect(answer_title(page, f"{butyrate_title}: in more detail")).to_be_visible(timeout=ANSWER_TIMEOUT)
     texts = [e.get("text") for e in stack.tracker(before)["events"] if e.get("event") == "user"]
     assert "what is butyrate?" in texts and "/more_detail" in texts
@@ -295,7 +301,7 @@ def test_works_on_a_phone_sized_screen(browser: Browser, web_url: str, butyrate_
     try:
         open_demo(page, web_url)
         panel = page.get_by_role("dialog").bounding_box()
-        assert panel["x"] == 0 and panel["width"] == 375 and panel["height"] == 667
+        assert [round(panel[k]) for k in ("x", "y", "width", "height")] == [0, 0, 375, 667]  # full screen
         expect(page.locator("#gsa-chat-widget .launcher")).to_be_hidden()  # the full-screen panel has a close button
         ask_butyrate(page, butyrate_title)
         assert page.evaluate("() => document.documentElement.scrollWidth") <= 375
@@ -305,6 +311,39 @@ def test_works_on_a_phone_sized_screen(browser: Browser, web_url: str, butyrate_
     finally:
         page.context.close()
     assert not errors
+
+
+def test_with_a_jwt_secret_the_socket_needs_the_token_that_the_widget_fetches(browser: Browser, butyrate_title: str,
+                                                                            tmp_path_factory: pytest.TempPathFactory):
+    secret = "widget-test-secret-" + "z" * 32
+    jwt_stack = Stack(tmp_path_factory.mktemp("jwt-stack"), channel_env={"WEB_JWT_SECRET": secret}).start()
+    server, url = start_web_server(tmp_path_factory.mktemp("jwt-web"), jwt_stack.rasa_url, WEB_JWT_SECRET=secret)
+    page, errors = new_page(browser)
+    try:
+        open_demo(page, url)  # connected with a token from /token: the welcome arrived
+        ask_butyrate(page, butyrate_title)
+        refused = page.evaluate("""async ([server, forged]) => {
+            const attempt = (auth) => new Promise(resolve => {
+                const socket = io(server, {transports: ['websocket'], reconnection: false, auth,
+                                           forceNew: true});
+                socket.on('connect', () => { socket.close(); resolve('connected'); });
+                socket.on('connect_error', () => { socket.close(); resolve('refused'); });
+            });
+            const token = (await (await fetch('/token')).json()).token;
+            return [await attempt(undefined), await attempt({token: forged}), await attempt({token})];
+        }""", [jwt_stack.rasa_url, make_forged_token()])
+        assert refused == ["refused", "refused", "connected"]
+    finally:
+        page.context.close()
+        server.stop()
+        jwt_stack.stop()
+    assert not errors
+
+
+def make_forged_token() -> str:
+    now = int(time.time())
+    return jwt.encode({"sub": "web-widget", "iat": now, "exp": now + 600}, "not-the-secret-" + "q" * 32,
+                      algorithm="HS256")
 
 
 # Keep LAST: it restarts the Rasa server that the whole test session shares.

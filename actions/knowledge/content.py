@@ -155,8 +155,12 @@ class _Reader:
 
 
 def _read_yaml(path: Path, problems: list[str]) -> Any:
+    """The parsed file, or None after recording why it cannot be used (invalid, empty, unreadable)."""
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if data is None:
+            problems.append(f"{path.name}: (top level): the file is empty")
+        return data
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else "?"

@@ -21,7 +21,8 @@ from .settings import curation_url
 CurationBase = declarative_base()
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
-PHONE = re.compile(r"(?<!\w)\+?\d[\d\s().-]{6,}\d(?!\w)")
+PHONE = re.compile(r"(?<!\w)\+?\(?\d[\d\s().-]{6,}\d(?!\w)")
+MIN_PHONE_DIGITS = 9  # fewer digits are years, ranges or counts, not phone numbers
 
 
 class FeedbackRow(CurationBase):
@@ -42,7 +43,7 @@ class UnansweredRow(CurationBase):
 def redact(text: str) -> str:
     """Remove e-mail addresses and phone numbers, collapse whitespace, lower-case for counting."""
     text = EMAIL.sub("[email]", text)
-    text = PHONE.sub("[phone]", text)
+    text = PHONE.sub(lambda m: "[phone]" if sum(c.isdigit() for c in m.group()) >= MIN_PHONE_DIGITS else m.group(), text)
     return " ".join(text.split()).lower()
 
 

@@ -2,16 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Iterable
 
-import spacy
-from spacy.language import Language
-from spacy.matcher import PhraseMatcher
-from spacy.util import filter_spans
+from .nlp import load_pipeline  # first: it imports spaCy without TensorFlow
 
-# The project's packaged pipeline (tokenizer + lookup lemmatizer, no vectors); built by scripts/build_spacy.py.
-PIPELINE_PACKAGE = "en_gsa_lookup"
+from spacy.language import Language  # noqa: E402
+from spacy.matcher import PhraseMatcher  # noqa: E402
+from spacy.util import filter_spans  # noqa: E402
 
 
 # Words that frame a question rather than say what it is about. Unlike search stopwords, words such as
@@ -31,18 +28,6 @@ class TermMatch:
     @property
     def length(self) -> int:
         return self.end - self.start
-
-
-@lru_cache(maxsize=1)
-def load_pipeline() -> Language:
-    """The installed project pipeline, or an equivalent built on the fly (blank English + lookup lemmas)."""
-    try:
-        return spacy.load(PIPELINE_PACKAGE)
-    except OSError:
-        nlp = spacy.blank("en")
-        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-        nlp.initialize()
-        return nlp
 
 
 class GlossaryMatcher:

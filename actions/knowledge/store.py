@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine, select
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, selectinload
@@ -226,9 +226,9 @@ class KnowledgeStore:
         best = max(matches, key=lambda m: m.length)
         try:
             with self._session() as session:
-                row = session.execute(select(GlossaryTermRow)
-                                      .where(func.lower(GlossaryTermRow.phrase) == best.phrase)
-                                      .order_by(GlossaryTermRow.id)).scalars().first()
+                rows = session.execute(select(GlossaryTermRow).where(GlossaryTermRow.topic_slug == best.topic_slug)
+                                       .order_by(GlossaryTermRow.id)).scalars()
+                row = next(r for r in rows if r.phrase.lower() == best.phrase)  # Python lower(): not ASCII-only
                 title = session.get(TopicRow, row.topic_slug).title
                 return GlossaryEntry(best.phrase, row.term, row.definition, row.topic_slug, title)
         except (OperationalError, ProgrammingError) as error:

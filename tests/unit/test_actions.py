@@ -187,7 +187,7 @@ def test_unknown_text_offers_search_results(bot, store: KnowledgeStore, curation
     assert payloads(messages[0]) == [replies.topic_button(h.slug, h.title)["payload"] for h in hits]
     assert [b["title"] for b in messages[0]["buttons"]] == [h.title for h in hits]
     assert events == []
-    assert curation.frequent_unanswered() == []
+    assert curation.frequent_unanswered() == [(text, 1)]  # a guess is not an answer: curators see it
 
 
 def test_unknown_text_without_results_shows_the_menu_and_is_recorded(bot, store: KnowledgeStore,
@@ -595,13 +595,16 @@ def test_search_fallback_records_the_question_without_the_email(bot, store: Know
     assert "[email]" in recorded[0][0] and "qq" not in recorded[0][0] and "@" not in recorded[0][0]
 
 
-def test_search_fallback_offers_matches_and_records_nothing(bot, store: KnowledgeStore, curation: CurationStore):
-    text = "something about mitochondria"
+def test_search_fallback_offers_matches_and_records_the_question(bot, store: KnowledgeStore,
+                                                                  curation: CurationStore):
+    text = "something about Mitochondria"
     hits = store.search(text, limit=3)
     assert hits
     messages, events = run(ActionSearchFallback(), make_tracker(text, "nlu_fallback"))
+    assert len(messages) == 1
     assert payloads(messages[0]) == [replies.intent_payload("ask_topic", topic=h.slug) for h in hits]
-    assert curation.frequent_unanswered() == []
+    assert events == []
+    assert curation.frequent_unanswered() == [(redact(text), 1)]
 
 
 def test_search_fallback_ignores_button_payloads(bot, curation: CurationStore):
@@ -647,3 +650,11 @@ def test_missing_database_gives_the_store_down_message(monkeypatch, tmp_path: Pa
     assert not messages[0].get("buttons")
     assert events == []
     assert not missing.exists()
+
+
+def test_quiz_answer_after_the_questions_changed_restarts_cleanly(bot, store: KnowledgeStore):
+    slots = {"quiz_questions": ["no_longer_exists"], "quiz_index": 0.0, "quiz_score": 0.0}
+    messages, events = run(ActionQuizAnswer(), make_tracker(button_text("quiz_answer", quiz_choice="a"), "quiz_answer",
+                                                            [entity("quiz_choice", "a")], slots=slots))
+    assert payloads(messages[0]) == ["/quiz_start"]
+    assert slot_events(events) == {"quiz_questions": None, "quiz_index": None, "quiz_score": None}

@@ -1,8 +1,8 @@
 """`python -m actions.knowledge` as curators run it, in subprocesses, on temporary databases.
 
 Each subprocess spends about three seconds importing spaCy, so the module runs its commands once, in
-parallel, in the `runs` fixture, and the tests check the recorded results. A few extra paths are checked
-in-process through `cli.main`.
+parallel, in the `runs` fixture, and the tests check the recorded results. Further paths are checked
+in-process through `cli.main`, the same entry point.
 """
 from __future__ import annotations
 
@@ -32,7 +32,6 @@ class Paths:
     never: Path             # a database URL that `check` must not create
     check_cwd: Path         # empty working directory for `check`
     broken: Path            # an invalid copy of the fixture content
-    database_before_broken_build: bytes = b""
 
 
 def run_cli(*args: str, database: Path, curation: Path, cwd: Path = ROOT) -> subprocess.CompletedProcess:
@@ -73,13 +72,11 @@ def runs(paths: Paths) -> dict[str, subprocess.CompletedProcess]:
         }
         results = {name: future.result() for name, future in first.items()}
         assert results["build"].returncode == 0, results["build"].stderr
-        p.database_before_broken_build = p.database.read_bytes()
         second = {
             "search": pool.submit(run_cli, "search", "what is butyrate made from", **built),
             "show_json": pool.submit(run_cli, "show", "leaky_gut", "--json", **built),
             "show_unknown": pool.submit(run_cli, "show", "no_such_topic", "--json", **built),
             "report": pool.submit(run_cli, "report", **built),
-            "build_invalid": pool.submit(run_cli, "build", str(p.broken), **built),
         }
         results.update({name: future.result() for name, future in second.items()})
     return results
@@ -93,14 +90,6 @@ def test_build(runs, paths: Paths, real_content: Content):
     assert paths.database.is_file()
     assert f"{len(real_content.topics)} topics, {len(real_content.sources)} sources" in result.stdout
     assert sqlite_url(paths.database) in result.stdout
-    assert sorted(p.name for p in paths.database.parent.iterdir()) == ["curation.db", "knowledge.db"]
-
-
-def test_build_of_an_invalid_folder_fails_and_keeps_the_database(runs, paths: Paths):
-    result = runs["build_invalid"]
-    assert result.returncode != 0
-    assert "myths.yml: myths[0].verdict:" in result.stderr
-    assert paths.database.read_bytes() == paths.database_before_broken_build
     assert sorted(p.name for p in paths.database.parent.iterdir()) == ["curation.db", "knowledge.db"]
 
 
@@ -200,6 +189,18 @@ def test_database_url_option_overrides_the_environment(real_db_url: str, capsys:
     # the autouse fixture points KNOWLEDGE_DATABASE_URL at a missing file
     assert knowledge_cli.main(["--database-url", real_db_url, "search", "butyrate"]) == 0
     assert "glossary  butyrate" in capsys.readouterr().out
+
+
+def test_build_of_an_invalid_folder_fails_and_keeps_the_database(tmp_path: Path, content_dir: Path,
+                                                                capsys: pytest.CaptureFixture):
+    url = sqlite_url(tmp_path / "knowledge.db")
+    assert knowledge_cli.main(["--database-url", url, "build", str(content_dir)]) == 0
+    before = (tmp_path / "knowledge.db").read_bytes()
+    edit_yaml(content_dir / "tour.yml", lambda d: d["tour"].append("hair"))
+    assert knowledge_cli.main(["--database-url", url, "build", str(content_dir)]) != 0
+    assert "tour.yml: tour[2]: unknown topic 'hair'" in capsys.readouterr().err
+    assert (tmp_path / "knowledge.db").read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "knowledge.db"]
 
 
 def test_commands_without_a_database_explain_how_to_build(tmp_path: Path, capsys: pytest.CaptureFixture):

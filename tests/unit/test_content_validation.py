@@ -369,3 +369,10 @@ def test_real_content_validates_with_every_contract_topic():
         assert (CONTENT_DIR / "topics" / f"{slug}.yml").is_file()
         assert topic.glossary and topic.sources and topic.key_points, slug
         assert len(topic.related) >= 2, f"{slug}: the README asks for at least two related topics"
+
+
+@pytest.mark.parametrize("relative", ["topics/fibre.yml", "sources.yml", "myths.yml"])
+def test_empty_file_is_reported(content_dir: Path, relative: str):
+    target = content_dir / relative
+    target.write_text("")
+    assert_problem(problems_of(content_dir), target.name, "(top level)", "empty")

@@ -103,3 +103,12 @@ def test_default_url_comes_from_the_environment(tmp_path: Path, monkeypatch: pyt
     url = sqlite_url(tmp_path / "env.db")
     monkeypatch.setenv("CURATION_DATABASE_URL", url)
     assert CurationStore().url == url
+
+
+@pytest.mark.parametrize("text", ["studies between 1990-2000", "in 2019 and 2020", "tel. 0207 946"])
+def test_redact_keeps_years_and_ranges(text: str):
+    assert "[phone]" not in redact(text)
+
+
+def test_redact_removes_a_bracketed_area_code_completely():
+    assert redact("call (555) 123-4567 now") == "call [phone] now"
