@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import replies
 from actions.base import KnowledgeAction, topic_slot
+from actions.topic_actions import STRONG_MYTH_SIMILARITY
 
 REFUSAL = ("I can't give personal medical advice: I can't suggest doses or products, diagnose, or tell you to "
            "start or stop a treatment. A doctor, pharmacist or nurse who knows you (or your child) can. "
@@ -20,6 +21,12 @@ class ActionMedicalAdvice(KnowledgeAction):
         return "action_medical_advice"
 
     def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        myth = self.store().find_myth(self.user_text(tracker), min_similarity=STRONG_MYTH_SIMILARITY)
+        if myth is not None:  # e.g. "should I delay peanut?": a known misconception, answered in general terms
+            dispatcher.utter_message(text=f"{REFUSAL}\n\nWhat research says in general: {myth.correction}",
+                                     buttons=[replies.topic_button(myth.topic_slug, "Learn more"),
+                                              replies.button("Sources", "sources")])
+            return topic_slot(myth.topic_slug)
         slug = self.topic_named_in_message(tracker)
         topic = self.store().topic(slug) if slug else None
         if topic is None:

@@ -1,6 +1,6 @@
 """Channel-neutral reply building: light Markdown text (**bold**, '- ' bullets, [text](url)) and buttons.
 
-Channels render this one format (see actions/channels/formatting.py); actions never format per channel.
+Channels render this one format (see connectors/formatting.py); actions never format per channel.
 """
 from __future__ import annotations
 

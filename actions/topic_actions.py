@@ -1,6 +1,8 @@
 """Answers from the knowledge store: a topic, then follow-ups on the current topic."""
 from __future__ import annotations
 
+import re
+from abc import ABC
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -9,6 +11,12 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import replies, services
 from actions.base import KnowledgeAction, topic_slot
+from actions.knowledge.store import GlossaryEntry, MythView
+
+# A message this close to a myth's wording is answered as that myth whatever the intent.
+STRONG_MYTH_SIMILARITY = 0.5
+DEFINITION_CUES = re.compile(r"\b(mean|means|meaning|stand for|stands for|define|definition)\b", re.IGNORECASE)
+VERDICT_WORDS = {"false": "Not true.", "unproven": "Not proven.", "partly true": "Partly true, but misleading."}
 
 
 def offer_search_results(dispatcher: CollectingDispatcher, action: KnowledgeAction, text: str) -> bool:
@@ -21,11 +29,28 @@ def offer_search_results(dispatcher: CollectingDispatcher, action: KnowledgeActi
     return True
 
 
-class ActionAnswerTopic(KnowledgeAction):
-    def name(self) -> str:
-        return "action_answer_topic"
+class QuestionAction(KnowledgeAction, ABC):
+    """Answers a question in the form the content fits best, whichever of the close intents NLU chose:
+    a myth check when the message states a known myth, a definition when it asks what a term means,
+    otherwise the topic it is about."""
 
-    def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+    def answer_question(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+        answered = self.answer_myth_or_definition(dispatcher, self.user_text(tracker))
+        return self.answer_topic(dispatcher, tracker) if answered is None else answered
+
+    def answer_myth_or_definition(self, dispatcher: CollectingDispatcher, text: str) -> list[EventType] | None:
+        """A myth the message states, or the definition it asks for; None when neither fits."""
+        if not text:
+            return None
+        myth = self.store().find_myth(text, min_similarity=STRONG_MYTH_SIMILARITY)
+        if myth is not None:
+            return self.answer_myth(dispatcher, myth)
+        entry = self.store().glossary_entry(text) if DEFINITION_CUES.search(text) else None
+        if entry is not None and entry.definition:
+            return self.answer_definition(dispatcher, entry)
+        return None
+
+    def answer_topic(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         slug = self.topic_named_in_message(tracker)
         text = self.user_text(tracker)
         if slug is not None and text:
@@ -42,6 +67,29 @@ class ActionAnswerTopic(KnowledgeAction):
             return []
         dispatcher.utter_message(text=replies.topic_text(topic), buttons=replies.follow_up_buttons())
         return topic_slot(topic.slug)
+
+    def answer_definition(self, dispatcher: CollectingDispatcher, entry: GlossaryEntry) -> list[EventType]:
+        dispatcher.utter_message(
+            text=f"**{entry.term}**: {entry.definition}\n\nIt is explained in the topic *{entry.topic_title}*.",
+            buttons=[replies.topic_button(entry.topic_slug, f"Open: {entry.topic_title}")])
+        return topic_slot(entry.topic_slug)
+
+    def answer_myth(self, dispatcher: CollectingDispatcher, myth: MythView) -> list[EventType]:
+        topic = self.store().topic(myth.topic_slug)
+        citations = "\n".join(replies.source_line(s) for s in myth.sources)
+        dispatcher.utter_message(
+            text=f"**Myth check: \"{myth.claim.rstrip('.')}\"**\n\n{VERDICT_WORDS[myth.verdict]} "
+                 f"{myth.correction}\n\n**Sources**\n{citations}",
+            buttons=[replies.topic_button(myth.topic_slug, f"Learn about {topic.title}")])
+        return topic_slot(myth.topic_slug)
+
+
+class ActionAnswerTopic(QuestionAction):
+    def name(self) -> str:
+        return "action_answer_topic"
+
+    def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        return self.answer_question(dispatcher, tracker)
 
 
 class ActionMoreDetail(KnowledgeAction):
@@ -95,13 +143,17 @@ class ActionRelatedTopics(KnowledgeAction):
         return topic_slot(topic.slug)
 
 
-class ActionEvidence(KnowledgeAction):
+class ActionEvidence(QuestionAction):
     """'Does it work for eczema?': how strong the evidence on the current topic is."""
 
     def name(self) -> str:
         return "action_evidence"
 
     def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        if not tracker.get_slot("topic"):  # no conversation topic: the message may state a myth on its own
+            answered = self.answer_myth_or_definition(dispatcher, self.user_text(tracker))
+            if answered is not None:
+                return answered
         topic = self.load_topic(dispatcher, self.current_topic(tracker))
         if topic is None:
             return []
@@ -112,13 +164,17 @@ class ActionEvidence(KnowledgeAction):
         return topic_slot(topic.slug)
 
 
-class ActionChildren(KnowledgeAction):
+class ActionChildren(QuestionAction):
     """'What about in babies?': what is known for babies and children on the current topic."""
 
     def name(self) -> str:
         return "action_children"
 
     def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        if not tracker.get_slot("topic"):  # no conversation topic: the message may state a myth on its own
+            answered = self.answer_myth_or_definition(dispatcher, self.user_text(tracker))
+            if answered is not None:
+                return answered
         topic = self.load_topic(dispatcher, self.current_topic(tracker))
         if topic is None:
             return []
@@ -133,7 +189,7 @@ class ActionChildren(KnowledgeAction):
         return topic_slot(topic.slug)
 
 
-class ActionDefineTerm(KnowledgeAction):
+class ActionDefineTerm(QuestionAction):
     """A term on its own ('what does LPS mean'): its definition and the topic that explains it."""
 
     def name(self) -> str:
@@ -142,17 +198,12 @@ class ActionDefineTerm(KnowledgeAction):
     def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         entry = self.store().glossary_entry(self.user_text(tracker))
         if entry is None or not entry.definition:
-            return ActionAnswerTopic().respond(dispatcher, tracker, domain)
-        dispatcher.utter_message(
-            text=f"**{entry.term}**: {entry.definition}\n\nIt is explained in the topic *{entry.topic_title}*.",
-            buttons=[replies.topic_button(entry.topic_slug, f"Open: {entry.topic_title}")])
-        return topic_slot(entry.topic_slug)
+            return self.answer_question(dispatcher, tracker)
+        return self.answer_definition(dispatcher, entry)
 
 
-class ActionCheckMyth(KnowledgeAction):
+class ActionCheckMyth(QuestionAction):
     """'Is it true that ...?': the matching myth with its correction and sources."""
-
-    VERDICT_WORDS = {"false": "Not true.", "unproven": "Not proven.", "partly true": "Partly true, but misleading."}
 
     def name(self) -> str:
         return "action_check_myth"
@@ -160,14 +211,8 @@ class ActionCheckMyth(KnowledgeAction):
     def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         myth = self.store().find_myth(self.user_text(tracker))
         if myth is None:
-            return ActionAnswerTopic().respond(dispatcher, tracker, domain)
-        topic = self.store().topic(myth.topic_slug)
-        citations = "\n".join(replies.source_line(s) for s in myth.sources)
-        dispatcher.utter_message(
-            text=f"**Myth check: \"{myth.claim.rstrip('.')}\"**\n\n{self.VERDICT_WORDS[myth.verdict]} "
-                 f"{myth.correction}\n\n**Sources**\n{citations}",
-            buttons=[replies.topic_button(myth.topic_slug, f"Learn about {topic.title}")])
-        return topic_slot(myth.topic_slug)
+            return self.answer_question(dispatcher, tracker)
+        return self.answer_myth(dispatcher, myth)
 
 
 class ActionTopicMenu(KnowledgeAction):
@@ -183,14 +228,18 @@ class ActionTopicMenu(KnowledgeAction):
         return []
 
 
-class ActionSearchFallback(KnowledgeAction):
-    """NLU is unsure: offer the best search matches, else say so and record the question for curators."""
+class ActionSearchFallback(QuestionAction):
+    """NLU is unsure: a myth or definition the message clearly asks about, else the best search matches,
+    else say so; unanswered questions are recorded for curators."""
 
     def name(self) -> str:
         return "action_search_fallback"
 
     def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         text = self.user_text(tracker)
+        answered = self.answer_myth_or_definition(dispatcher, text)
+        if answered is not None:
+            return answered
         if text:
             services.curation().record_unanswered(text)
         if offer_search_results(dispatcher, self, text):

@@ -151,7 +151,8 @@ class SlackInput(RasaSlackInput):
         """Where to answer: the question's thread in channels (use_threads), the plain conversation in DMs."""
         if thread_ts:
             return thread_ts  # a question inside a thread is always answered there
-        return ts
+        if self.use_threads and not self._is_dm(channel_id, channel_type):
+            return ts
         return None
 
     @staticmethod
@@ -163,7 +164,7 @@ class SlackInput(RasaSlackInput):
     def _user_text(self, event: Dict[str, Any], bot_users: List[str]) -> str:
         text = self._sanitize_user_message(event.get("text") or "", bot_users)
         if event.get("type") == "app_mention":
-            pass
+            text = LEADING_MENTION.sub("", text)
         return text.strip()[:MAX_USER_TEXT]
 
     def _dispatch(self, on_new_message: Callable[[UserMessage], Awaitable[Any]], text: str, sender_id: str,

@@ -65,7 +65,7 @@ class TelegramOutput(RasaTelegramOutput):
             parts = ["Please choose:"]
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
-            await self.send_message(recipient_id, part, parse_mode=None, disable_web_page_preview=True,
+            await self.send_message(recipient_id, part, parse_mode="HTML", disable_web_page_preview=True,
                                     reply_markup=reply_markup if last else None)
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
@@ -180,7 +180,7 @@ class TelegramInput(RasaTelegramInput):
                 text = query.data
                 chat_id = query.message.chat.id if query.message else query.from_user.id
                 try:
-                    pass
+                    await out_channel.answer_callback_query(query.id)
                 except TelegramAPIError as error:  # an old button: the reply still matters more
                     logger.info("answerCallbackQuery failed: %s", error)
             else:

@@ -14,9 +14,11 @@ from actions.knowledge.curation import CurationStore
 from actions.knowledge.settings import CONTENT_DIR
 from actions.knowledge.store import KnowledgeStore
 from actions.session_actions import WELCOME
+from nlu_components.safety_phrases import SafetyPhrases
 
 pytestmark = pytest.mark.e2e
 CONTENT = load_content(CONTENT_DIR)
+SAFETY = SafetyPhrases.from_file()
 
 
 @pytest.fixture(scope="module")
@@ -157,6 +159,30 @@ def test_feedback_and_unanswered_questions_reach_the_curators(stack):
     stack.say(user, "what is a stool transplant")
     stack.say(user, "/feedback_positive")
     assert curation.feedback_summary()["fmt"] == (before[0] + 1, before[1])
-    stack.say(user, "what about zorbulent frimble? mail me at someone@example.org or +44 7700 900123")
+    stack.say(user, "tell me about zorbulent frimble, my mail is someone@example.org and phone +44 7700 900123")
     recorded = dict(curation.frequent_unanswered(1000))
-    assert "what about zorbulent frimble? mail me at [email] or [phone]" in recorded, recorded
+    assert "tell me about zorbulent frimble, my mail is [email] and phone [phone]" in recorded, recorded
+
+
+@pytest.mark.parametrize("myth", CONTENT.myths, ids=lambda m: m.id)
+def test_every_myth_question_gets_its_correction(stack, store, myth):
+    user = new_user()
+    replies = texts(stack.say(user, myth.phrasings[0]))
+    assert first_paragraph(myth.correction) in replies
+    assert stack.slot(user, "topic") == myth.topic
+
+
+DEFINED_TERMS = [(g.term, g.definition, slug) for slug, t in sorted(CONTENT.topics.items()) for g in t.glossary
+                 if g.definition]
+
+
+@pytest.mark.parametrize("term, definition, slug", DEFINED_TERMS, ids=[t for t, _, _ in DEFINED_TERMS])
+def test_every_defined_glossary_term_is_explained(stack, term, definition, slug):
+    user = new_user()
+    message = f"what does {term} mean?"
+    replies = texts(stack.say(user, message))
+    if SAFETY.check(message):  # e.g. eczema herpeticum: urgent advice comes first, by design
+        assert "urgent" in replies.lower()
+        return
+    assert definition in replies
+    assert stack.slot(user, "topic") == slug

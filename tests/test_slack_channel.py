@@ -84,11 +84,12 @@ def test_direct_message_is_answered_in_the_conversation_with_buttons(stack, slac
     assert all(p.error is None for p in fake_slack.posts(channel))
 
 
-def test_mention_in_a_channel_is_answered_in_its_thread(stack, slack, fake_slack, store):
+@pytest.mark.parametrize("authorizations", [True, False])
+def test_mention_in_a_channel_is_answered_in_its_thread(stack, slack, fake_slack, store, authorizations):
     user, channel, ts = unique("U"), unique("C"), slack_ts()
     event = {"type": "app_mention", "channel": channel, "user": user, "ts": ts,
              "text": f"<@{channels.SLACK_BOT_USER}> tell me about leaky gut"}
-    assert slack.event(event)[0] == 200
+    assert slack.event(event, authorizations=authorizations)[0] == 200
     answer = wait_for_post_containing(fake_slack, channel, bold_title(store, "leaky_gut"))
     assert answer.params["thread_ts"] == ts
     assert all(p.params.get("thread_ts") == ts for p in fake_slack.posts(channel))

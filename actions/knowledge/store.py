@@ -259,13 +259,13 @@ class KnowledgeStore:
         return sorted(score, key=lambda slug: -score[slug])[:limit]
 
     # -- myths, quiz, tour --------------------------------------------------------------------------
-    def find_myth(self, message: str) -> MythView | None:
+    def find_myth(self, message: str, min_similarity: float = MYTH_MIN_SIMILARITY) -> MythView | None:
         """The myth whose claim or phrasings share the most words (as lemmas) with the message."""
         matcher = self._glossary_matcher()
         words = matcher.content_lemmas(message)
         scored = [(len(words & other) / len(words | other), myth_id)
                   for myth_id, other in self._myth_phrasings() if words and other]
-        if not scored or max(scored)[0] < MYTH_MIN_SIMILARITY:
+        if not scored or max(scored)[0] < min_similarity:
             return None
         best_id = max(scored, key=lambda pair: pair[0])[1]  # first myth wins ties
         try:

@@ -100,6 +100,7 @@ class FakeServer:
                     break
                 self._lock.wait(remaining)
         if len(found) < count:
+            everything = [(c.method, c.params, c.error) for c in self.calls()[-20:]]
             raise AssertionError(f"expected {count} {method} call(s), got {len(found)}: "
-                                 f"{[c.params for c in found]}\nall calls: {[(c.method, c.params) for c in self.calls()]}")
+                                 f"{[c.params for c in found]}\nlast calls: {everything}")
         return found[:count]

@@ -82,11 +82,13 @@ class SlackClient:
                        "X-Slack-Signature": slack_signature(body, stamp, secret), **(headers or {})}
         return post(self.url, body, all_headers)
 
-    def event(self, event: dict, *, content_type: str = "application/json", event_id: str | None = None, **kwargs):
+    def event(self, event: dict, *, content_type: str = "application/json", event_id: str | None = None,
+              authorizations: bool = True, **kwargs):
         envelope = {"token": "legacy-verification-token", "team_id": "T0001", "api_app_id": "A0001",
                     "event": event, "type": "event_callback", "event_id": event_id or unique("Ev"),
-                    "event_time": int(time.time()),
-                    "authorizations": [{"team_id": "T0001", "user_id": SLACK_BOT_USER, "is_bot": True}]}
+                    "event_time": int(time.time())}
+        if authorizations:  # which bot user the event is for (Slack sends it; older payloads lacked it)
+            envelope["authorizations"] = [{"team_id": "T0001", "user_id": SLACK_BOT_USER, "is_bot": True}]
         return self.send(json.dumps(envelope).encode(), content_type, **kwargs)
 
     def click(self, *, user: str, channel: str, value: str, message_ts: str, thread_ts: str | None = None, **kwargs):

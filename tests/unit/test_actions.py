@@ -27,7 +27,7 @@ from actions.knowledge.settings import CURATION_URL_ENV, DATABASE_URL_ENV
 from actions.knowledge.store import KnowledgeStore
 from actions.quiz_actions import QUIZ_LENGTH, ActionQuizAnswer, ActionQuizStart, ActionStop
 from actions.session_actions import ActionSessionStart
-from actions.topic_actions import (ActionAnswerTopic, ActionCheckMyth, ActionChildren, ActionDefineTerm,
+from actions.topic_actions import (VERDICT_WORDS, ActionAnswerTopic, ActionCheckMyth, ActionChildren, ActionDefineTerm,
                                    ActionEvidence, ActionMoreDetail, ActionRelatedTopics, ActionOutOfScope,
                                    ActionSearchFallback, ActionSimpler, ActionSources, ActionTopicMenu)
 from actions.tour_actions import ActionTourNext, ActionTourRestart, ActionTourStart
@@ -348,7 +348,7 @@ def test_check_myth(bot, store: KnowledgeStore):
     reply = messages[0]["text"]
     assert myth.claim.rstrip(".") in reply
     assert myth.correction in reply
-    assert ActionCheckMyth.VERDICT_WORDS[myth.verdict] in reply
+    assert VERDICT_WORDS[myth.verdict] in reply
     assert all(f"({s.link})" in reply for s in myth.sources)
     assert payloads(messages[0]) == [replies.intent_payload("ask_topic", topic="leaky_gut")]
     assert events == [SlotSet("topic", "leaky_gut")]
@@ -658,3 +658,25 @@ def test_quiz_answer_after_the_questions_changed_restarts_cleanly(bot, store: Kn
                                                             [entity("quiz_choice", "a")], slots=slots))
     assert payloads(messages[0]) == ["/quiz_start"]
     assert slot_events(events) == {"quiz_questions": None, "quiz_index": None, "quiz_score": None}
+
+
+def test_a_myth_asked_as_a_topic_question_gets_the_myth_check(bot, store: KnowledgeStore):
+    myth = store.find_myth("does leaky gut cause eczema")
+    messages, events = run(ActionAnswerTopic(), make_tracker("does leaky gut cause eczema", "ask_topic"))
+    assert myth.correction in messages[0]["text"] and VERDICT_WORDS[myth.verdict] in messages[0]["text"]
+    assert events == [SlotSet("topic", myth.topic_slug)]
+
+
+def test_what_a_term_means_asked_as_a_topic_question_gets_the_definition(bot, store: KnowledgeStore):
+    entry = store.glossary_entry("endotoxin")
+    messages, _ = run(ActionAnswerTopic(), make_tracker("what does endotoxin mean?", "ask_topic"))
+    assert entry.definition in messages[0]["text"]
+
+
+def test_medical_advice_about_a_known_myth_refuses_and_corrects(bot, store: KnowledgeStore):
+    text = "should i delay peanut because my baby has eczema"
+    myth = store.find_myth(text)
+    messages, events = run(ActionMedicalAdvice(), make_tracker(text, "medical_advice"))
+    assert myth is not None and myth.correction in messages[0]["text"]
+    assert "doctor" in messages[0]["text"]
+    assert events == [SlotSet("topic", myth.topic_slug)]
