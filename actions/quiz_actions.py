@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import replies
 from actions.base import KnowledgeAction
-from actions.knowledge.store import QuizQuestionView
+from actions.knowledge.content import QuizQuestion
 
 QUIZ_LENGTH = 4
 
@@ -20,10 +20,10 @@ def quiz_reset() -> list[EventType]:
 
 
 class _QuizAction(KnowledgeAction):
-    def questions_by_id(self) -> dict[str, QuizQuestionView]:
+    def questions_by_id(self) -> dict[str, QuizQuestion]:
         return {q.id: q for q in self.store().quiz_questions()}
 
-    def ask(self, dispatcher: CollectingDispatcher, question: QuizQuestionView, number: int, total: int) -> None:
+    def ask(self, dispatcher: CollectingDispatcher, question: QuizQuestion, number: int, total: int) -> None:
         dispatcher.utter_message(
             text=f"**Question {number} of {total}**\n\n{question.question}",
             buttons=[replies.button(f"{key}) {text}", "quiz_answer", quiz_choice=key) for key, text in question.choices])
@@ -78,11 +78,11 @@ class ActionQuizAnswer(_QuizAction):
         if index + 1 < len(ids):
             self.ask(dispatcher, by_id[ids[index + 1]], index + 2, len(ids))
             return [SlotSet("quiz_index", float(index + 1)), SlotSet("quiz_score", float(score)),
-                    SlotSet("topic", question.topic_slug)]
+                    SlotSet("topic", question.topic)]
         dispatcher.utter_message(text=f"You scored {score} out of {len(ids)}. Ask me about any topic to learn more.",
                                  buttons=[replies.button("Another quiz", "quiz_start"),
                                           replies.button("Show all topics", "help")])
-        return quiz_reset() + [SlotSet("topic", question.topic_slug)]
+        return quiz_reset() + [SlotSet("topic", question.topic)]
 
 
 class ActionStop(KnowledgeAction):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from abc import ABC
+from abc import ABC, abstractmethod
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import replies, services
 from actions.base import KnowledgeAction, topic_slot
-from actions.knowledge.store import GlossaryEntry, MythView
+from actions.knowledge.store import GlossaryEntry, MythView, TopicView
 
 # A message this close to a myth's wording is answered as that myth whatever the intent.
 STRONG_MYTH_SIMILARITY = 0.5
@@ -92,101 +92,88 @@ class ActionAnswerTopic(QuestionAction):
         return self.answer_question(dispatcher, tracker)
 
 
-class ActionMoreDetail(KnowledgeAction):
+class FollowUpAction(QuestionAction, ABC):
+    """A follow-up on the conversation's topic (or on a topic the message names): more detail, simpler,
+    sources, related topics, evidence, children. During the guided tour a "Next step" button is added."""
+
+    def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        if not tracker.get_slot("topic"):  # no conversation topic: the message may state a myth on its own
+            answered = self.answer_myth_or_definition(dispatcher, self.user_text(tracker))
+            if answered is not None:
+                return answered
+        topic = self.load_topic(dispatcher, self.current_topic(tracker))
+        if topic is None:
+            return []
+        text, buttons = self.reply(topic)
+        if tracker.get_slot("tour_step") is not None:
+            buttons = [replies.button("Next step", "tour_next"), *buttons]
+        dispatcher.utter_message(text=text, buttons=buttons)
+        return topic_slot(topic.slug)
+
+    @abstractmethod
+    def reply(self, topic: TopicView) -> tuple[str, list[replies.Button]]:
+        """The text and buttons of this follow-up."""
+
+
+class ActionMoreDetail(FollowUpAction):
     def name(self) -> str:
         return "action_more_detail"
 
-    def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        topic = self.load_topic(dispatcher, self.current_topic(tracker))
-        if topic is None:
-            return []
-        dispatcher.utter_message(text=replies.detail_text(topic), buttons=replies.follow_up_buttons())
-        return topic_slot(topic.slug)
+    def reply(self, topic: TopicView) -> tuple[str, list[replies.Button]]:
+        return replies.detail_text(topic), replies.follow_up_buttons()
 
 
-class ActionSimpler(KnowledgeAction):
+class ActionSimpler(FollowUpAction):
     def name(self) -> str:
         return "action_simpler"
 
-    def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        topic = self.load_topic(dispatcher, self.current_topic(tracker))
-        if topic is None:
-            return []
-        dispatcher.utter_message(text=replies.simple_text(topic), buttons=replies.follow_up_buttons())
-        return topic_slot(topic.slug)
+    def reply(self, topic: TopicView) -> tuple[str, list[replies.Button]]:
+        return replies.simple_text(topic), replies.follow_up_buttons()
 
 
-class ActionSources(KnowledgeAction):
+class ActionSources(FollowUpAction):
     def name(self) -> str:
         return "action_sources"
 
-    def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        topic = self.load_topic(dispatcher, self.current_topic(tracker))
-        if topic is None:
-            return []
-        dispatcher.utter_message(text=replies.sources_text(topic.title, topic.sources),
-                                 buttons=[replies.button("Tell me more", "more_detail"),
-                                          replies.button("Related topics", "related_topics")])
-        return topic_slot(topic.slug)
+    def reply(self, topic: TopicView) -> tuple[str, list[replies.Button]]:
+        return (replies.sources_text(topic.title, topic.sources),
+                [replies.button("Tell me more", "more_detail"), replies.button("Related topics", "related_topics")])
 
 
-class ActionRelatedTopics(KnowledgeAction):
+class ActionRelatedTopics(FollowUpAction):
     def name(self) -> str:
         return "action_related_topics"
 
-    def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        topic = self.load_topic(dispatcher, self.current_topic(tracker))
-        if topic is None:
-            return []
-        dispatcher.utter_message(text=f"Topics related to {topic.title}:",
-                                 buttons=[replies.topic_button(s, t) for s, t in topic.related])
-        return topic_slot(topic.slug)
+    def reply(self, topic: TopicView) -> tuple[str, list[replies.Button]]:
+        return f"Topics related to {topic.title}:", [replies.topic_button(s, t) for s, t in topic.related]
 
 
-class ActionEvidence(QuestionAction):
+class ActionEvidence(FollowUpAction):
     """'Does it work for eczema?': how strong the evidence on the current topic is."""
 
     def name(self) -> str:
         return "action_evidence"
 
-    def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        if not tracker.get_slot("topic"):  # no conversation topic: the message may state a myth on its own
-            answered = self.answer_myth_or_definition(dispatcher, self.user_text(tracker))
-            if answered is not None:
-                return answered
-        topic = self.load_topic(dispatcher, self.current_topic(tracker))
-        if topic is None:
-            return []
-        dispatcher.utter_message(
-            text=f"**{topic.title}: what the evidence shows**\n\n{topic.evidence_summary}\n\n"
-                 f"Strength of evidence: {topic.evidence_level}.",
-            buttons=[replies.button("Sources", "sources"), replies.button("Tell me more", "more_detail")])
-        return topic_slot(topic.slug)
+    def reply(self, topic: TopicView) -> tuple[str, list[replies.Button]]:
+        return (f"**{topic.title}: what the evidence shows**\n\n{topic.evidence_summary}\n\n"
+                f"Strength of evidence: {topic.evidence_level}.",
+                [replies.button("Sources", "sources"), replies.button("Tell me more", "more_detail")])
 
 
-class ActionChildren(QuestionAction):
+class ActionChildren(FollowUpAction):
     """'What about in babies?': what is known for babies and children on the current topic."""
 
     def name(self) -> str:
         return "action_children"
 
-    def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        if not tracker.get_slot("topic"):  # no conversation topic: the message may state a myth on its own
-            answered = self.answer_myth_or_definition(dispatcher, self.user_text(tracker))
-            if answered is not None:
-                return answered
-        topic = self.load_topic(dispatcher, self.current_topic(tracker))
-        if topic is None:
-            return []
+    def reply(self, topic: TopicView) -> tuple[str, list[replies.Button]]:
         if topic.children_note:
             text = f"**{topic.title} in babies and children**\n\n{topic.children_note}"
         else:
             text = (f"My notes on {topic.title} say nothing specific about babies or children. "
                     "These topics cover early life:")
-        dispatcher.utter_message(text=text, buttons=[replies.topic_button("early_life", "Early life"),
-                                                     replies.topic_button("probiotics_prevention",
-                                                                          "Probiotics to prevent eczema")])
-        return topic_slot(topic.slug)
+        return text, [replies.topic_button("early_life", "Early life"),
+                      replies.topic_button("probiotics_prevention", "Probiotics to prevent eczema")]
 
 
 class ActionDefineTerm(QuestionAction):

@@ -24,24 +24,20 @@ def test_rasa_data_validate_finds_no_errors():
     assert "ERROR" not in result.stdout + result.stderr
 
 
-@pytest.fixture(scope="module")
-def rasa_test_results(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess, Path]:
-    out = tmp_path_factory.mktemp("rasa-test")
-    result = rasa("test", "--model", str(current_model()), "--stories", "tests", "--nlu", "tests/nlu/holdout.yml",
-                  "--fail-on-prediction-errors", "--out", str(out))
-    return result, out
+def test_conversation_stories_pass(tmp_path: Path):
+    result = rasa("test", "core", "--model", str(current_model()), "--stories", "tests",
+                  "--fail-on-prediction-errors", "--out", str(tmp_path))
+    failed = tmp_path / "failed_test_stories.yml"
+    report = failed.read_text() if failed.exists() else ""
+    assert result.returncode == 0, report + result.stdout[-2000:] + result.stderr[-4000:]
+    assert "None of the test stories failed" in report
 
 
-def test_conversation_stories_pass(rasa_test_results):
-    result, out = rasa_test_results
-    failed = (out / "failed_test_stories.yml").read_text()
-    assert result.returncode == 0, failed + result.stderr[-3000:]
-    assert "None of the test stories failed" in failed
-
-
-def test_held_out_nlu_macro_f1(rasa_test_results):
-    _, out = rasa_test_results
-    report = json.loads((out / "intent_report.json").read_text())
+def test_held_out_nlu_macro_f1(tmp_path: Path):
+    result = rasa("test", "nlu", "--model", str(current_model()), "--nlu", "tests/nlu/holdout.yml",
+                  "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr[-4000:]
+    report = json.loads((tmp_path / "intent_report.json").read_text())
     macro_f1 = report["macro avg"]["f1-score"]
     weak = {k: round(v["f1-score"], 3) for k, v in report.items() if isinstance(v, dict) and v.get("f1-score", 1) < 0.9}
     print(f"\nheld-out NLU: macro F1 {macro_f1:.3f}, accuracy {report['accuracy']:.3f}, "

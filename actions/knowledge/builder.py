@@ -17,8 +17,10 @@ from .models import (Base, GlossaryTermRow, KeyPointRow, MetaRow, MythRow, MythS
                      RelatedTopicRow, SearchDocumentRow, SourceRow, TopicRow, TopicSourceRow, TourStepRow)
 
 
-def _rows(content: Content) -> list[Base]:
-    rows: list[Base] = [SourceRow(**vars(s)) for s in content.sources.values()]
+def _rows(content: Content) -> list[list[Base]]:
+    """Rows in groups that must be inserted in order: foreign keys point only at earlier groups."""
+    sources: list[Base] = [SourceRow(**vars(s)) for s in content.sources.values()]
+    rows: list[Base] = []
     menu_order = {slug: i for i, slug in enumerate(content.menu)}
     ordered = sorted(content.topics.values(), key=lambda t: (menu_order.get(t.slug, len(menu_order)), t.slug))
     for position, topic in enumerate(ordered):
@@ -47,7 +49,8 @@ def _rows(content: Content) -> list[Base]:
                              choices=json.dumps(q.choices), answer=q.answer, explanation=q.explanation)
              for i, q in enumerate(content.quiz)]
     rows += [TourStepRow(position=i, topic_slug=slug) for i, slug in enumerate(content.tour)]
-    return rows
+    topics = [row for row in rows if isinstance(row, TopicRow)]
+    return [sources, topics, [row for row in rows if not isinstance(row, TopicRow)]]
 
 
 def _write(url: str, content: Content, fingerprint: str) -> None:
@@ -58,7 +61,9 @@ def _write(url: str, content: Content, fingerprint: str) -> None:
             Base.metadata.drop_all(connection)
             connection.exec_driver_sql("DROP TABLE IF EXISTS search_index")
             Base.metadata.create_all(connection)
-            session.add_all(_rows(content))
+            for group in _rows(content):  # PostgreSQL checks foreign keys on every insert
+                session.add_all(group)
+                session.flush()
             session.add(MetaRow(key="fingerprint", value=fingerprint))
             session.flush()
             search.create_index(connection)

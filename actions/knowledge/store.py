@@ -13,7 +13,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, selectinload
 
 from . import search as fulltext
-from .content import BACKGROUND_TOPIC
+from .content import BACKGROUND_TOPIC, QuizQuestion
 from .matcher import GlossaryMatcher
 from .models import GlossaryTermRow, MetaRow, MythRow, QuizQuestionRow, SourceRow, TopicRow, TourStepRow
 from .settings import database_url
@@ -103,16 +103,6 @@ class MythView:
     correction: str
     topic_slug: str
     sources: tuple[SourceView, ...]
-
-
-@dataclass(frozen=True)
-class QuizQuestionView:
-    id: str
-    topic_slug: str
-    question: str
-    choices: tuple[tuple[str, str], ...]
-    answer: str
-    explanation: str
 
 
 def _source_view(row: SourceRow) -> SourceView:
@@ -289,11 +279,11 @@ class KnowledgeStore:
                 self._myth_fingerprint = fingerprint
             return self._myth_index
 
-    def quiz_questions(self) -> list[QuizQuestionView]:
+    def quiz_questions(self) -> list[QuizQuestion]:
         try:
             with self._session() as session:
                 rows = session.execute(select(QuizQuestionRow).order_by(QuizQuestionRow.position)).scalars()
-                return [QuizQuestionView(r.id, r.topic_slug, r.question, tuple(tuple(c) for c in json.loads(r.choices)),
+                return [QuizQuestion(r.id, r.topic_slug, r.question, tuple(tuple(c) for c in json.loads(r.choices)),
                                          r.answer, r.explanation) for r in rows]
         except (OperationalError, ProgrammingError) as error:
             raise self._guard(error) from error

@@ -527,7 +527,7 @@ def test_quiz_correct_answer(bot, store: KnowledgeStore):
     assert messages[0]["text"].startswith("Right!")
     assert question.explanation in messages[0]["text"]
     assert by_id[ids[1]].question in messages[1]["text"]
-    assert slot_events(events) == {"quiz_index": 1.0, "quiz_score": 1.0, "topic": question.topic_slug}
+    assert slot_events(events) == {"quiz_index": 1.0, "quiz_score": 1.0, "topic": question.topic}
 
 
 def test_quiz_answer_is_case_insensitive(bot, store: KnowledgeStore):
@@ -546,7 +546,7 @@ def test_quiz_wrong_answer(bot, store: KnowledgeStore):
     assert messages[0]["text"].startswith("Not quite")
     assert f"{question.answer}) {dict(question.choices)[question.answer]}" in messages[0]["text"]
     assert question.explanation in messages[0]["text"]
-    assert slot_events(events) == {"quiz_index": 2.0, "quiz_score": 1.0, "topic": question.topic_slug}
+    assert slot_events(events) == {"quiz_index": 2.0, "quiz_score": 1.0, "topic": question.topic}
 
 
 def test_quiz_final_score(bot, store: KnowledgeStore):
@@ -556,7 +556,7 @@ def test_quiz_final_score(bot, store: KnowledgeStore):
     assert f"You scored 3 out of {len(ids)}" in messages[-1]["text"]
     assert "/quiz_start" in payloads(messages[-1])
     assert slot_events(events) == {"quiz_questions": None, "quiz_index": None, "quiz_score": None,
-                                   "topic": question.topic_slug}
+                                   "topic": question.topic}
 
 
 def test_quiz_answer_that_is_not_a_choice_asks_again(bot, store: KnowledgeStore):
@@ -680,3 +680,11 @@ def test_medical_advice_about_a_known_myth_refuses_and_corrects(bot, store: Know
     assert myth is not None and myth.correction in messages[0]["text"]
     assert "doctor" in messages[0]["text"]
     assert events == [SlotSet("topic", myth.topic_slug)]
+
+
+def test_follow_up_during_the_tour_offers_the_next_step(bot, store: KnowledgeStore):
+    messages, _ = run(ActionMoreDetail(), make_tracker("tell me more", "more_detail",
+                                                       slots={"topic": "gut_skin_axis", "tour_step": 0.0}))
+    assert payloads(messages[0])[0] == "/tour_next"
+    messages, _ = run(ActionMoreDetail(), make_tracker("tell me more", "more_detail", slots={"topic": "gut_skin_axis"}))
+    assert "/tour_next" not in payloads(messages[0])

@@ -286,7 +286,7 @@ def test_quiz_questions(store: KnowledgeStore, real_content: Content):
     for view, question in zip(questions, real_content.quiz):
         assert view.choices == question.choices
         assert view.answer == question.answer and view.answer in dict(view.choices)
-        assert view.topic_slug == question.topic and view.explanation == question.explanation
+        assert view.topic == question.topic and view.explanation == question.explanation
 
 
 def test_tour_follows_tour_yml(store: KnowledgeStore, real_content: Content):

@@ -1,0 +1,52 @@
+"""The knowledge store on PostgreSQL: the same build and queries, changing only the database URL."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from actions.knowledge.builder import build
+from actions.knowledge.content import ContentError
+from actions.knowledge.settings import CONTENT_DIR
+from actions.knowledge.store import KnowledgeStore
+from tests.support.postgres import postgres_bin, throwaway_postgres
+
+pytestmark = pytest.mark.skipif(postgres_bin() is None, reason="PostgreSQL is not installed (apt-get install postgresql)")
+
+
+@pytest.fixture(scope="module")
+def postgres_url():
+    with throwaway_postgres() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def pg_store(postgres_url: str) -> KnowledgeStore:
+    build(CONTENT_DIR, postgres_url)
+    store = KnowledgeStore(postgres_url)
+    yield store
+    store.dispose()
+
+
+def test_queries_work_on_postgresql(pg_store: KnowledgeStore):
+    topic = pg_store.topic("butyrate")
+    assert topic is not None and topic.sources and topic.related
+    assert pg_store.find_topics("what is a faecal transplant")[0] == "fmt"
+    hits = pg_store.search("butyrate short chain fatty acid from fibre")
+    assert hits and hits[0].slug in {"butyrate", "scfa"}
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    assert pg_store.search("the and of") == []
+    assert pg_store.find_myth("is it true that leaky gut causes eczema").topic_slug == "leaky_gut"
+    assert pg_store.glossary_entry("what does LPS mean").topic_slug == "leaky_gut"
+    assert len(pg_store.tour()) >= 5 and pg_store.quiz_questions()
+
+
+def test_failed_rebuild_keeps_the_previous_content(pg_store: KnowledgeStore, postgres_url: str, tmp_path: Path):
+    before = pg_store.fingerprint()
+    broken = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, broken)
+    (broken / "topics" / "butyrate.yml").write_text("slug: butyrate\n")
+    with pytest.raises(ContentError):
+        build(broken, postgres_url)
+    assert pg_store.fingerprint() == before and pg_store.topic("butyrate") is not None
