@@ -35,15 +35,10 @@ def follow_up_buttons() -> list[Button]:
 
 
 def source_line(source: SourceView) -> str:
-    link = source.link
+    """- Reference [PMID 123](link) _study design_"""
     ident = f"PMID {source.pmid}" if source.pmid else (f"doi:{source.doi}" if source.doi else "link")
-    reference = f"{source.authors} ({source.year}). {source.title.rstrip('.')}." if source.year else \
-        f"{source.authors}. {source.title.rstrip('.')}."
-    if source.journal:
-        reference += f" {source.journal.rstrip('.')}."
-    if link:
-        reference += f" [{ident}]({link})"
-    return f"- {reference} _{source.study_design}_"
+    link = f" [{ident}]({source.link})" if source.link else ""
+    return f"- {source.reference()}{link} _{source.study_design}_"
 
 
 def sources_text(title: str, sources: tuple[SourceView, ...]) -> str:

@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import replies, services
 from actions.base import KnowledgeAction, topic_slot
+from actions.knowledge.content import BACKGROUND_TOPIC
 from actions.knowledge.store import GlossaryEntry, MythView, TopicView
 
 # A message this close to a myth's wording is answered as that myth whatever the intent.
@@ -216,8 +217,8 @@ class ActionTopicMenu(KnowledgeAction):
 
 
 class ActionSearchFallback(QuestionAction):
-    """NLU is unsure: a myth or definition the message clearly asks about, else the best search matches,
-    else say so; unanswered questions are recorded for curators."""
+    """NLU is unsure: a myth or definition the message clearly asks about, or the topic it clearly names,
+    else the best search matches, else say so; unanswered questions are recorded for curators."""
 
     def name(self) -> str:
         return "action_search_fallback"
@@ -227,6 +228,9 @@ class ActionSearchFallback(QuestionAction):
         answered = self.answer_myth_or_definition(dispatcher, text)
         if answered is not None:
             return answered
+        named = self.store().match_topics(text) if text else []
+        if named and named[0] != BACKGROUND_TOPIC:  # unsure of the intent, sure of the subject: answer it
+            return self.answer_topic(dispatcher, tracker)
         if text:
             services.curation().record_unanswered(text)
         if offer_search_results(dispatcher, self, text):

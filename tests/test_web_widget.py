@@ -296,8 +296,9 @@ def test_keyboard_screen_reader_labels_and_new_conversation(page: Page, web_url:
 
 
 def test_works_on_a_phone_sized_screen(browser: Browser, web_url: str, butyrate_title: str):
+    # Reduced motion: the panel's opening animation must not be caught half-way when measuring it.
     page, errors = new_page(browser, viewport={"width": 375, "height": 667}, is_mobile=True, has_touch=True,
-                            device_scale_factor=2)
+                            device_scale_factor=2, reduced_motion="reduce")
     try:
         open_demo(page, web_url)
         panel = page.get_by_role("dialog").bounding_box()

@@ -13,7 +13,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, selectinload
 
 from . import search as fulltext
-from .content import BACKGROUND_TOPIC, QuizQuestion
+from .content import BACKGROUND_TOPIC, QuizQuestion, Source
 from .matcher import GlossaryMatcher
 from .models import GlossaryTermRow, MetaRow, MythRow, QuizQuestionRow, SourceRow, TopicRow, TourStepRow
 from .settings import database_url
@@ -28,27 +28,23 @@ class KnowledgeStoreUnavailable(RuntimeError):
 
 
 @dataclass(frozen=True)
-class SourceView:
-    id: str
-    authors: str
-    year: int | None
-    title: str
-    journal: str | None
-    pmid: str | None
-    doi: str | None
-    url: str | None
-    study_design: str
-    evidence_note: str
+class SourceView(Source):
+    """A source as the bot shows it: its link and a one-line reference."""
 
     @property
     def link(self) -> str | None:
         return self.url or (f"https://doi.org/{self.doi}" if self.doi else None)
 
-    def citation(self) -> str:
-        """A one-line reference: Authors (Year). Title. Journal. PMID/DOI."""
+    def reference(self) -> str:
+        """Authors (Year). Title. Journal."""
         parts = [f"{self.authors} ({self.year})." if self.year else f"{self.authors}.", f"{self.title.rstrip('.')}."]
         if self.journal:
             parts.append(f"{self.journal.rstrip('.')}.")
+        return " ".join(parts)
+
+    def citation(self) -> str:
+        """A one-line reference with identifiers: Authors (Year). Title. Journal. PMID/DOI."""
+        parts = [self.reference()]
         if self.pmid:
             parts.append(f"PMID {self.pmid}.")
         if self.doi:

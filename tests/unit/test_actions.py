@@ -688,3 +688,10 @@ def test_follow_up_during_the_tour_offers_the_next_step(bot, store: KnowledgeSto
     assert payloads(messages[0])[0] == "/tour_next"
     messages, _ = run(ActionMoreDetail(), make_tracker("tell me more", "more_detail", slots={"topic": "gut_skin_axis"}))
     assert "/tour_next" not in payloads(messages[0])
+
+
+def test_fallback_answers_a_topic_the_message_clearly_names(bot, store: KnowledgeStore, curation: CurationStore):
+    messages, events = run(ActionSearchFallback(), make_tracker("hmm standard care then", "nlu_fallback"))
+    assert store.topic("standard_care").title in messages[0]["text"]
+    assert events == [SlotSet("topic", "standard_care")]
+    assert curation.frequent_unanswered() == []
