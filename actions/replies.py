@@ -34,11 +34,18 @@ def follow_up_buttons() -> list[Button]:
     ]
 
 
+def link_label(url: str, doi: str | None) -> str:
+    """Say where a link goes: a DOI, PubMed or another site."""
+    if doi and url.startswith("https://doi.org/"):
+        return f"doi:{doi}"
+    return "PubMed" if "pubmed.ncbi.nlm.nih.gov" in url else "source page"
+
+
 def source_line(source: SourceView) -> str:
-    """- Reference [PMID 123](link) _study design_"""
-    ident = f"PMID {source.pmid}" if source.pmid else (f"doi:{source.doi}" if source.doi else "link")
-    link = f" [{ident}]({source.link})" if source.link else ""
-    return f"- {source.reference()}{link} _{source.study_design}_"
+    """- Reference PMID 123. [doi:10.x/y](https://doi.org/10.x/y) _study design_"""
+    pmid = f" PMID {source.pmid}." if source.pmid else ""
+    link = f" [{link_label(source.link, source.doi)}]({source.link})" if source.link else ""
+    return f"- {source.reference()}{pmid}{link} _{source.study_design}_"
 
 
 def sources_text(title: str, sources: tuple[SourceView, ...]) -> str:

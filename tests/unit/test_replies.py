@@ -1,0 +1,30 @@
+"""Channel-neutral reply texts: citation lines say where their link goes."""
+from __future__ import annotations
+
+import pytest
+
+from actions.knowledge.store import SourceView
+from actions.replies import source_line
+
+
+def source(**fields) -> SourceView:
+    base = dict(id="s", authors="Doe J", year=2020, title="A study.", journal="J Skin", pmid=None, doi=None, url=None,
+                study_design="cohort", evidence_note="small")
+    return SourceView(**{**base, **fields})
+
+
+@pytest.mark.parametrize("fields, label, url", [
+    (dict(doi="10.1/x", url="https://doi.org/10.1/x", pmid="123"), "doi:10.1/x", "https://doi.org/10.1/x"),
+    (dict(pmid="123", url="https://pubmed.ncbi.nlm.nih.gov/123/"), "PubMed", "https://pubmed.ncbi.nlm.nih.gov/123/"),
+    (dict(url="https://www.nice.org.uk/guidance/ng190"), "source page", "https://www.nice.org.uk/guidance/ng190"),
+    (dict(doi="10.1/y"), "doi:10.1/y", "https://doi.org/10.1/y"),
+])
+def test_citation_line_links_with_a_truthful_label(fields, label, url):
+    line = source_line(source(**fields))
+    assert line.startswith("- Doe J (2020). A study. J Skin.")
+    assert f"[{label}]({url})" in line and line.endswith("_cohort_")
+    assert ("PMID 123." in line) == bool(fields.get("pmid"))
+
+
+def test_citation_line_without_any_link_has_no_brackets():
+    assert "](" not in source_line(source(pmid="123"))
