@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from actions.knowledge.store import KnowledgeStore
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.support import channels
@@ -37,3 +38,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory, fake_slack: FakeSlackAPI, fa
     running = Stack(tmp_path_factory.mktemp("stack"), channel_env=env).start()
     yield running
     running.stop()
+
+
+@pytest.fixture(scope="session")
+def store(stack: Stack) -> KnowledgeStore:
+    """The knowledge store the running servers answer from (unit test modules define their own `store`)."""
+    return KnowledgeStore(stack.knowledge_url)

@@ -12,18 +12,12 @@ import pytest
 from actions.knowledge.content import load_content
 from actions.knowledge.curation import CurationStore
 from actions.knowledge.settings import CONTENT_DIR
-from actions.knowledge.store import KnowledgeStore
 from actions.session_actions import WELCOME
 from nlu_components.safety_phrases import SafetyPhrases
 
 pytestmark = pytest.mark.e2e
 CONTENT = load_content(CONTENT_DIR)
 SAFETY = SafetyPhrases.from_file()
-
-
-@pytest.fixture(scope="module")
-def store(stack) -> KnowledgeStore:
-    return KnowledgeStore(stack.knowledge_url)
 
 
 def new_user() -> str:

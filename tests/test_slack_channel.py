@@ -22,11 +22,6 @@ GRACE = 2.5  # seconds to wait for a reply that must not come (an answer takes w
 
 
 @pytest.fixture(scope="module")
-def store(stack) -> KnowledgeStore:
-    return KnowledgeStore(stack.knowledge_url)
-
-
-@pytest.fixture(scope="module")
 def slack(stack) -> SlackClient:
     return SlackClient(stack.rasa_url)
 

@@ -22,11 +22,6 @@ GRACE = 2.5  # seconds to wait for a reply that must not come
 
 
 @pytest.fixture(scope="module")
-def store(stack) -> KnowledgeStore:
-    return KnowledgeStore(stack.knowledge_url)
-
-
-@pytest.fixture(scope="module")
 def telegram(stack) -> TelegramClient:
     return TelegramClient(stack.rasa_url)
 
