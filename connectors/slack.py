@@ -20,10 +20,8 @@ import asyncio
 import json
 import logging
 import re
-import time
 import urllib.parse
 import urllib.request
-from collections import OrderedDict
 from http import HTTPStatus
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
@@ -35,6 +33,7 @@ from sanic.response import HTTPResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from connectors import formatting
+from connectors.dedupe import RecentKeys
 
 logger = logging.getLogger(__name__)
 
@@ -96,25 +95,6 @@ class SlackBot(RasaSlackBot):
                                  blocks=[{"type": "image", "image_url": image, "alt_text": image}])
 
 
-class _SeenEvents:
-    """Keys of recently handled events (bounded, expiring): Slack retries for up to about an hour."""
-
-    def __init__(self, ttl: float = 3600.0, size: int = 10_000):
-        self.ttl, self.size = ttl, size
-        self._seen: "OrderedDict[str, float]" = OrderedDict()
-
-    def add(self, *keys: Optional[str]) -> bool:
-        """Record the keys; False when any of them was seen before (the event is a duplicate)."""
-        now = time.monotonic()
-        while self._seen and (len(self._seen) > self.size or next(iter(self._seen.values())) < now - self.ttl):
-            self._seen.popitem(last=False)
-        keys = tuple(k for k in keys if k)
-        duplicate = any(k in self._seen for k in keys)
-        for key in keys:
-            self._seen[key] = now
-        return not duplicate
-
-
 class SlackInput(RasaSlackInput):
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "SlackInput":
@@ -136,7 +116,7 @@ class SlackInput(RasaSlackInput):
     def __init__(self, *args: Any, api_base_url: Optional[Text] = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.api_base_url = api_base_url
-        self._seen = _SeenEvents()
+        self._seen = RecentKeys()
 
     def get_output_channel(self, channel: Optional[Text] = None, thread_id: Optional[Text] = None) -> OutputChannel:
         return SlackBot(self.slack_token, channel or self.slack_channel, thread_id, self.proxy, self.api_base_url)

@@ -11,6 +11,7 @@ Differences from rasa.core.channels.telegram (Rasa 3.6):
   keyboard, answers longer than Telegram's 4096 characters split at paragraph or line boundaries, link previews
   off. Button presses are acknowledged (answerCallbackQuery) so the client stops its spinner.
 - The bot's own name (getMe) is checked once, not on every update; /start and /help map to the bot's intents.
+- An update is answered once: a redelivery of an update_id already handled is acknowledged and skipped.
 
 Register it in credentials.yml as `connectors.telegram.TelegramInput` (scripts/credentials.py does so when
 TELEGRAM_TOKEN, TELEGRAM_BOT_NAME and TELEGRAM_WEBHOOK_URL are set). Webhook: POST /webhooks/telegram/webhook.
@@ -38,6 +39,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from connectors import formatting
+from connectors.dedupe import RecentKeys
 
 logger = logging.getLogger(__name__)
 
@@ -111,6 +113,7 @@ class TelegramInput(RasaTelegramInput):
         self.api_base_url = api_base_url
         self.secret_token = secret_token or None
         self._bot_username: Optional[str] = None
+        self._seen = RecentKeys()
 
     def get_output_channel(self) -> RasaTelegramOutput:
         """A channel for sending only (no webhook registration, unlike Rasa's)."""
@@ -171,6 +174,10 @@ class TelegramInput(RasaTelegramInput):
                 update = Update(**body)
             except (ValueError, TypeError):
                 return response.text("invalid update", status=HTTPStatus.BAD_REQUEST)
+            # Telegram redelivers an update while the webhook has not answered it: answer it once.
+            if not self._seen.add(f"update:{update.update_id}" if update.update_id is not None else None):
+                logger.info("Telegram update %s already handled", update.update_id)
+                return response.text("success")
             if not await self._is_our_bot(out_channel):
                 logger.error("TELEGRAM_BOT_NAME does not match the bot's username: update ignored")
                 return response.text("failed")

@@ -114,10 +114,24 @@ def test_a_button_press_is_acknowledged_and_answered_with_linked_citations(stack
     assert acknowledged and acknowledged[-1].error is None
 
 
-def test_start_command_greets(stack, telegram, fake_telegram):
+def test_start_command_welcomes_once(stack, telegram, fake_telegram):
     chat = unique_int()
     assert telegram.text(chat, "/start")[0] == 200
-    wait_for_message_containing(fake_telegram, chat, "Hello! Ask me anything")
+    wait_for_message_containing(fake_telegram, chat, "What would you like to know?")
+    texts = [m.params["text"] for m in fake_telegram.messages_to(chat)]
+    assert sum("education assistant" in t for t in texts) == 1 and not [t for t in texts if "Hello! Ask" in t]
+
+
+def test_a_redelivered_update_is_answered_once(stack, telegram, fake_telegram, store):
+    chat = unique_int()
+    update = telegram.text_update(chat, "What is butyrate?")
+    assert telegram.send(update)[0] == 200
+    assert telegram.send(update)[0] == 200
+    wait_for_message_containing(fake_telegram, chat, bold_title(store, "butyrate"))
+    time.sleep(GRACE)
+    texts = [m.params["text"] for m in fake_telegram.messages_to(chat)]
+    assert sum(bold_title(store, "butyrate") in t for t in texts) == 1
+    assert user_texts(stack, chat, "What is butyrate?").count("What is butyrate?") == 1
 
 
 @pytest.mark.parametrize("secret", ["wrong-secret", None, ""])

@@ -125,12 +125,14 @@ class TelegramClient:
         return {"id": chat_id, "is_bot": False, "first_name": "Test", "username": f"user{chat_id}",
                 "language_code": "en"}
 
+    def text_update(self, chat_id: int, text: str) -> dict:
+        return {"update_id": next(self._update_ids),
+                "message": {"message_id": next(_ids), "date": int(time.time()), "text": text,
+                            "chat": {"id": chat_id, "type": "private", "first_name": "Test"},
+                            "from": self._user(chat_id)}}
+
     def text(self, chat_id: int, text: str, **kwargs):
-        update = {"update_id": next(self._update_ids),
-                  "message": {"message_id": next(_ids), "date": int(time.time()), "text": text,
-                              "chat": {"id": chat_id, "type": "private", "first_name": "Test"},
-                              "from": self._user(chat_id)}}
-        return self.send(update, **kwargs)
+        return self.send(self.text_update(chat_id, text), **kwargs)
 
     def press(self, chat_id: int, data: str, **kwargs):
         """A callback_query: the user pressed an inline button with this callback_data."""
