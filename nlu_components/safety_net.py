@@ -12,9 +12,14 @@ from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from nlu_components import action_failures
 from nlu_components.safety_phrases import SafetyPhrases
 
 logger = logging.getLogger(__name__)
+
+# Every Rasa process that loads the model imports this module (config.yml names SafetyNet), so this is where
+# the server learns never to fall silent when the action server is away.
+action_failures.install()
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)

@@ -14,9 +14,9 @@ export PYTHONPATH="$ROOT" RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=3 SQ
 MODEL="$("$PY" scripts/model.py path)"
 [ -f "$MODEL" ] || { echo "error: no trained model at $MODEL; run 'make run' (it trains one)" >&2; exit 1; }
 "$PY" scripts/credentials.py build/credentials.yml
-printf 'action_endpoint:\n  url: "http://127.0.0.1:%s/webhook"\n' "$ACTION_PORT" > build/endpoints.yml
+"$PY" scripts/endpoints.py build/endpoints.yml "$ACTION_PORT"
 
-pids=()
+pids=() names=()
 stop() {
   trap - INT TERM EXIT
   echo; echo "stopping..."
@@ -24,7 +24,8 @@ stop() {
   wait 2>/dev/null || true
   echo "stopped."
 }
-trap stop INT TERM EXIT
+trap 'stop; exit 0' INT TERM  # Ctrl-C: a normal end
+trap stop EXIT
 
 wait_for() {  # wait_for NAME URL SECONDS
   local deadline=$((SECONDS + $3))
@@ -38,18 +39,18 @@ wait_for() {  # wait_for NAME URL SECONDS
 
 echo "==> starting the action server on port $ACTION_PORT"
 "$PY" -m rasa_sdk --actions actions --port "$ACTION_PORT" &
-pids+=($!)
+pids+=($!) names+=("action server")
 wait_for "action server" "http://127.0.0.1:$ACTION_PORT/health" 60
 
 echo "==> starting the Rasa server on http://$BIND:$RASA_PORT (loading the model takes about a minute)"
 "$PY" -m rasa run --enable-api -i "$BIND" -p "$RASA_PORT" -m "$MODEL" --credentials build/credentials.yml \
   --endpoints build/endpoints.yml --cors "http://localhost:$WEB_PORT" &
-pids+=($!)
+pids+=($!) names+=("Rasa server")
 wait_for "Rasa server" "http://127.0.0.1:$RASA_PORT/status" 300
 
 echo "==> serving the web page on http://localhost:$WEB_PORT/"
 "$PY" scripts/serve_web.py --port "$WEB_PORT" --bind "$BIND" --rasa-url "http://localhost:$RASA_PORT" &
-pids+=($!)
+pids+=($!) names+=("web page server")
 wait_for "web page" "http://127.0.0.1:$WEB_PORT/" 30
 
 cat <<MSG
@@ -60,3 +61,8 @@ The assistant is running:
 Press Ctrl-C to stop.
 MSG
 wait -n "${pids[@]}" || true
+# One of them stopped by itself: say which, then stop the others (trap).
+for i in "${!pids[@]}"; do
+  kill -0 "${pids[$i]}" 2>/dev/null || echo "error: the ${names[$i]} stopped unexpectedly; see its log above" >&2
+done
+exit 1

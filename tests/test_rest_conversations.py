@@ -13,6 +13,7 @@ from actions.knowledge.content import load_content
 from actions.knowledge.curation import CurationStore
 from actions.knowledge.settings import CONTENT_DIR
 from actions.session_actions import WELCOME
+from nlu_components.action_failures import ACTIONS_UNAVAILABLE
 from nlu_components.safety_phrases import SafetyPhrases
 
 pytestmark = pytest.mark.e2e
@@ -51,6 +52,8 @@ def test_welcome_once_per_session_then_follow_ups_on_the_current_topic(stack, st
     user = new_user()
     replies = stack.say(user, "hello")
     assert texts(replies).count(first_paragraph(WELCOME)) == 1
+    assert texts(replies).count("Hello") == WELCOME.count("Hello"), "the welcome has already said hello"
+    assert texts(stack.say(user, "hi again")).startswith("Hello"), "a later greeting gets a hello of its own"
     replies = stack.say(user, "what is the gut-skin axis?")
     assert first_paragraph(WELCOME) not in texts(replies)
     topic = store.topic("gut_skin_axis")
@@ -134,6 +137,18 @@ def test_safety_replies_come_first_and_advice_is_refused(stack):
     advice = texts(stack.say(user, "how much probiotic should i give my 2 year old"))
     assert "doctor" in advice and "pharmacist" in advice
     assert not re.search(r"\d+\s*(mg|g|ml|cfu|billion)\b", advice, re.IGNORECASE)
+
+
+def test_without_the_action_server_the_bot_apologises_and_safety_still_works(stack, store):
+    user = new_user()
+    stack.actions.stop()
+    try:
+        assert texts(stack.say(user, "what is butyrate?")) == ACTIONS_UNAVAILABLE
+        urgent = texts(stack.say(user, "she is struggling to breathe and her lips are swelling"))
+        assert "emergency services" in urgent and ACTIONS_UNAVAILABLE not in urgent
+    finally:
+        stack.actions.start(timeout=60)
+    assert store.topic("butyrate").title in texts(stack.say(user, "what is butyrate?"))
 
 
 def test_out_of_scope_and_nonsense_never_get_a_topic_answer(stack, store):

@@ -32,7 +32,8 @@ class Stack:
                                                 str(self.action_port)],
                               f"http://127.0.0.1:{self.action_port}/health", env, work_dir)
         endpoints = work_dir / "endpoints.yml"
-        endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{self.action_port}/webhook"\n')
+        subprocess.run([PYTHON, "scripts/endpoints.py", str(endpoints), str(self.action_port)], cwd=ROOT,
+                       env=env, check=True)
         credentials = work_dir / "credentials.yml"
         rasa_env = base_env(**self.channel_env)
         subprocess.run([PYTHON, "scripts/credentials.py", str(credentials)], cwd=ROOT, env=rasa_env, check=True)

@@ -1,0 +1,49 @@
+"""A reply instead of silence when a custom action cannot run (installed by nlu_components.safety_net).
+
+Rasa 3.6 logs an unreachable or failing action server and then says nothing to the user: the message seems
+lost. Here every failed call of a custom action yields one apology, which also repeats where urgent help is,
+so the user always learns that something is wrong and what to do if it cannot wait. Safety replies are
+responses of the domain (utter_*) and do not need the action server at all.
+"""
+from __future__ import annotations
+
+import logging
+
+logger = logging.getLogger(__name__)
+
+ACTIONS_UNAVAILABLE = (
+    "Sorry, the part of me that looks up answers is not responding right now, so I cannot answer that. "
+    "Please try again in a minute. If this is about urgent symptoms, such as infected or blistering eczema "
+    "with a fever, swelling of the face or throat, or trouble breathing, get urgent medical help now.")
+
+_installed = False
+
+
+def install() -> None:
+    """Make failed custom actions answer with ACTIONS_UNAVAILABLE (idempotent)."""
+    global _installed
+    if _installed:
+        return
+    # Imported here, not at the top: tests read ACTIONS_UNAVAILABLE without loading Rasa and TensorFlow.
+    from rasa.core.actions.action import ActionExecutionRejection, ActionSessionStart, RemoteAction
+    from rasa.shared.core.constants import ACTION_SESSION_START_NAME
+    from rasa.shared.core.events import BotUttered
+    from rasa.shared.exceptions import RasaException
+
+    original_run = RemoteAction.run
+
+    async def run_or_apologise(self: RemoteAction, output_channel, nlg, tracker, domain):  # type: ignore[no-untyped-def]
+        try:
+            return await original_run(self, output_channel, nlg, tracker, domain)
+        except ActionExecutionRejection:
+            raise  # not a failure: it lets the policies choose another action
+        except RasaException:
+            # Rasa has already logged the cause (connection refused, timeout, HTTP status).
+            if self.name() == ACTION_SESSION_START_NAME:
+                # Start the session without the welcome; the user's message itself gets the apology.
+                return await ActionSessionStart().run(output_channel, nlg, tracker, domain)
+            logger.error("custom action '%s' failed; the user was asked to try again", self.name())
+            return [BotUttered(text=ACTIONS_UNAVAILABLE)]
+
+    RemoteAction.run = run_or_apologise  # type: ignore[method-assign]
+    _installed = True
