@@ -181,8 +181,10 @@ def _items(problems: list[str], path: Path, key: str) -> list[Any]:
 
 
 def _parse_source(r: _Reader) -> Source | None:
+    # A source whose author list could not be verified says so (authors_unknown: true) rather than guess.
+    authors = r.text("authors", required=r.data.get("authors_unknown") is not True) or ""
     source = Source(
-        id=r.text("id") or "", authors=r.text("authors") or "", year=r.data.get("year"),
+        id=r.text("id") or "", authors=authors, year=r.data.get("year"),
         title=r.text("title") or "", journal=r.text("journal", required=False),
         pmid=r.text("pmid", required=False), doi=r.text("doi", required=False),
         url=r.text("url", required=False), study_design=r.text("study_design") or "",

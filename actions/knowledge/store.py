@@ -36,8 +36,10 @@ class SourceView(Source):
         return self.url or (f"https://doi.org/{self.doi}" if self.doi else None)
 
     def reference(self) -> str:
-        """Authors (Year). Title. Journal."""
-        parts = [f"{self.authors} ({self.year})." if self.year else f"{self.authors}.", f"{self.title.rstrip('.')}."]
+        """Authors (Year). Title. Journal. Without known authors: Title (Year). Journal."""
+        year = f" ({self.year})" if self.year else ""
+        title = self.title.rstrip(".")
+        parts = [f"{self.authors}{year}.", f"{title}."] if self.authors else [f"{title}{year}."]
         if self.journal:
             parts.append(f"{self.journal.rstrip('.')}.")
         return " ".join(parts)

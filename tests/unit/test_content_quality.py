@@ -123,3 +123,13 @@ def test_each_myth_is_found_by_its_own_phrasings(store, myth):
     for phrasing in myth.phrasings:
         found = store.find_myth(phrasing)
         assert found is not None and found.id == myth.id, f"'{phrasing}' -> {found and found.id}"
+
+
+CURATION_NOTE = re.compile(r"unverified|not (displayed|seen|shown)|commonly (cited|attributed)", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("source", CONTENT.sources.values(), ids=lambda s: s.id)
+def test_citation_fields_hold_citation_data_not_curation_notes(source):
+    """Users read authors, title and journal in every citation: a doubt belongs in a comment, not there."""
+    for field in ("authors", "title", "journal", "study_design"):
+        assert not CURATION_NOTE.search(getattr(source, field) or ""), (field, getattr(source, field))

@@ -187,6 +187,16 @@ def test_source_missing_required_field(content_dir: Path, field: str):
     assert_problem(problems_of(content_dir), "sources.yml", f"sources[1].{field}", "missing or empty")
 
 
+def test_source_may_declare_its_authors_unknown_instead_of_guessing(content_dir: Path):
+    def unknown_authors(data):
+        data["sources"][1].pop("authors")
+        data["sources"][1]["authors_unknown"] = True
+    edit_yaml(content_dir / "sources.yml", unknown_authors)
+    content = load_content(content_dir)
+    source = list(content.sources.values())[1]
+    assert source.authors == ""
+
+
 @pytest.mark.parametrize("field", ["authors", "title", "evidence_note"])
 def test_source_empty_required_field(content_dir: Path, field: str):
     edit_yaml(content_dir / "sources.yml", lambda d: d["sources"][2].update({field: ""}))

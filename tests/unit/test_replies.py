@@ -28,3 +28,8 @@ def test_citation_line_links_with_a_truthful_label(fields, label, url):
 
 def test_citation_line_without_any_link_has_no_brackets():
     assert "](" not in source_line(source(pmid="123"))
+
+
+def test_a_source_with_unknown_authors_is_cited_by_its_title():
+    assert source(authors="").reference() == "A study (2020). J Skin."
+    assert source(authors="", year=None).reference() == "A study. J Skin."

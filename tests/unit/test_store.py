@@ -81,7 +81,8 @@ def test_topic_sources_with_formatted_citations(store: KnowledgeStore, real_cont
     for view in topic.sources:
         source = real_content.sources[view.id]
         citation = view.citation()
-        assert citation.startswith(f"{source.authors} ({source.year}). ")
+        lead = f"{source.authors} ({source.year}). " if source.authors else f"{source.title.rstrip('.')} ({source.year})."
+        assert citation.startswith(lead)
         assert f"{source.title.rstrip('.')}." in citation
         if source.journal:
             assert f"{source.journal.rstrip('.')}." in citation
