@@ -20,10 +20,12 @@ from .models import (Base, GlossaryTermRow, KeyPointRow, MetaRow, MythRow, MythS
 def _rows(content: Content) -> list[list[Base]]:
     """Rows in groups that must be inserted in order: foreign keys point only at earlier groups."""
     sources: list[Base] = [SourceRow(**vars(s)) for s in content.sources.values()]
-    rows: list[Base] = []
+    topics: list[Base] = []
+    rows: list[Base] = []  # everything that points at a source or a topic
     menu_order = {slug: i for i, slug in enumerate(content.menu)}
     ordered = sorted(content.topics.values(), key=lambda t: (menu_order.get(t.slug, len(menu_order)), t.slug))
     for position, topic in enumerate(ordered):
+        phrases = [phrase for g in topic.glossary for phrase in (g.term, *g.synonyms)]
         row = TopicRow(slug=topic.slug, position=position, title=topic.title, last_reviewed=topic.last_reviewed,
                        evidence_level=topic.evidence_level, short_answer=topic.short_answer,
                        detailed_answer=topic.detailed_answer, plain_answer=topic.plain_answer,
@@ -33,8 +35,7 @@ def _rows(content: Content) -> list[list[Base]]:
         row.citations = [TopicSourceRow(position=i, source_id=s) for i, s in enumerate(topic.sources)]
         row.terms = [GlossaryTermRow(phrase=phrase, term=g.term, definition=g.definition)
                      for g in topic.glossary for phrase in (g.term, *g.synonyms)]
-        rows.append(row)
-        phrases = [phrase for g in topic.glossary for phrase in (g.term, *g.synonyms)]
+        topics.append(row)
         rows.append(SearchDocumentRow(kind="topic", ref=topic.slug, title=topic.title, terms="\n".join(phrases),
                                       body="\n".join((topic.short_answer, topic.detailed_answer, topic.plain_answer,
                                                       *topic.key_points))))
@@ -49,8 +50,7 @@ def _rows(content: Content) -> list[list[Base]]:
                              choices=json.dumps(q.choices), answer=q.answer, explanation=q.explanation)
              for i, q in enumerate(content.quiz)]
     rows += [TourStepRow(position=i, topic_slug=slug) for i, slug in enumerate(content.tour)]
-    topics = [row for row in rows if isinstance(row, TopicRow)]
-    return [sources, topics, [row for row in rows if not isinstance(row, TopicRow)]]
+    return [sources, topics, rows]
 
 
 def _write(url: str, content: Content, fingerprint: str) -> None:
