@@ -51,10 +51,10 @@ $(ROOT)/build/knowledge.db: $(KNOWLEDGE_FILES) $(VENV)/.spacy
 	@echo "==> building the knowledge database from data/knowledge"
 	@$(PY) -m actions.knowledge build
 
-nlu-data: $(ROOT)/build/nlu/glossary.yml
-$(ROOT)/build/nlu/glossary.yml: $(KNOWLEDGE_FILES) $(ROOT)/scripts/generate_nlu.py $(VENV)/.spacy
-	@echo "==> generating the glossary lookup table for the NLU from data/knowledge"
-	@$(PY) $(ROOT)/scripts/generate_nlu.py $@
+nlu-data: $(ROOT)/build/nlu/topics.yml
+$(ROOT)/build/nlu/topics.yml: $(KNOWLEDGE_FILES) $(ROOT)/scripts/generate_nlu.py $(VENV)/.spacy
+	@echo "==> generating NLU data from data/knowledge (topic examples, glossary lookup tables)"
+	@$(PY) $(ROOT)/scripts/generate_nlu.py $(ROOT)/build/nlu
 
 model: nlu-data
 	@echo "==> checking the trained model (trains only when data, domain or config changed)"

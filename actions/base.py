@@ -1,5 +1,5 @@
 """What every custom action shares: blocking work off the event loop, a clear reply when the store is down,
-and finding the topic a message is about."""
+and the turn's reading of the message (actions/analysis.py)."""
 from __future__ import annotations
 
 import logging
@@ -11,7 +11,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import replies, services
-from actions.knowledge.content import BACKGROUND_TOPIC, TOPIC_SLUGS
+from actions.analysis import MessageAnalysis
+from actions.knowledge.content import TOPIC_SLUGS
 from actions.knowledge.store import KnowledgeStore, KnowledgeStoreUnavailable, TopicView
 
 logger = logging.getLogger(__name__)
@@ -50,22 +51,9 @@ class KnowledgeAction(Action, ABC):
         text = tracker.latest_message.get("text") or ""
         return "" if text.startswith("/") else text  # button payloads carry entities, not words
 
-    def topic_named_in_message(self, tracker: Tracker) -> str | None:
-        entity = next(tracker.get_latest_entity_values("topic"), None)
-        if entity:
-            return str(entity)
-        text = self.user_text(tracker)
-        matches = self.store().match_topics(text) if text else []
-        return matches[0] if matches else None
-
-    def current_topic(self, tracker: Tracker) -> str | None:
-        """The topic the message names, else the topic of the conversation so far.
-
-        "Does it work for eczema?" names eczema only as background: the conversation's topic stays."""
-        named, current = self.topic_named_in_message(tracker), tracker.get_slot("topic")
-        if named == BACKGROUND_TOPIC and current:
-            return current
-        return named or current
+    def analysis(self, tracker: Tracker) -> MessageAnalysis:
+        """The turn's one reading of the message (topics ranked by the NLU, lazy store lookups)."""
+        return MessageAnalysis.of(tracker, self.store())
 
     def load_topic(self, dispatcher: CollectingDispatcher, slug: str | None) -> TopicView | None:
         """The topic, or None after telling the user why there is nothing to show."""

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import random
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -13,6 +14,22 @@ from actions.base import KnowledgeAction
 from actions.knowledge.content import QuizQuestion
 
 QUIZ_LENGTH = 4
+
+
+# "b", "b)", "i think c", "my answer is a": the last standalone letter that names a choice.
+LETTER = re.compile(r"(?<![\w'])([a-z])(?![\w'])", re.IGNORECASE)
+
+
+def typed_choice(tracker: Tracker, choices: dict[str, str]) -> str:
+    """The choice of a button (its entity), else the letter typed, else the choice whose text was typed."""
+    entity = str(next(tracker.get_latest_entity_values("quiz_choice"), "") or "").strip().lower()
+    if entity:
+        return entity
+    text = (tracker.latest_message.get("text") or "").strip().lower()
+    letters = [m.group(1) for m in LETTER.finditer(text) if m.group(1) in choices]
+    if letters:
+        return letters[-1]
+    return next((key for key, label in choices.items() if text and text in label.lower()), "")
 
 
 def quiz_reset() -> list[EventType]:
@@ -65,8 +82,8 @@ class ActionQuizAnswer(_QuizAction):
                                           "Let's start a fresh quiz.", buttons=[replies.button("Quiz me", "quiz_start")])
             return quiz_reset()
         question = by_id[ids[index]]
-        choice = str(next(tracker.get_latest_entity_values("quiz_choice"), "") or "").strip().lower()
         choices = dict(question.choices)
+        choice = typed_choice(tracker, choices)
         if choice not in choices:
             dispatcher.utter_message(text="Please pick one of the answers below.")
             self.ask(dispatcher, question, index + 1, len(ids))

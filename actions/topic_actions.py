@@ -1,7 +1,6 @@
 """Answers from the knowledge store: a topic, then follow-ups on the current topic."""
 from __future__ import annotations
 
-import re
 from abc import ABC, abstractmethod
 from typing import Any
 
@@ -10,19 +9,16 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import replies, services
+from actions.analysis import MessageAnalysis
 from actions.base import KnowledgeAction, topic_slot
-from actions.knowledge.content import BACKGROUND_TOPIC
 from actions.knowledge.store import GlossaryEntry, MythView, TopicView
 
-# A message this close to a myth's wording is answered as that myth whatever the intent.
-STRONG_MYTH_SIMILARITY = 0.5
-DEFINITION_CUES = re.compile(r"\b(mean|means|meaning|stand for|stands for|define|definition)\b", re.IGNORECASE)
 VERDICT_WORDS = {"false": "Not true.", "unproven": "Not proven.", "partly true": "Partly true, but misleading."}
 
 
-def offer_search_results(dispatcher: CollectingDispatcher, action: KnowledgeAction, text: str) -> bool:
+def offer_search_results(dispatcher: CollectingDispatcher, analysis: MessageAnalysis) -> bool:
     """Offer the best full-text matches as buttons; False when nothing matched."""
-    hits = action.store().search(text, limit=3) if text else []
+    hits = analysis.search_hits
     if not hits:
         return False
     dispatcher.utter_message(text="I'm not completely sure what you mean. Did you mean one of these?",
@@ -33,36 +29,58 @@ def offer_search_results(dispatcher: CollectingDispatcher, action: KnowledgeActi
 class QuestionAction(KnowledgeAction, ABC):
     """Answers a question in the form the content fits best, whichever of the close intents NLU chose:
     a myth check when the message states a known myth, a definition when it asks what a term means,
-    otherwise the topic it is about."""
+    otherwise the topic it is about (or a choice of two when two topics are equally likely)."""
 
-    def answer_question(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-        answered = self.answer_myth_or_definition(dispatcher, self.user_text(tracker))
-        return self.answer_topic(dispatcher, tracker) if answered is None else answered
+    def answer_question(self, dispatcher: CollectingDispatcher, analysis: MessageAnalysis,
+                        current: str | None = None) -> list[EventType]:
+        answered = self.answer_myth_or_definition(dispatcher, analysis)
+        return self.answer_topic(dispatcher, analysis, current) if answered is None else answered
 
-    def answer_myth_or_definition(self, dispatcher: CollectingDispatcher, text: str) -> list[EventType] | None:
+    def answer_myth_or_definition(self, dispatcher: CollectingDispatcher,
+                                  analysis: MessageAnalysis) -> list[EventType] | None:
         """A myth the message states, or the definition it asks for; None when neither fits."""
-        if not text:
-            return None
-        myth = self.store().find_myth(text, min_similarity=STRONG_MYTH_SIMILARITY)
-        if myth is not None:
-            return self.answer_myth(dispatcher, myth)
-        entry = self.store().glossary_entry(text) if DEFINITION_CUES.search(text) else None
-        if entry is not None and entry.definition:
+        if analysis.myth is not None:
+            return self.answer_myth(dispatcher, analysis.myth)
+        entry = analysis.definition_asked
+        if entry is not None:
             return self.answer_definition(dispatcher, entry)
         return None
 
-    def answer_topic(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-        slug = self.topic_named_in_message(tracker)
-        text = self.user_text(tracker)
-        if slug is not None and text:
-            # a glossary term is named: rank what the message is about (keep the NLU entity if nothing ranks)
-            slug = next(iter(self.store().find_topics(text)), slug)
+    def answer_topic(self, dispatcher: CollectingDispatcher, analysis: MessageAnalysis,
+                     current: str | None = None) -> list[EventType]:
+        choice = analysis.alternatives
+        if choice is not None:
+            return self.ask_which(dispatcher, choice)
+        slug = analysis.topic or current
         if slug is None:
-            if text:
-                services.curation().record_unanswered(text)
-            if not offer_search_results(dispatcher, self, text):
+            if analysis.text:
+                services.curation().record_unanswered(analysis.text)
+            if not offer_search_results(dispatcher, analysis):
                 self.load_topic(dispatcher, None)
             return []
+        topic = self.load_topic(dispatcher, slug)
+        if topic is None:
+            return []
+        buttons = replies.follow_up_buttons()
+        text = replies.topic_text(topic)
+        second = analysis.second_topic(topic.slug)
+        second_view = self.store().topic(second) if second else None
+        if second_view is not None:
+            text += f"\n\nYou also asked about {second_view.title}: tap below and I'll answer that too."
+            buttons = [replies.topic_button(second_view.slug, f"You also asked: {second_view.title}"), *buttons]
+        dispatcher.utter_message(text=text, buttons=buttons)
+        return topic_slot(topic.slug)
+
+    def ask_which(self, dispatcher: CollectingDispatcher, choice: tuple[str, str]) -> list[EventType]:
+        """Two topics are about as likely: ask instead of guessing."""
+        views = [self.store().topic(slug) for slug in choice]
+        if any(v is None for v in views):
+            return self.answer_topic_by_slug(dispatcher, choice[0])
+        dispatcher.utter_message(text=f"Do you mean {views[0].title} or {views[1].title}?",
+                                 buttons=[replies.topic_button(v.slug, v.title) for v in views])
+        return []
+
+    def answer_topic_by_slug(self, dispatcher: CollectingDispatcher, slug: str) -> list[EventType]:
         topic = self.load_topic(dispatcher, slug)
         if topic is None:
             return []
@@ -90,7 +108,7 @@ class ActionAnswerTopic(QuestionAction):
         return "action_answer_topic"
 
     def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        return self.answer_question(dispatcher, tracker)
+        return self.answer_question(dispatcher, self.analysis(tracker))
 
 
 class FollowUpAction(QuestionAction, ABC):
@@ -98,11 +116,12 @@ class FollowUpAction(QuestionAction, ABC):
     sources, related topics, evidence, children. During the guided tour a "Next step" button is added."""
 
     def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        analysis = self.analysis(tracker)
         if not tracker.get_slot("topic"):  # no conversation topic: the message may state a myth on its own
-            answered = self.answer_myth_or_definition(dispatcher, self.user_text(tracker))
+            answered = self.answer_myth_or_definition(dispatcher, analysis)
             if answered is not None:
                 return answered
-        topic = self.load_topic(dispatcher, self.current_topic(tracker))
+        topic = self.load_topic(dispatcher, analysis.follow_up_topic(tracker.get_slot("topic")))
         if topic is None:
             return []
         text, buttons = self.reply(topic)
@@ -177,6 +196,39 @@ class ActionChildren(FollowUpAction):
                       replies.topic_button("probiotics_prevention", "Probiotics to prevent eczema")]
 
 
+class ActionAdults(FollowUpAction):
+    """'And for adults? I have eczema too': what is known for teenagers and adults on the current topic."""
+
+    def name(self) -> str:
+        return "action_adults"
+
+    def reply(self, topic: TopicView) -> tuple[str, list[replies.Button]]:
+        if topic.adults_note:
+            text = f"**{topic.title} in adults**\n\n{topic.adults_note}"
+        else:
+            text = (f"My notes on {topic.title} say nothing specific about adults. What the evidence shows "
+                    f"overall:\n\n{topic.evidence_summary}")
+        return text, [replies.button("Sources", "sources"), replies.button("Tell me more", "more_detail")]
+
+
+class ActionWhatToDo(FollowUpAction):
+    """'What should I do then?': what the current topic means in practice, without personal advice."""
+
+    def name(self) -> str:
+        return "action_what_to_do"
+
+    def reply(self, topic: TopicView) -> tuple[str, list[replies.Button]]:
+        text = (f"I can't tell you what to do for you or your child personally, but this is what the research "
+                f"on {topic.title} means in practice:\n\n{topic.evidence_summary}\n\n"
+                "Whatever you read about the gut, the basis of eczema care stays the same: moisturising every day "
+                "and treating flares with what your doctor, nurse or pharmacist prescribes. They can help you "
+                "decide whether anything else is worth trying.")
+        buttons = [replies.button("Sources", "sources")]
+        if topic.slug != "standard_care":
+            buttons.insert(0, replies.topic_button("standard_care", "Standard eczema care"))
+        return text, buttons
+
+
 class ActionDefineTerm(QuestionAction):
     """A term on its own ('what does LPS mean'): its definition and the topic that explains it."""
 
@@ -184,9 +236,10 @@ class ActionDefineTerm(QuestionAction):
         return "action_define_term"
 
     def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        entry = self.store().glossary_entry(self.user_text(tracker))
+        analysis = self.analysis(tracker)
+        entry = analysis.glossary_term
         if entry is None or not entry.definition:
-            return self.answer_question(dispatcher, tracker)
+            return self.answer_question(dispatcher, analysis)
         return self.answer_definition(dispatcher, entry)
 
 
@@ -197,10 +250,10 @@ class ActionCheckMyth(QuestionAction):
         return "action_check_myth"
 
     def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        myth = self.store().find_myth(self.user_text(tracker))
-        if myth is None:
-            return self.answer_question(dispatcher, tracker)
-        return self.answer_myth(dispatcher, myth)
+        analysis = self.analysis(tracker)
+        if analysis.loose_myth is None:
+            return self.answer_question(dispatcher, analysis)
+        return self.answer_myth(dispatcher, analysis.loose_myth)
 
 
 class ActionTopicMenu(KnowledgeAction):
@@ -224,16 +277,15 @@ class ActionSearchFallback(QuestionAction):
         return "action_search_fallback"
 
     def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        text = self.user_text(tracker)
-        answered = self.answer_myth_or_definition(dispatcher, text)
+        analysis = self.analysis(tracker)
+        answered = self.answer_myth_or_definition(dispatcher, analysis)
         if answered is not None:
             return answered
-        named = self.store().match_topics(text) if text else []
-        if named and named[0] != BACKGROUND_TOPIC:  # unsure of the intent, sure of the subject: answer it
-            return self.answer_topic(dispatcher, tracker)
-        if text:
-            services.curation().record_unanswered(text)
-        if offer_search_results(dispatcher, self, text):
+        if analysis.topic is not None or analysis.alternatives is not None:  # unsure of the intent, sure of the subject
+            return self.answer_topic(dispatcher, analysis)
+        if analysis.text:
+            services.curation().record_unanswered(analysis.text)
+        if offer_search_results(dispatcher, analysis):
             return []
         dispatcher.utter_message(
             text="Sorry, I don't know about that. I can explain the gut-skin axis in eczema: gut bacteria, "

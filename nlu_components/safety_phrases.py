@@ -1,16 +1,23 @@
-"""Phrase rules that recognise urgent messages whatever the NLU model thinks.
+"""Phrase rules that recognise urgent messages whatever the NLU model thinks, and choose their tier.
 
 No Rasa imports here, so the rules can be tested alone.
 
-Rules live in data/safety/phrases.yml. A category fires when one of its `any` phrases occurs, or when
-every group of one of its `all_of` rules has a phrase in the message. Matching is on lower case and on
-lemmas, so "blisters", "blistering" and "blistered" all match "blister". `exclude` phrases are removed
-first (so "hay fever" is not a fever).
+Rules live in data/safety/phrases.yml. Each tier (self_harm, emergency, same_day, in priority order: the
+file's order) fires when one of its `any` phrases occurs, or when every group of one of its `all_of` rules
+has a phrase in the message. Matching is on lower case and on lemmas, so "blisters", "blistering" and
+"blistered" all match "blister". What does not describe an urgent sign now is ignored:
+- `exclude` phrases are removed first ("hay fever" is not a fever, "the fever has gone" is no fever);
+- a phrase right after a negation ("no fever", "not swollen") does not count;
+- a clause that places the event in the past ("last year", "months ago") and not now does not count;
+- the signs of an `all_of` rule must occur in one sentence; its context groups anywhere in the message;
+- a sign followed in its sentence by words saying it is over ("a fever last week that's gone now") does not count.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -18,20 +25,40 @@ from actions.knowledge.nlp import load_pipeline  # first: it imports spaCy witho
 
 from spacy.language import Language  # noqa: E402
 from spacy.matcher import PhraseMatcher  # noqa: E402
+from spacy.tokens import Doc  # noqa: E402
 
 PHRASES_FILE = Path(__file__).resolve().parents[1] / "data" / "safety" / "phrases.yml"
+TIERS = ("self_harm", "emergency", "same_day")
+# Lists of phrases that qualify matches rather than being urgent signs themselves.
+QUALIFIERS = ("exclude", "negations", "past", "present", "resolved", "child_subject")
+SETTINGS = ("context_groups",)  # groups whose words are context: never cancelled as past or negated
+FIRST_PERSON = re.compile(r"\b(myself|my life|me|i)\b")
+NEGATION_WINDOW = 2  # tokens between a negation and a phrase it cancels ("no fever", "not really swollen")
+CONTINUING_SUBJECTS = {"it", "that", "this", "which"}  # a next sentence about the same sign
+RESOLVED_WINDOW = 8  # tokens after a sign in which "(which is) gone now" says it is over
+SENTENCE_END = re.compile(r"(?<=[.!?;\n])\s+|\s+(?:but|although|though)\s+")
+CLAUSE_END = re.compile(r"(?<=[.!?;,\n])\s+|\s+(?:but|although|though|and now|now)\s+")
 
 
 @dataclass(frozen=True)
 class SafetyMatch:
-    category: str       # e.g. red_flag, self_harm
+    category: str              # the tier: self_harm, emergency or same_day
     evidence: tuple[str, ...]  # the phrases that fired
+    about_child: bool = False  # self-harm reported by a parent about a child
+
+    @property
+    def intent(self) -> str:
+        """The NLU intent of the tier: both medical tiers are red_flag, told apart by the tier entity."""
+        return "self_harm" if self.category == "self_harm" else "red_flag"
 
 
 class SafetyPhrases:
-    def __init__(self, rules: dict, nlp: Language | None = None):
+    def __init__(self, rules: dict[str, Any], nlp: Language | None = None):
         self.nlp = nlp or load_pipeline()
-        self.order = [c for c in rules if c != "exclude"]
+        self.order = [c for c in rules if c in TIERS]
+        unknown = sorted(set(rules) - set(TIERS) - set(QUALIFIERS) - set(SETTINGS))
+        if unknown:
+            raise ValueError(f"{PHRASES_FILE.name}: unknown keys {unknown}; expected {TIERS + QUALIFIERS + SETTINGS}")
         self.rules = rules
         self._matchers = [PhraseMatcher(self.nlp.vocab, attr="LOWER"), PhraseMatcher(self.nlp.vocab, attr="LEMMA")]
         labels: dict[str, list[str]] = {}
@@ -40,28 +67,105 @@ class SafetyPhrases:
             labels[f"{category}:any"] = spec.get("any", [])
             for group, phrases in spec.get("groups", {}).items():
                 labels[f"{category}:{group}"] = phrases
-        labels["exclude"] = rules.get("exclude", [])
+            for groups in spec.get("all_of", []):
+                missing = [g for g in groups if g not in spec.get("groups", {})]
+                if missing:
+                    raise ValueError(f"{PHRASES_FILE.name}: {category}.all_of names unknown groups {missing}")
+        for qualifier in QUALIFIERS:
+            labels[qualifier] = rules.get(qualifier, [])
         for label, phrases in labels.items():
             if phrases:
                 for matcher in self._matchers:
-                    matcher.add(label, [self.nlp(p.lower()) for p in phrases])
+                    matcher.add(label, [self.nlp(str(p).lower()) for p in phrases])
 
     @classmethod
     def from_file(cls, path: Path = PHRASES_FILE) -> "SafetyPhrases":
         return cls(yaml.safe_load(path.read_text(encoding="utf-8")))
 
+    @staticmethod
+    def _spans(doc: Doc, boundary: re.Pattern[str]) -> list[tuple[int, int]]:
+        """Token ranges of the parts of the message between boundaries (sentences, or clauses)."""
+        spans, start_char = [], 0
+        for piece in boundary.finditer(doc.text):
+            spans.append((start_char, piece.start()))
+            start_char = piece.end()
+        spans.append((start_char, len(doc.text)))
+        ranges = []
+        for begin, end in spans:
+            span = doc.char_span(begin, end, alignment_mode="expand")
+            if span is not None and len(span):
+                ranges.append((span.start, span.end))
+        return ranges or [(0, len(doc))]
+
     def check(self, text: str) -> SafetyMatch | None:
-        doc = self.nlp(text.lower())
-        hits = [(self.nlp.vocab.strings[m], s, e) for matcher in self._matchers for m, s, e in matcher(doc)]
-        excluded = {i for label, s, e in hits if label == "exclude" for i in range(s, e)}
-        found: dict[str, list[str]] = {}
+        # phone keyboards type curly apostrophes: "can’t" must match "can't"
+        doc = self.nlp(text.lower().replace("\u2019", "'").replace("\u2018", "'"))
+        hits = sorted({(self.nlp.vocab.strings[m], s, e) for matcher in self._matchers for m, s, e in matcher(doc)},
+                      key=lambda h: (h[1], h[2], h[0]))
+        by_label: dict[str, list[tuple[int, int]]] = {}
         for label, start, end in hits:
-            if label != "exclude" and not excluded.intersection(range(start, end)):
-                found.setdefault(label, []).append(doc[start:end].text)
+            by_label.setdefault(label, []).append((start, end))
+        sentences = self._spans(doc, SENTENCE_END)
+        counts = self._qualifier(doc, by_label, sentences)
+        # what counts, per sentence: an all_of rule needs all its groups in one sentence
+        found: list[dict[str, list[str]]] = [{} for _ in sentences]
+        for label, start, end in hits:
+            if label in QUALIFIERS or not counts(label, start, end):
+                continue
+            index = next((i for i, (s, e) in enumerate(sentences) if s <= start < e), len(sentences) - 1)
+            found[index].setdefault(label, []).append(doc[start:end].text)
         for category in self.order:  # order in the file is priority order
-            if f"{category}:any" in found:
-                return SafetyMatch(category, tuple(found[f"{category}:any"]))
-            for groups in self.rules[category].get("all_of", []):
-                if all(f"{category}:{g}" in found for g in groups):
-                    return SafetyMatch(category, tuple(p for g in groups for p in found[f"{category}:{g}"]))
+            evidence = self._fired(category, found)
+            if evidence:
+                # a child's words reported by a parent, unless the writer speaks of themselves ("kill myself")
+                about_child = (category == "self_harm" and bool(by_label.get("child_subject"))
+                               and not FIRST_PERSON.search(" ".join(evidence)))
+                return SafetyMatch(category, evidence, about_child)
         return None
+
+    def _qualifier(self, doc: Doc, by_label: dict[str, list[tuple[int, int]]],
+                   sentences: list[tuple[int, int]]):
+        """A test of whether a phrase found at (start, end) describes an urgent sign now."""
+        excluded = {i for s, e in by_label.get("exclude", []) for i in range(s, e)}
+        negation_ends = {e for s, e in by_label.get("negations", [])}
+        resolved_starts = [s for s, e in by_label.get("resolved", [])]
+        context = set(self.rules.get("context_groups", []))
+
+        def inside(label: str, s: int, e: int) -> bool:
+            return any(s <= start < e for start, _ in by_label.get(label, []))
+        # clauses that place what they describe in the past, with nothing saying it is happening now
+        past = [(s, e) for s, e in self._spans(doc, CLAUSE_END) if inside("past", s, e) and not inside("present", s, e)]
+
+        def negated(start: int) -> bool:
+            # "no fever", "not really swollen"; a comma or full stop in between ends the negation ("no, he can't")
+            return any(start - NEGATION_WINDOW <= n <= start and not any(t.is_punct for t in doc[n:start])
+                       for n in negation_ends)
+
+        def resolved(start: int, end: int) -> bool:
+            index = next((i for i, (s, e) in enumerate(sentences) if s <= start < e), len(sentences) - 1)
+            limit = min(end + RESOLVED_WINDOW, sentences[index][1])
+            if index + 1 < len(sentences) and doc[sentences[index + 1][0]].lower_ in CONTINUING_SUBJECTS:
+                limit = min(sentences[index + 1][0] + RESOLVED_WINDOW, sentences[index + 1][1])  # "It went away."
+            return any(end <= r < limit for r in resolved_starts)
+
+        def counts(label: str, start: int, end: int) -> bool:
+            if excluded.intersection(range(start, end)):
+                return False
+            # context is not a sign: "milk" in "not drinking milk", a cold sore "last week" before new blisters
+            if label.split(":")[-1] in context:
+                return True
+            return not (any(s <= start < e for s, e in past) or negated(start) or resolved(start, end))
+        return counts
+
+    def _fired(self, category: str, found: list[dict[str, list[str]]]) -> tuple[str, ...]:
+        for sentence in found:
+            if f"{category}:any" in sentence:
+                return tuple(sentence[f"{category}:any"])
+        # context (an age, a food eaten, a cold sore nearby) holds for the whole message; signs for their sentence
+        context = {g for g in self.rules.get("context_groups", []) if any(f"{category}:{g}" in s for s in found)}
+        for groups in self.rules[category].get("all_of", []):
+            signs = [g for g in groups if g not in context]
+            for sentence in found:
+                if signs and all(f"{category}:{g}" in sentence for g in signs):
+                    return tuple(p for g in signs for p in sentence[f"{category}:{g}"]) + tuple(sorted(context & set(groups)))
+        return ()

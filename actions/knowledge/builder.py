@@ -29,7 +29,8 @@ def _rows(content: Content) -> list[list[Base]]:
         row = TopicRow(slug=topic.slug, position=position, title=topic.title, last_reviewed=topic.last_reviewed,
                        evidence_level=topic.evidence_level, short_answer=topic.short_answer,
                        detailed_answer=topic.detailed_answer, plain_answer=topic.plain_answer,
-                       evidence_summary=topic.evidence_summary, children_note=topic.children_note)
+                       evidence_summary=topic.evidence_summary, children_note=topic.children_note,
+                       adults_note=topic.adults_note)
         row.key_points = [KeyPointRow(position=i, text=t) for i, t in enumerate(topic.key_points)]
         row.related = [RelatedTopicRow(position=i, related_slug=s) for i, s in enumerate(topic.related)]
         row.citations = [TopicSourceRow(position=i, source_id=s) for i, s in enumerate(topic.sources)]

@@ -11,6 +11,7 @@ import yaml
 
 SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 VERDICTS = ("false", "unproven", "partly true")
+MIN_EXAMPLES = 5  # per topic; the curated content has 30+ (tests/unit/test_content_quality.py)
 
 # The topic contract shared with the dialogue, the tests and later content.
 TOPIC_SLUGS = (
@@ -71,10 +72,12 @@ class Topic:
     plain_answer: str
     evidence_summary: str
     children_note: str | None
+    adults_note: str | None
     key_points: tuple[str, ...]
     related: tuple[str, ...]
     glossary: tuple[GlossaryTerm, ...]
     sources: tuple[str, ...]
+    examples: tuple[str, ...] = ()  # questions people ask about the topic: NLU training data
 
 
 @dataclass(frozen=True)
@@ -224,13 +227,17 @@ def _parse_topic(path: Path, problems: list[str]) -> Topic | None:
         evidence_level=r.text("evidence_level") or "", short_answer=r.text("short_answer") or "",
         detailed_answer=r.text("detailed_answer") or "", plain_answer=r.text("plain_answer") or "",
         evidence_summary=r.text("evidence_summary") or "", children_note=r.text("children_note", required=False),
+        adults_note=r.text("adults_note", required=False),
         key_points=r.text_list("key_points"), related=r.text_list("related"),
         glossary=_parse_glossary(r), sources=r.text_list("sources"),
+        examples=r.text_list("examples"),
     )
     if r.data and not topic.key_points:
         r.fail("key_points", "needs at least one key point")
     if r.data and not topic.sources:
         r.fail("sources", "needs at least one source")
+    if r.data and topic.examples and len(topic.examples) < MIN_EXAMPLES:
+        r.fail("examples", f"needs at least {MIN_EXAMPLES} example questions, got {len(topic.examples)}")
     return topic if slug else None
 
 
@@ -273,6 +280,18 @@ def _check_unique(problems: list[str], file_name: str, kind: str, ids: list[str]
         if identifier in seen:
             problems.append(f"{file_name}: {kind}: duplicate id '{identifier}'")
         seen.add(identifier)
+
+
+def _check_examples(content: Content, problems: list[str]) -> None:
+    """One example question teaches one topic: the same question in two topics would teach both."""
+    owner: dict[str, str] = {}
+    for topic in content.topics.values():
+        for index, example in enumerate(topic.examples):
+            key = " ".join(example.lower().split())
+            if key in owner and owner[key] != topic.slug:
+                problems.append(f"{topic.slug}.yml: examples[{index}]: '{example}' is also an example of "
+                                f"'{owner[key]}'")
+            owner.setdefault(key, topic.slug)
 
 
 def _check_references(content: Content, problems: list[str]) -> None:
@@ -339,6 +358,7 @@ def load_content(content_dir: Path) -> Content:
             setattr(content, key, [str(s) for s in _items(problems, path, key)])
 
     _check_references(content, problems)
+    _check_examples(content, problems)
     if problems:
         raise ContentError(problems)
     return content

@@ -19,6 +19,7 @@ class TopicRow(Base):
     plain_answer = Column(Text, nullable=False)
     evidence_summary = Column(Text, nullable=False)
     children_note = Column(Text)
+    adults_note = Column(Text)
     key_points = relationship("KeyPointRow", order_by="KeyPointRow.position", cascade="all, delete-orphan")
     related = relationship("RelatedTopicRow", order_by="RelatedTopicRow.position", cascade="all, delete-orphan",
                            foreign_keys="RelatedTopicRow.topic_slug")

@@ -65,6 +65,7 @@ class TopicView:
     plain_answer: str
     evidence_summary: str
     children_note: str | None
+    adults_note: str | None
     key_points: tuple[str, ...]
     related: tuple[tuple[str, str], ...]  # (slug, title)
     sources: tuple[SourceView, ...]
@@ -170,6 +171,7 @@ class KnowledgeStore:
                     evidence_level=row.evidence_level, short_answer=row.short_answer,
                     detailed_answer=row.detailed_answer, plain_answer=row.plain_answer,
                     evidence_summary=row.evidence_summary, children_note=row.children_note,
+                    adults_note=row.adults_note,
                     key_points=tuple(k.text for k in row.key_points),
                     related=tuple((r.related_slug, titles[r.related_slug]) for r in row.related),
                     sources=tuple(_source_view(c.source) for c in row.citations))

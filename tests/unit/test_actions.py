@@ -31,6 +31,7 @@ from actions.topic_actions import (VERDICT_WORDS, ActionAnswerTopic, ActionCheck
                                    ActionEvidence, ActionMoreDetail, ActionRelatedTopics, ActionOutOfScope,
                                    ActionSearchFallback, ActionSimpler, ActionSources, ActionTopicMenu)
 from actions.tour_actions import ActionTourNext, ActionTourRestart, ActionTourStart
+from tests.support.topics import topics_parse_data
 from tests.unit.conftest import ROOT, sqlite_url
 
 DOMAIN: dict[str, Any] = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
@@ -46,6 +47,9 @@ def make_tracker(text: str = "", intent: str | None = None, entities: list[dict]
     all_slots = {name: None for name in DOMAIN["slots"]}
     all_slots.update(slots or {})
     latest = {"text": text, "intent": {"name": intent, "confidence": 1.0} if intent else {}, "entities": entities or []}
+    topics = topics_parse_data(text)
+    if topics is not None:
+        latest["topics"] = topics  # what the Rasa server's topic classifier says about this text
     return Tracker(sender, all_slots, latest, events or [], False, None, {}, None)
 
 

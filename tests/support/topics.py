@@ -1,0 +1,44 @@
+"""The real topic model, trained once per test session from the real content and NLU data (no Rasa needed).
+
+Action tests put its prediction into the tracker's parse data, as the Rasa server's TopicClassifier does, so
+they exercise the actions on what the NLU really says about a message instead of on a ranking typed by hand.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from actions.knowledge.content import load_content
+from actions.knowledge.settings import CONTENT_DIR
+from nlu_components.topic_model import TopicModel, training_set
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def nlu_examples() -> list[tuple[str, str, None]]:
+    """(text, intent, None) for every example of data/nlu (the intents that are not topic questions)."""
+    examples = []
+    for path in sorted((ROOT / "data" / "nlu").glob("*.yml")):
+        for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
+            if "intent" in block and isinstance(block.get("examples"), str):
+                examples += [(line.strip()[2:].strip(), block["intent"], None)
+                             for line in block["examples"].splitlines() if line.strip().startswith("- ")]
+    return examples
+
+
+@lru_cache(maxsize=1)
+def topic_model() -> TopicModel:
+    content = load_content(CONTENT_DIR)
+    topic_examples = [(e, "ask_topic", t.slug) for t in content.topics.values() for e in t.examples]
+    glossary = {t.slug: [p for g in t.glossary for p in (g.term, *g.synonyms)] for t in content.topics.values()}
+    texts, labels = training_set(topic_examples + nlu_examples())
+    return TopicModel(glossary, c=20.0).fit(texts, labels)
+
+
+def topics_parse_data(text: str) -> dict | None:
+    """What the NLU puts under `topics` for this message (None for a button payload or no text)."""
+    if not text or text.startswith("/"):
+        return None
+    return topic_model().predict(text).as_parse_data(text)
