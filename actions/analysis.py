@@ -18,6 +18,7 @@ from actions.knowledge.store import GlossaryEntry, KnowledgeStore, MythView, Top
 # A message this close to a myth's wording is answered as that myth whatever the intent.
 STRONG_MYTH_SIMILARITY = 0.5
 MYTH_MIN_WORDS = 4  # fewer words than this cannot state a myth
+MYTH_IN_ITS_OWN_WORDS = 0.8  # this close, the message states the myth whatever topic it seems to be about
 DEFINITION_CUES = re.compile(r"\b(mean|means|meaning|stand for|stands for|define|definition)\b", re.IGNORECASE)
 # Calibrated probabilities of the topic classifier (chosen on training data by cross-validation, see README).
 NAMED_MIN_CONFIDENCE = 0.3     # below this the message does not clearly name a topic
@@ -106,7 +107,9 @@ class MessageAnalysis:
         if len(self.text.split()) < MYTH_MIN_WORDS:  # "bacteria?" states nothing
             return None
         found = self.store.find_myth(self.text, min_similarity=STRONG_MYTH_SIMILARITY)
-        return found if found is not None and self.agrees(found.topic_slug, strict=True) else None
+        if found is None:
+            return None
+        return found if found.similarity >= MYTH_IN_ITS_OWN_WORDS or self.agrees(found.topic_slug, strict=True) else None
 
     @cached_property
     def loose_myth(self) -> MythView | None:

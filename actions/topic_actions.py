@@ -31,10 +31,9 @@ class QuestionAction(KnowledgeAction, ABC):
     a myth check when the message states a known myth, a definition when it asks what a term means,
     otherwise the topic it is about (or a choice of two when two topics are equally likely)."""
 
-    def answer_question(self, dispatcher: CollectingDispatcher, analysis: MessageAnalysis,
-                        current: str | None = None) -> list[EventType]:
+    def answer_question(self, dispatcher: CollectingDispatcher, analysis: MessageAnalysis) -> list[EventType]:
         answered = self.answer_myth_or_definition(dispatcher, analysis)
-        return self.answer_topic(dispatcher, analysis, current) if answered is None else answered
+        return self.answer_topic(dispatcher, analysis) if answered is None else answered
 
     def answer_myth_or_definition(self, dispatcher: CollectingDispatcher,
                                   analysis: MessageAnalysis) -> list[EventType] | None:
@@ -46,28 +45,29 @@ class QuestionAction(KnowledgeAction, ABC):
             return self.answer_definition(dispatcher, entry)
         return None
 
-    def answer_topic(self, dispatcher: CollectingDispatcher, analysis: MessageAnalysis,
-                     current: str | None = None) -> list[EventType]:
+    def answer_topic(self, dispatcher: CollectingDispatcher, analysis: MessageAnalysis) -> list[EventType]:
         choice = analysis.alternatives
         if choice is not None:
             return self.ask_which(dispatcher, choice)
-        slug = analysis.topic or current
+        slug = analysis.topic
         if slug is None:
             if analysis.text:
                 services.curation().record_unanswered(analysis.text)
             if not offer_search_results(dispatcher, analysis):
                 self.load_topic(dispatcher, None)
             return []
+        return self.show_topic(dispatcher, slug, also=analysis.second_topic(slug))
+
+    def show_topic(self, dispatcher: CollectingDispatcher, slug: str, also: str | None = None) -> list[EventType]:
+        """A topic's short answer; a second topic the message asked about is offered as a button."""
         topic = self.load_topic(dispatcher, slug)
         if topic is None:
             return []
-        buttons = replies.follow_up_buttons()
-        text = replies.topic_text(topic)
-        second = analysis.second_topic(topic.slug)
-        second_view = self.store().topic(second) if second else None
-        if second_view is not None:
-            text += f"\n\nYou also asked about {second_view.title}: tap below and I'll answer that too."
-            buttons = [replies.topic_button(second_view.slug, f"You also asked: {second_view.title}"), *buttons]
+        text, buttons = replies.topic_text(topic), replies.follow_up_buttons()
+        also_view = self.store().topic(also) if also else None
+        if also_view is not None:
+            text += f"\n\nYou also asked about {also_view.title}: tap below and I'll answer that too."
+            buttons = [replies.topic_button(also_view.slug, f"You also asked: {also_view.title}"), *buttons]
         dispatcher.utter_message(text=text, buttons=buttons)
         return topic_slot(topic.slug)
 
@@ -75,17 +75,10 @@ class QuestionAction(KnowledgeAction, ABC):
         """Two topics are about as likely: ask instead of guessing."""
         views = [self.store().topic(slug) for slug in choice]
         if any(v is None for v in views):
-            return self.answer_topic_by_slug(dispatcher, choice[0])
+            return self.show_topic(dispatcher, choice[0])
         dispatcher.utter_message(text=f"Do you mean {views[0].title} or {views[1].title}?",
                                  buttons=[replies.topic_button(v.slug, v.title) for v in views])
         return []
-
-    def answer_topic_by_slug(self, dispatcher: CollectingDispatcher, slug: str) -> list[EventType]:
-        topic = self.load_topic(dispatcher, slug)
-        if topic is None:
-            return []
-        dispatcher.utter_message(text=replies.topic_text(topic), buttons=replies.follow_up_buttons())
-        return topic_slot(topic.slug)
 
     def answer_definition(self, dispatcher: CollectingDispatcher, entry: GlossaryEntry) -> list[EventType]:
         dispatcher.utter_message(

@@ -2,14 +2,14 @@
 
 - A phrase rule that fires sets the safety intent (red_flag or self_harm) and the `safety_tier` entity, whatever
   the classifier said: a confident wrong intent cannot hide an emergency.
-- A red_flag from the classifier alone is kept (as the same-day tier) only when the message names a symptom;
+- A red_flag from the classifier alone is kept (as the same-day tier) only when the message describes a symptom
+  now (the `symptoms` phrases, qualified like the tiers: "hay fever" or "a fever that has gone" is none);
   otherwise "her cheeks are red and dry" would alarm because "cheeks" occurred in urgent training examples.
   It then falls back to the classifier's next intent.
 """
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -31,11 +31,6 @@ action_failures.install()
 
 TIER_ENTITY = "safety_tier"
 CLASSIFIER_RED_FLAG_CONFIDENCE = 0.7
-# Words that describe a symptom: without one, a classifier's red_flag is not believed.
-SYMPTOM_WORDS = re.compile(
-    r"\b(fever|feverish|temperature|blister\w*|pus|ooz\w*|swell\w*|swollen|puff\w*|breath\w*|wheez\w*|"
-    r"vomit\w*|unwell|drowsy|floppy|limp|infected|spreading|streaks?|hives|faint\w*|collaps\w*|seizure|"
-    r"fitting|not feeding|won'?t feed)\b", re.IGNORECASE)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -74,7 +69,7 @@ class SafetyNet(GraphComponent, IntentClassifier):
         if name == "self_harm":
             self._set_intent(message, name, confidence, "self_harm")
         elif name == "red_flag":
-            if confidence >= CLASSIFIER_RED_FLAG_CONFIDENCE and SYMPTOM_WORDS.search(text):
+            if confidence >= CLASSIFIER_RED_FLAG_CONFIDENCE and self.phrases.symptoms(text):
                 self._set_intent(message, name, confidence, "same_day")
                 return
             ranking = [r for r in message.get(INTENT_RANKING_KEY, []) if r.get("name") != "red_flag"]

@@ -30,7 +30,7 @@ from spacy.tokens import Doc  # noqa: E402
 PHRASES_FILE = Path(__file__).resolve().parents[1] / "data" / "safety" / "phrases.yml"
 TIERS = ("self_harm", "emergency", "same_day")
 # Lists of phrases that qualify matches rather than being urgent signs themselves.
-QUALIFIERS = ("exclude", "negations", "past", "present", "resolved", "child_subject")
+QUALIFIERS = ("exclude", "negations", "past", "present", "resolved", "child_subject", "symptoms")
 SETTINGS = ("context_groups",)  # groups whose words are context: never cancelled as past or negated
 FIRST_PERSON = re.compile(r"\b(myself|my life|me|i)\b")
 NEGATION_WINDOW = 2  # tokens between a negation and a phrase it cancels ("no fever", "not really swollen")
@@ -97,7 +97,15 @@ class SafetyPhrases:
                 ranges.append((span.start, span.end))
         return ranges or [(0, len(doc))]
 
-    def check(self, text: str) -> SafetyMatch | None:
+    def symptoms(self, text: str) -> tuple[str, ...]:
+        """The `symptoms` phrases the message describes now (qualified as the tiers are: "hay fever", "no fever",
+        "a fever last week" are none). Alone they are no urgent sign; they make a classifier's red_flag credible."""
+        doc, hits, by_label, sentences = self._read(text)
+        counts = self._qualifier(doc, by_label, sentences)
+        return tuple(doc[s:e].text for label, s, e in hits if label == "symptoms" and counts(label, s, e))
+
+    def _read(self, text: str) -> tuple[Doc, list[tuple[str, int, int]], dict[str, list[tuple[int, int]]],
+                                        list[tuple[int, int]]]:
         # phone keyboards type curly apostrophes: "can’t" must match "can't"
         doc = self.nlp(text.lower().replace("\u2019", "'").replace("\u2018", "'"))
         hits = sorted({(self.nlp.vocab.strings[m], s, e) for matcher in self._matchers for m, s, e in matcher(doc)},
@@ -105,7 +113,10 @@ class SafetyPhrases:
         by_label: dict[str, list[tuple[int, int]]] = {}
         for label, start, end in hits:
             by_label.setdefault(label, []).append((start, end))
-        sentences = self._spans(doc, SENTENCE_END)
+        return doc, hits, by_label, self._spans(doc, SENTENCE_END)
+
+    def check(self, text: str) -> SafetyMatch | None:
+        doc, hits, by_label, sentences = self._read(text)
         counts = self._qualifier(doc, by_label, sentences)
         # what counts, per sentence: an all_of rule needs all its groups in one sentence
         found: list[dict[str, list[str]]] = [{} for _ in sentences]
@@ -167,5 +178,6 @@ class SafetyPhrases:
             signs = [g for g in groups if g not in context]
             for sentence in found:
                 if signs and all(f"{category}:{g}" in sentence for g in signs):
-                    return tuple(p for g in signs for p in sentence[f"{category}:{g}"]) + tuple(sorted(context & set(groups)))
+                    background = [p for g in groups if g in context for s in found for p in s.get(f"{category}:{g}", [])]
+                    return tuple(p for g in signs for p in sentence[f"{category}:{g}"]) + tuple(background)
         return ()

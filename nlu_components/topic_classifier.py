@@ -8,7 +8,9 @@ topic it asks about. Actions read it from the tracker (actions/analysis.py); not
 """
 from __future__ import annotations
 
+import hashlib
 import logging
+from pathlib import Path
 from typing import Any
 
 import joblib
@@ -20,6 +22,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, METADATA, META
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from nlu_components import topic_model
 from nlu_components.topic_model import (GLOSSARY_LOOKUP_PREFIX, NONE, NONE_INTENTS, TopicModel, TopicPrediction,
                                         training_set)
 
@@ -36,7 +39,7 @@ class TopicClassifier(GraphComponent):
         return {
             "topic_intent": "ask_topic",
             "none_intents": list(NONE_INTENTS),
-            "c": 20.0,
+            "c": TopicModel.c,
             # A message that clearly names a topic is a question about it, not a command: "the zonulin test"
             # is not "start the quiz". Follow-up intents (more_detail, sources...) keep their intent.
             "topic_beats_intents": ["quiz_start", "quiz_answer", "tour_start", "tour_next", "tour_restart", "greet",
@@ -49,6 +52,13 @@ class TopicClassifier(GraphComponent):
                  model: TopicModel | None = None):
         self.config = {**self.get_default_config(), **config}
         self.model_storage, self.resource, self.model = model_storage, resource, model
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str:
+        """Rasa caches trained components by config and data only: without this, a change to the model's code
+        reused a model trained by the old code (whose features no longer matched: confidences collapsed)."""
+        sources = (Path(topic_model.__file__), Path(__file__))
+        return hashlib.sha256(b"".join(p.read_bytes() for p in sources)).hexdigest()
 
     @classmethod
     def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,

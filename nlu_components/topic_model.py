@@ -26,8 +26,12 @@ CLAUSE_SPLIT = re.compile(r",\s*(?:and|or|but)?\s*|\s+(?:and|or|but|also)\s+(?=(
 QUESTION_START = re.compile(r"^\s*(what|how|why|when|where|which|who|is|are|can|could|do|does|did|should|would|"
                             r"will|any|tell me|explain|please)\b", re.IGNORECASE)
 CONTINUATION = re.compile(r"^\s*(and|also|or|plus|if so|but|so)\b", re.IGNORECASE)
+# Weight of "this topic's glossary is named" beside the word features (unit length): chosen by 4-fold
+# cross-validation on the training examples (accuracy 0.880 without it, 0.902 at 0.25, 0.898 at 0.5, 0.888 at 1).
+GLOSSARY_WEIGHT = 0.25
 FOCUS_WEIGHT = 0.6      # share of the question sentence in a long message's ranking
-ALSO_MIN_CONFIDENCE = 0.45
+ALSO_MIN_CONFIDENCE = 0.25  # a second topic this likely in its part of the message is offered
+ALSO_SURE = 0.6
 
 
 # Intents whose examples name no topic: they teach the model what "no topic" looks like.
@@ -69,7 +73,7 @@ def training_set(examples: list[tuple[str, str, str | None]], topic_intent: str 
 @dataclass
 class TopicModel:
     glossary: dict[str, list[str]]         # topic slug -> phrases that name it
-    c: float = 8.0
+    c: float = 100.0  # chosen by 4-fold cross-validation on the training examples (C 20: 0.882, 50: 0.884, 100: 0.888)
     _patterns: dict[str, re.Pattern[str]] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -97,7 +101,7 @@ class TopicModel:
 
     def _glossary_features(self, texts: list[str]) -> csr_matrix:
         slugs = sorted(self.glossary)
-        rows = [[1.0 if s in set(self.named_topics(t)) else 0.0 for s in slugs] for t in texts]
+        rows = [[GLOSSARY_WEIGHT if s in set(self.named_topics(t)) else 0.0 for s in slugs] for t in texts]
         return csr_matrix(np.array(rows, dtype=float).reshape(len(texts), len(slugs)))
 
     def _features(self, texts: list[str]) -> csr_matrix:
@@ -149,9 +153,15 @@ class TopicModel:
         if len(parts) < 2:
             return None
         for part, probs in zip(parts, self.probabilities(parts)):
+            # the part's likeliest topic when it is sure or names it, else the likeliest topic it names
             best = max((k for k in probs if k != NONE), key=probs.get)
-            if best != main and probs[best] >= ALSO_MIN_CONFIDENCE and best in self.named_topics(part):
-                return best
+            named = [k for k in self.named_topics(part) if k != main]
+            if best != main and (probs[best] >= ALSO_SURE or best in named):
+                candidate = best
+            else:
+                candidate = max(named, key=lambda k: probs.get(k, 0.0), default=None)
+            if candidate is not None and candidate != main and probs.get(candidate, 0.0) >= ALSO_MIN_CONFIDENCE:
+                return candidate
         return None
 
 

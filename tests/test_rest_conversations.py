@@ -15,6 +15,7 @@ from actions.knowledge.settings import CONTENT_DIR
 from actions.session_actions import WELCOME
 from nlu_components.action_failures import ACTIONS_UNAVAILABLE
 from nlu_components.safety_phrases import SafetyPhrases
+from tests.support.replies import EMERGENCY, SAME_DAY, URGENT_OPENINGS, opening
 
 pytestmark = pytest.mark.e2e
 CONTENT = load_content(CONTENT_DIR)
@@ -106,7 +107,7 @@ def test_guided_tour_pauses_resumes_and_survives_a_red_flag(stack, store):
     stack.say(user, "stop")
     assert f"Step 2 of {len(steps)}: {steps[1]}" in texts(stack.say(user, "continue the tour"))
     urgent = texts(stack.say(user, "my baby's eczema is weeping and crusty and she has a high temperature"))
-    assert "urgent" in urgent.lower() and "Step" not in urgent
+    assert urgent.startswith(opening(SAME_DAY)) and "Step" not in urgent
     assert f"Step 3 of {len(steps)}: {steps[2]}" in texts(stack.say(user, "next"))
 
 
@@ -131,7 +132,7 @@ def test_safety_replies_come_first_and_advice_is_refused(stack):
     user = new_user()
     stack.say(user, "tell me about butyrate")
     urgent = stack.say(user, "she is struggling to breathe and her lips are swelling")
-    assert "urgent" in urgent[0]["text"].lower() and "emergency services" in texts(urgent)
+    assert urgent[0]["text"] == EMERGENCY.split("\n\n")[0]  # the emergency tier's first paragraph, first
     crisis = texts(stack.say(user, "honestly i want to end my life"))
     assert "116 123" in crisis and "988" in crisis
     advice = texts(stack.say(user, "how much probiotic should i give my 2 year old"))
@@ -145,7 +146,7 @@ def test_without_the_action_server_the_bot_apologises_and_safety_still_works(sta
     try:
         assert texts(stack.say(user, "what is butyrate?")) == ACTIONS_UNAVAILABLE
         urgent = texts(stack.say(user, "she is struggling to breathe and her lips are swelling"))
-        assert "emergency services" in urgent and ACTIONS_UNAVAILABLE not in urgent
+        assert urgent.startswith(opening(EMERGENCY)) and ACTIONS_UNAVAILABLE not in urgent
     finally:
         stack.actions.start(timeout=60)
     assert store.topic("butyrate").title in texts(stack.say(user, "what is butyrate?"))
@@ -191,7 +192,7 @@ def test_every_defined_glossary_term_is_explained(stack, term, definition, slug)
     message = f"what does {term} mean?"
     replies = texts(stack.say(user, message))
     if SAFETY.check(message):  # e.g. eczema herpeticum: urgent advice comes first, by design
-        assert "urgent" in replies.lower()
+        assert any(o in replies for o in URGENT_OPENINGS)
         return
     assert definition in replies
     assert stack.slot(user, "topic") == slug

@@ -102,6 +102,7 @@ class MythView:
     correction: str
     topic_slug: str
     sources: tuple[SourceView, ...]
+    similarity: float = 1.0  # how close the message came to the myth's wording (0..1)
 
 
 def _source_view(row: SourceRow) -> SourceView:
@@ -257,12 +258,12 @@ class KnowledgeStore:
                   for myth_id, other in self._myth_phrasings() if words and other]
         if not scored or max(scored)[0] < min_similarity:
             return None
-        best_id = max(scored, key=lambda pair: pair[0])[1]  # first myth wins ties
+        similarity, best_id = max(scored, key=lambda pair: pair[0])  # first myth wins ties
         try:
             with self._session() as session:
                 best = session.get(MythRow, best_id)
                 return MythView(best.id, best.claim, best.verdict, best.correction, best.topic_slug,
-                                tuple(_source_view(c.source) for c in best.citations))
+                                tuple(_source_view(c.source) for c in best.citations), similarity)
         except (OperationalError, ProgrammingError) as error:
             raise self._guard(error) from error
 

@@ -34,7 +34,7 @@ def topic_model() -> TopicModel:
     topic_examples = [(e, "ask_topic", t.slug) for t in content.topics.values() for e in t.examples]
     glossary = {t.slug: [p for g in t.glossary for p in (g.term, *g.synonyms)] for t in content.topics.values()}
     texts, labels = training_set(topic_examples + nlu_examples())
-    return TopicModel(glossary, c=20.0).fit(texts, labels)
+    return TopicModel(glossary).fit(texts, labels)  # as the Rasa component trains it
 
 
 def topics_parse_data(text: str) -> dict | None:

@@ -27,9 +27,10 @@ from actions.knowledge.settings import CURATION_URL_ENV, DATABASE_URL_ENV
 from actions.knowledge.store import KnowledgeStore
 from actions.quiz_actions import QUIZ_LENGTH, ActionQuizAnswer, ActionQuizStart, ActionStop
 from actions.session_actions import ActionSessionStart
-from actions.topic_actions import (VERDICT_WORDS, ActionAnswerTopic, ActionCheckMyth, ActionChildren, ActionDefineTerm,
+from actions.topic_actions import (VERDICT_WORDS, ActionAdults, ActionAnswerTopic, ActionCheckMyth, ActionChildren, ActionDefineTerm,
                                    ActionEvidence, ActionMoreDetail, ActionRelatedTopics, ActionOutOfScope,
-                                   ActionSearchFallback, ActionSimpler, ActionSources, ActionTopicMenu)
+                                   ActionSearchFallback, ActionSimpler, ActionSources, ActionTopicMenu,
+                                   ActionWhatToDo)
 from actions.tour_actions import ActionTourNext, ActionTourRestart, ActionTourStart
 from tests.support.topics import topics_parse_data
 from tests.unit.conftest import ROOT, sqlite_url
@@ -699,3 +700,88 @@ def test_fallback_answers_a_topic_the_message_clearly_names(bot, store: Knowledg
     assert store.topic("standard_care").title in messages[0]["text"]
     assert events == [SlotSet("topic", "standard_care")]
     assert curation.frequent_unanswered() == []
+
+
+# -- understanding: one analysis per turn ------------------------------------------------------------------------
+
+def test_a_general_question_naming_my_son_is_answered_not_refused(bot, store: KnowledgeStore):
+    text = "my son has eczema, what do probiotics actually do in the gut?"
+    messages, events = run(ActionMedicalAdvice(), make_tracker(text, "medical_advice"))
+    assert not messages[0]["text"].startswith(REFUSAL)
+    assert events and events[0]["value"] in ("probiotics", "probiotics_treatment")
+
+
+@pytest.mark.parametrize("text", ["which probiotic brand should I buy for my daughter",
+                                  "how much fibre should my 3 year old eat a day",
+                                  "can I stop his steroid cream", "does my son have a leaky gut"])
+def test_personal_advice_is_still_refused(bot, text: str):
+    messages, _ = run(ActionMedicalAdvice(), make_tracker(text, "medical_advice"))
+    assert messages[0]["text"].startswith(REFUSAL)
+
+
+def test_a_myth_about_another_topic_does_not_answer_a_plain_question(bot, store: KnowledgeStore):
+    # word overlap with "Prebiotics will clear up eczema I already have" once answered this with that myth
+    messages, events = run(ActionAnswerTopic(), make_tracker("can FMT treat eczema", "ask_topic"))
+    assert messages[0]["text"].startswith(f"**{store.topic('fmt').title}**")
+    assert events == [SlotSet("topic", "fmt")]
+
+
+def test_a_second_question_in_a_letter_is_offered_as_a_button(bot, store: KnowledgeStore):
+    text = ("Our daughter is 2 and her eczema is worse since we stopped formula. "
+            "Could it be her diet, and would probiotics help her skin?")
+    messages, events = run(ActionAnswerTopic(), make_tracker(text, "ask_topic"))
+    answered = events[0]["value"]
+    also = [p for p in payloads(messages[0]) if p.startswith("/ask_topic")]
+    assert also and answered not in also[0]
+    assert "You also asked about" in messages[0]["text"]
+
+
+def test_two_equally_likely_topics_are_asked_about(bot, store: KnowledgeStore, monkeypatch: pytest.MonkeyPatch):
+    tracker = make_tracker("bugs?", "ask_topic")
+    tracker.latest_message["topics"] = {"ranking": [{"name": "gut_microbiota", "confidence": 0.4},
+                                                    {"name": "skin_microbiome", "confidence": 0.35}],
+                                        "none": 0.1, "focus": None, "also": None, "named": []}
+    messages, events = run(ActionAnswerTopic(), tracker)
+    assert messages[0]["text"] == (f"Do you mean {store.topic('gut_microbiota').title} or "
+                                   f"{store.topic('skin_microbiome').title}?")
+    assert len(messages[0]["buttons"]) == 2 and events == []
+
+
+def test_a_long_message_is_never_answered_with_a_question(bot, store: KnowledgeStore):
+    tracker = make_tracker("We have tried everything for his skin. My mother swears by bugs. Do bugs matter?",
+                           "ask_topic")
+    tracker.latest_message["topics"] = {"ranking": [{"name": "gut_microbiota", "confidence": 0.4},
+                                                    {"name": "skin_microbiome", "confidence": 0.35}],
+                                        "none": 0.1, "focus": "Do bugs matter?", "also": None, "named": []}
+    messages, events = run(ActionAnswerTopic(), tracker)
+    assert not messages[0]["text"].startswith("Do you mean") and events == [SlotSet("topic", "gut_microbiota")]
+
+
+def test_adults_get_the_adults_note(bot, store: KnowledgeStore):
+    messages, events = run(ActionAdults(), make_tracker("and for adults? I have eczema too", "ask_adults",
+                                                        slots={"topic": "scfa"}))
+    assert store.topic("scfa").adults_note in messages[0]["text"]
+    assert events == [SlotSet("topic", "scfa")]
+
+
+def test_what_to_do_stays_on_the_topic_and_gives_no_advice(bot, store: KnowledgeStore):
+    messages, events = run(ActionWhatToDo(), make_tracker("what should I do then?", "ask_what_to_do",
+                                                          slots={"topic": "butyrate"}))
+    assert store.topic("butyrate").evidence_summary in messages[0]["text"]
+    assert "can't tell you what to do" in messages[0]["text"] and not DOSE.search(messages[0]["text"])
+    assert events == [SlotSet("topic", "butyrate")]
+
+
+def test_a_follow_up_keeps_the_topic_unless_it_names_another(bot, store: KnowledgeStore):
+    _, kept = run(ActionMoreDetail(), make_tracker("why?", "more_detail", slots={"topic": "scfa"}))
+    _, moved = run(ActionMoreDetail(), make_tracker("tell me more about butyrate", "more_detail",
+                                                    slots={"topic": "scfa"}))
+    assert kept == [SlotSet("topic", "scfa")] and moved == [SlotSet("topic", "butyrate")]
+
+
+def test_a_typed_quiz_letter_is_read_without_an_entity(bot, store: KnowledgeStore):
+    ids, slots = quiz_state(store)
+    question = {q.id: q for q in store.quiz_questions()}[ids[0]]
+    messages, events = run(ActionQuizAnswer(), make_tracker(f"i think it's {question.answer}", "quiz_answer",
+                                                            slots=slots))
+    assert messages[0]["text"].startswith("Right!")

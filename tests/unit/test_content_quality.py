@@ -133,3 +133,11 @@ def test_citation_fields_hold_citation_data_not_curation_notes(source):
     """Users read authors, title and journal in every citation: a doubt belongs in a comment, not there."""
     for field in ("authors", "title", "journal", "study_design"):
         assert not CURATION_NOTE.search(getattr(source, field) or ""), (field, getattr(source, field))
+
+
+@pytest.mark.parametrize("topic", TOPICS, ids=lambda t: t.slug)
+def test_topic_has_thirty_example_questions_including_long_ones(topic):
+    assert len(topic.examples) >= 30
+    long_ones = [e for e in topic.examples if len(e.split()) >= 25]
+    assert len(long_ones) >= 5, "parents' letters: several sentences of story, then a question"
+    assert topic.adults_note, "'and for adults?' is answered from adults_note"

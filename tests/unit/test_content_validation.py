@@ -386,3 +386,26 @@ def test_empty_file_is_reported(content_dir: Path, relative: str):
     target = content_dir / relative
     target.write_text("")
     assert_problem(problems_of(content_dir), target.name, "(top level)", "empty")
+
+
+# -- example questions (NLU training data for the topic classifier) -----------------------------------------
+
+def test_topic_without_examples_is_reported(content_dir: Path):
+    edit_yaml(topic_file(content_dir, "fibre"), lambda d: d.pop("examples"))
+    assert_problem(problems_of(content_dir), "fibre.yml", "examples", "missing")
+
+
+def test_topic_with_too_few_examples_is_reported(content_dir: Path):
+    edit_yaml(topic_file(content_dir, "fibre"), lambda d: d.update(examples=["what is fibre"]))
+    assert_problem(problems_of(content_dir), "fibre.yml", "examples", "at least")
+
+
+def test_the_same_example_in_two_topics_is_reported(content_dir: Path):
+    shared = read_yaml(topic_file(content_dir, "fibre"))["examples"][0]
+    edit_yaml(topic_file(content_dir, "skin"), lambda d: d["examples"].append(shared.upper()))
+    assert_problem(problems_of(content_dir), "skin.yml", "examples[5]", "also an example of 'fibre'")
+
+
+def test_optional_adults_note_reaches_the_topic(content_dir: Path):
+    edit_yaml(topic_file(content_dir, "fibre"), lambda d: d.update(adults_note="Adults: little is known."))
+    assert load_content(content_dir).topics["fibre"].adults_note == "Adults: little is known."
