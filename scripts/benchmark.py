@@ -55,7 +55,16 @@ def main() -> int:
         try:
             print(f"start-up: action server {actions_ready:.1f} s, Rasa server {rasa_ready:.1f} s")
             conversation(stack, "warm-up")
-            print(f"REST, one user:        {percentiles([t for i in range(3) for t in conversation(stack, f'solo-{i}')])}")
+            parse = []
+            for _ in range(3):
+                for message in MESSAGES:
+                    started = time.perf_counter()
+                    stack.parse(message)
+                    parse.append(time.perf_counter() - started)
+            solo = [t for i in range(3) for t in conversation(stack, f"solo-{i}")]
+            print(f"bare /model/parse:     {percentiles(parse)}")
+            print(f"REST, one user:        {percentiles(solo)} "
+                  f"({statistics.median(solo) / statistics.median(parse):.1f} times a bare parse)")
             for users in (10, 50):
                 started = time.perf_counter()
                 with ThreadPoolExecutor(max_workers=users) as pool:
