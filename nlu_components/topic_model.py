@@ -101,7 +101,8 @@ class TopicModel:
 
     def _glossary_features(self, texts: list[str]) -> csr_matrix:
         slugs = sorted(self.glossary)
-        rows = [[GLOSSARY_WEIGHT if s in set(self.named_topics(t)) else 0.0 for s in slugs] for t in texts]
+        named = [set(self.named_topics(t)) for t in texts]  # once per text, not once per topic
+        rows = [[GLOSSARY_WEIGHT if s in names else 0.0 for s in slugs] for names in named]
         return csr_matrix(np.array(rows, dtype=float).reshape(len(texts), len(slugs)))
 
     def _features(self, texts: list[str]) -> csr_matrix:
