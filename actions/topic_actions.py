@@ -13,6 +13,7 @@ from actions.analysis import MessageAnalysis
 from actions.base import KnowledgeAction, topic_slot
 from actions.knowledge.store import GlossaryEntry, MythView, TopicView
 
+UNANSWERED_MIN_WORDS = 5  # a follow-up this long that names no topic is recorded ("tell me more" is not)
 VERDICT_WORDS = {"false": "Not true.", "unproven": "Not proven.", "partly true": "Partly true, but misleading."}
 
 
@@ -114,7 +115,11 @@ class FollowUpAction(QuestionAction, ABC):
             answered = self.answer_myth_or_definition(dispatcher, analysis)
             if answered is not None:
                 return answered
-        topic = self.load_topic(dispatcher, analysis.follow_up_topic(tracker.get_slot("topic")))
+        slug = analysis.follow_up_topic(tracker.get_slot("topic"))
+        if slug is None and len(analysis.text.split()) >= UNANSWERED_MIN_WORDS:
+            # nothing to follow up on and no topic named: a question the bot could not place, for curators
+            services.curation().record_unanswered(analysis.text)
+        topic = self.load_topic(dispatcher, slug)
         if topic is None:
             return []
         text, buttons = self.reply(topic)

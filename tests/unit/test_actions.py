@@ -785,3 +785,11 @@ def test_a_typed_quiz_letter_is_read_without_an_entity(bot, store: KnowledgeStor
     messages, events = run(ActionQuizAnswer(), make_tracker(f"i think it's {question.answer}", "quiz_answer",
                                                             slots=slots))
     assert messages[0]["text"].startswith("Right!")
+
+
+def test_a_long_follow_up_with_nothing_to_follow_is_recorded_for_curators(bot, curation: CurationStore):
+    text = "does that apply to zorbulent frimble in adults"
+    run(ActionAdults(), make_tracker(text, "ask_adults"))
+    run(ActionMoreDetail(), make_tracker("tell me more", "more_detail"))
+    recorded = dict(curation.frequent_unanswered(100))
+    assert text in recorded and "tell me more" not in recorded
