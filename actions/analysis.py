@@ -48,7 +48,7 @@ class MessageAnalysis:
         topics = message.get("topics") or {}
         ranking = [(str(r["name"]), float(r["confidence"])) for r in topics.get("ranking", [])
                    if isinstance(r, dict) and "name" in r and "confidence" in r]
-        return cls(text="" if text.startswith("/") else text, store=store,
+        return cls(text="" if text.startswith("/") else text, store=store,  # payloads carry entities, not words
                    button_topic=next((str(v) for v in tracker.get_latest_entity_values("topic") if v), None),
                    ranking=ranking, none=float(topics.get("none", 1.0 if not ranking else 0.0)),
                    focus=topics.get("focus"), also=topics.get("also"),

@@ -46,11 +46,6 @@ class KnowledgeAction(Action, ABC):
     def store() -> KnowledgeStore:
         return services.knowledge()
 
-    @staticmethod
-    def user_text(tracker: Tracker) -> str:
-        text = tracker.latest_message.get("text") or ""
-        return "" if text.startswith("/") else text  # button payloads carry entities, not words
-
     def analysis(self, tracker: Tracker) -> MessageAnalysis:
         """The turn's one reading of the message (topics ranked by the NLU, lazy store lookups)."""
         return MessageAnalysis.of(tracker, self.store())

@@ -300,7 +300,7 @@ class ActionOutOfScope(KnowledgeAction):
 
     def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         dispatcher.utter_message(response="utter_out_of_scope")
-        text = self.user_text(tracker)
+        text = self.analysis(tracker).text
         if text:
             services.curation().record_unanswered(text)
         return []
