@@ -116,6 +116,3 @@ class TopicClassifier(GraphComponent):
             logger.debug("topic classifier: '%s' names %s (%.2f): ask_topic", intent, slug, confidence)
             message.set(INTENT, chosen, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [chosen, *ranking], add_to_output=True)
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
