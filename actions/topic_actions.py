@@ -14,6 +14,7 @@ from actions.base import KnowledgeAction, topic_slot
 from actions.knowledge.store import GlossaryEntry, MythView, TopicView
 
 UNANSWERED_MIN_WORDS = 5  # a follow-up this long that names no topic is recorded ("tell me more" is not)
+RELATED_IN_DETAIL = 2  # topic buttons under a detailed answer
 VERDICT_WORDS = {"false": "Not true.", "unproven": "Not proven.", "partly true": "Partly true, but misleading."}
 
 
@@ -138,7 +139,9 @@ class ActionMoreDetail(FollowUpAction):
         return "action_more_detail"
 
     def reply(self, topic: TopicView) -> tuple[str, list[replies.Button]]:
-        return replies.detail_text(topic), replies.follow_up_buttons()
+        # The detailed answers point to neighbouring topics by title: offer the nearest ones as buttons.
+        nearest = [replies.topic_button(slug, title) for slug, title in topic.related[:RELATED_IN_DETAIL]]
+        return replies.detail_text(topic), nearest + replies.follow_up_buttons()
 
 
 class ActionSimpler(FollowUpAction):

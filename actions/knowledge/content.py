@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,12 +14,29 @@ SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 VERDICTS = ("false", "unproven", "partly true")
 MIN_EXAMPLES = 5  # per topic; the curated content has 30+ (tests/unit/test_content_quality.py)
 
+# Every key a content file may hold: anything else is a typo that would silently drop content.
+TOPIC_KEYS = ("slug", "title", "last_reviewed", "evidence_level", "short_answer", "detailed_answer", "plain_answer",
+              "evidence_summary", "children_note", "adults_note", "key_points", "related", "glossary", "sources",
+              "examples")
+GLOSSARY_KEYS = ("term", "synonyms", "definition")
+SOURCE_KEYS = ("id", "authors", "authors_unknown", "year", "title", "journal", "pmid", "doi", "url",
+               "study_design", "evidence_note", "verification")  # verification: how a curator checked it
+MYTH_KEYS = ("id", "claim", "phrasings", "verdict", "correction", "topic", "sources")
+QUESTION_KEYS = ("id", "topic", "question", "choices", "answer", "explanation")
+# The files the loader reads; anything else in the content folder would be ignored without a word.
+CONTENT_FILES = {"sources.yml": "sources", "myths.yml": "myths", "quiz.yml": "questions", "tour.yml": "tour",
+                 "menu.yml": "menu"}
+TOPICS_DIR = "topics"
+
 # The topic contract shared with the dialogue, the tests and later content.
 TOPIC_SLUGS = (
     "atopic_dermatitis", "gut_skin_axis", "gut_microbiota", "dysbiosis", "leaky_gut", "immune_regulation",
     "scfa", "butyrate", "dietary_fiber", "prebiotics", "probiotics", "probiotics_treatment",
     "probiotics_prevention", "probiotic_strains", "synbiotics", "postbiotics", "fmt", "early_life",
     "skin_microbiome", "diet_and_eczema", "standard_care", "emerging_research",
+    # added with the content issue: what parents and patients ask beyond the seed's story
+    "infant_formula", "vitamin_d", "fish_oil", "emollients_prevention", "fermented_foods", "antibiotics",
+    "diet_fads", "natural_remedies", "steroid_worries", "itch_sleep_stress",
 )
 
 
@@ -124,6 +142,14 @@ class _Reader:
         path = ".".join(p for p in (self.where, key) if p)
         self.problems.append(f"{self.file.name}: {path or '(top level)'}: {message}")
 
+    def only(self, allowed: tuple[str, ...]) -> None:
+        """Reject keys the loader does not know, suggesting the nearest known one."""
+        for key in self.data:
+            if key not in allowed:
+                near = difflib.get_close_matches(str(key), allowed, n=1)
+                hint = f" (did you mean '{near[0]}'?)" if near else f" (known keys: {', '.join(allowed)})"
+                self.fail(str(key), f"unknown key{hint}")
+
     def text(self, key: str, required: bool = True) -> str | None:
         value = self.data.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
@@ -180,10 +206,13 @@ def _items(problems: list[str], path: Path, key: str) -> list[Any]:
     if not isinstance(data, dict) or not isinstance(data.get(key), list):
         problems.append(f"{path.name}: {key}: missing (expected a top-level list named '{key}')")
         return []
+    for extra in sorted(set(data) - {key}, key=str):
+        problems.append(f"{path.name}: {extra}: unknown top-level key (only '{key}' is read)")
     return data[key]
 
 
 def _parse_source(r: _Reader) -> Source | None:
+    r.only(SOURCE_KEYS)
     # A source whose author list could not be verified says so (authors_unknown: true) rather than guess.
     authors = r.text("authors", required=r.data.get("authors_unknown") is not True) or ""
     source = Source(
@@ -206,6 +235,7 @@ def _parse_glossary(r: _Reader) -> tuple[GlossaryTerm, ...]:
     terms = []
     for index, entry in enumerate(entries):
         er = _Reader(r.problems, r.file, f"glossary[{index}]", entry)
+        er.only(GLOSSARY_KEYS)
         term = er.text("term")
         if term:
             terms.append(GlossaryTerm(term, er.text_list("synonyms", required=False), er.text("definition", required=False)))
@@ -217,6 +247,7 @@ def _parse_topic(path: Path, problems: list[str]) -> Topic | None:
     if data is None:
         return None
     r = _Reader(problems, path, "", data)
+    r.only(TOPIC_KEYS)
     slug = r.text("slug")
     if slug and slug != path.stem:
         r.fail("slug", f"'{slug}' must equal the file name '{path.stem}'")
@@ -242,6 +273,7 @@ def _parse_topic(path: Path, problems: list[str]) -> Topic | None:
 
 
 def _parse_myth(r: _Reader) -> Myth | None:
+    r.only(MYTH_KEYS)
     verdict = r.text("verdict") or ""
     if verdict and verdict not in VERDICTS:
         r.fail("verdict", f"must be one of {', '.join(VERDICTS)}, got '{verdict}'")
@@ -252,6 +284,7 @@ def _parse_myth(r: _Reader) -> Myth | None:
 
 
 def _parse_question(r: _Reader) -> QuizQuestion | None:
+    r.only(QUESTION_KEYS)
     choices = r.data.get("choices")
     if not isinstance(choices, dict) or len(choices) < 2:
         r.fail("choices", "must map at least two keys (a, b, ...) to answer texts")
@@ -323,6 +356,24 @@ def _check_references(content: Content, problems: list[str]) -> None:
             problems.append(f"menu.yml: menu: topic '{slug}' is not in the menu, so users cannot reach it")
 
 
+def _check_layout(content_dir: Path, problems: list[str]) -> None:
+    """Name every file the loader would not read: a topic copied to the wrong folder must not vanish quietly."""
+    for path in sorted(content_dir.iterdir()):
+        if path.name.startswith(".") or path.name == "README.md" or path.name in CONTENT_FILES:
+            continue
+        if path.is_dir() and path.name == TOPICS_DIR:
+            continue
+        hint = "topic files go in topics/" if path.suffix in (".yml", ".yaml") else "not a content file"
+        problems.append(f"{content_dir.name}/{path.name}: (file): this is not read ({hint}; the folder holds "
+                        f"{', '.join(CONTENT_FILES)} and {TOPICS_DIR}/)")
+    topics_dir = content_dir / TOPICS_DIR
+    if topics_dir.is_dir():
+        for path in sorted(topics_dir.iterdir()):
+            if not path.name.startswith(".") and not (path.is_file() and path.suffix == ".yml"):
+                problems.append(f"{TOPICS_DIR}/{path.name}: (file): this is not read (one topic per <slug>.yml file "
+                                f"directly in {TOPICS_DIR}/)")
+
+
 def load_content(content_dir: Path) -> Content:
     """Read and validate a content folder; raise ContentError listing every problem found."""
     content_dir = Path(content_dir)
@@ -330,12 +381,13 @@ def load_content(content_dir: Path) -> Content:
     if not content_dir.is_dir():
         raise ContentError([f"{content_dir}: content folder not found"])
     content = Content()
+    _check_layout(content_dir, problems)
 
     sources = _collect(problems, content_dir / "sources.yml", "sources", _parse_source)
     _check_unique(problems, "sources.yml", "sources", [s.id for s in sources])
     content.sources = {s.id: s for s in sources}
 
-    topic_files = sorted((content_dir / "topics").glob("*.yml"))
+    topic_files = sorted((content_dir / TOPICS_DIR).glob("*.yml"))
     if not topic_files:
         problems.append(f"{content_dir.name}/topics: no topic files found")
     for path in topic_files:

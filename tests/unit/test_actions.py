@@ -216,6 +216,16 @@ def test_more_detail_uses_the_topic_slot(bot, store: KnowledgeStore):
     assert events == [SlotSet("topic", "butyrate")]
 
 
+def test_more_detail_names_neighbouring_topics_and_offers_them_as_buttons(bot, store: KnowledgeStore):
+    messages, _ = run(ActionMoreDetail(), make_tracker("tell me more", "more_detail", slots={"topic": "probiotics"}))
+    topic = store.topic("probiotics")
+    text, titles = messages[0]["text"], [b["title"] for b in messages[0]["buttons"]]
+    assert "probiotics_treatment" not in text and "(see " not in text, "no internal ids in what users read"
+    assert '"Probiotics for treating eczema"' in text
+    assert titles[:2] == [title for _, title in topic.related[:2]]
+    assert '/ask_topic{"topic":"%s"}' % topic.related[0][0] in payloads(messages[0])
+
+
 def test_simpler_uses_the_topic_slot(bot, store: KnowledgeStore):
     messages, events = run(ActionSimpler(), make_tracker("in simpler words", "simpler", slots={"topic": "leaky_gut"}))
     assert store.topic("leaky_gut").plain_answer in messages[0]["text"]

@@ -359,6 +359,54 @@ def test_every_problem_is_reported_not_only_the_first(content_dir: Path):
     assert len(problems) == 4
 
 
+# -- keys and files the loader would not read ------------------------------------------------------------
+
+def test_misspelt_topic_key_is_named_with_the_key_it_resembles(content_dir: Path):
+    edit_yaml(topic_file(content_dir, "fibre"), lambda d: d.update(childrens_note="Babies too."))
+    problem = assert_problem(problems_of(content_dir), "fibre.yml", "childrens_note", "unknown key")
+    assert "children_note" in problem
+
+
+@pytest.mark.parametrize("file, key, index_path, extra", [
+    ("sources.yml", "sources", "sources[0]", "pubmed_id"),
+    ("myths.yml", "myths", "myths[0]", "verdikt"),
+    ("quiz.yml", "questions", "questions[0]", "answers"),
+])
+def test_unknown_keys_in_sources_myths_and_quiz_are_named(content_dir: Path, file, key, index_path, extra):
+    edit_yaml(content_dir / file, lambda d: d[key][0].update({extra: "x"}))
+    assert_problem(problems_of(content_dir), file, f"{index_path}.{extra}", "unknown key")
+
+
+def test_unknown_glossary_key_is_named(content_dir: Path):
+    edit_yaml(topic_file(content_dir, "fibre"), lambda d: d["glossary"][0].update(synonym=["fibres"]))
+    problem = assert_problem(problems_of(content_dir), "fibre.yml", "glossary[0].synonym", "unknown key")
+    assert "synonyms" in problem
+
+
+def test_unknown_top_level_key_of_a_list_file_is_named(content_dir: Path):
+    edit_yaml(content_dir / "myths.yml", lambda d: d.update(myth=[]))
+    assert_problem(problems_of(content_dir), "myths.yml", "myth", "unknown top-level key")
+
+
+def test_source_may_record_how_it_was_verified(content_dir: Path):
+    edit_yaml(content_dir / "sources.yml", lambda d: d["sources"][0].update(verification="checked on PubMed"))
+    assert load_content(content_dir).sources
+
+
+def test_topic_file_outside_the_topics_folder_is_named(content_dir: Path):
+    shutil.copy(topic_file(content_dir, "fibre"), content_dir / "fibre.yml")
+    problem = assert_problem(problems_of(content_dir), "content/fibre.yml", "(file)", "this is not read")
+    assert "topics/" in problem
+
+
+@pytest.mark.parametrize("name", ["fibre.yaml", "fibre.yml.bak", "old/fibre.yml"])
+def test_files_in_the_topics_folder_that_are_not_read_are_named(content_dir: Path, name: str):
+    target = content_dir / "topics" / name
+    target.parent.mkdir(exist_ok=True)
+    shutil.copy(topic_file(content_dir, "skin"), target)
+    assert_problem(problems_of(content_dir), f"topics/{name.split('/')[0]}", "(file)", "this is not read")
+
+
 def test_optional_files_may_be_absent(content_dir: Path):
     for name in ("myths.yml", "quiz.yml", "tour.yml", "menu.yml"):
         (content_dir / name).unlink()
@@ -371,7 +419,7 @@ def test_optional_files_may_be_absent(content_dir: Path):
 
 def test_real_content_validates_with_every_contract_topic():
     content = load_content(CONTENT_DIR)
-    assert len(TOPIC_SLUGS) == 22 and len(set(TOPIC_SLUGS)) == 22
+    assert len(TOPIC_SLUGS) == 32 and len(set(TOPIC_SLUGS)) == 32
     assert set(content.topics) == set(TOPIC_SLUGS)
     assert sorted(content.menu) == sorted(TOPIC_SLUGS)
     assert set(content.tour) <= set(TOPIC_SLUGS)
