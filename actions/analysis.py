@@ -18,6 +18,10 @@ from actions.knowledge.store import GlossaryEntry, KnowledgeStore, MythView, Top
 # A message this close to a myth's wording is answered as that myth whatever the intent.
 STRONG_MYTH_SIMILARITY = 0.5
 MYTH_MIN_WORDS = 4  # fewer words than this cannot state a myth
+# A request for information states no claim: "tell me about probiotics to prevent eczema" wants the topic,
+# not a myth check (a myth stated almost in its own words is still answered as one).
+INFORMATION_REQUEST = re.compile(r"^\W*(please\s+)?(tell me (about|more)|explain|describe|what (is|are)\b|"
+                                 r"how (can|do|should|could) (i|we)\b|info(rmation)? (on|about))", re.IGNORECASE)
 MYTH_IN_ITS_OWN_WORDS = 0.8  # this close, the message states the myth whatever topic it seems to be about
 DEFINITION_CUES = re.compile(r"\b(mean|means|meaning|stand for|stands for|define|definition)\b", re.IGNORECASE)
 # Thresholds on the topic classifier's probabilities (calibrated: the tests measure it). Set by hand, not
@@ -110,7 +114,11 @@ class MessageAnalysis:
         found = self.store.find_myth(self.text, min_similarity=STRONG_MYTH_SIMILARITY)
         if found is None:
             return None
-        return found if found.similarity >= MYTH_IN_ITS_OWN_WORDS or self.agrees(found.topic_slug, strict=True) else None
+        if found.similarity >= MYTH_IN_ITS_OWN_WORDS:
+            return found
+        if INFORMATION_REQUEST.search(self.text):
+            return None
+        return found if self.agrees(found.topic_slug, strict=True) else None
 
     @cached_property
     def loose_myth(self) -> MythView | None:

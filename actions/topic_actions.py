@@ -1,6 +1,7 @@
 """Answers from the knowledge store: a topic, then follow-ups on the current topic."""
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from typing import Any
 
@@ -14,6 +15,7 @@ from actions.base import KnowledgeAction, topic_slot
 from actions.knowledge.store import GlossaryEntry, MythView, TopicView
 
 UNANSWERED_MIN_WORDS = 5  # a follow-up this long that names no topic is recorded ("tell me more" is not)
+MORE_CUES = re.compile(r"\b(more|detail|details|detailed|deeper|further|in depth|elaborate|expand)\b", re.IGNORECASE)
 RELATED_IN_DETAIL = 2  # topic buttons under a detailed answer
 VERDICT_WORDS = {"false": "Not true.", "unproven": "Not proven.", "partly true": "Partly true, but misleading."}
 
@@ -39,12 +41,13 @@ class QuestionAction(KnowledgeAction, ABC):
 
     def answer_myth_or_definition(self, dispatcher: CollectingDispatcher,
                                   analysis: MessageAnalysis) -> list[EventType] | None:
-        """A myth the message states, or the definition it asks for; None when neither fits."""
-        if analysis.myth is not None:
-            return self.answer_myth(dispatcher, analysis.myth)
+        """The definition it asks for, or a myth the message states; None when neither fits.
+        ("What does the gut-brain-skin axis mean?" asks for a meaning; it states no myth about it.)"""
         entry = analysis.definition_asked
         if entry is not None:
             return self.answer_definition(dispatcher, entry)
+        if analysis.myth is not None:
+            return self.answer_myth(dispatcher, analysis.myth)
         return None
 
     def answer_topic(self, dispatcher: CollectingDispatcher, analysis: MessageAnalysis) -> list[EventType]:
@@ -116,6 +119,8 @@ class FollowUpAction(QuestionAction, ABC):
             answered = self.answer_myth_or_definition(dispatcher, analysis)
             if answered is not None:
                 return answered
+            if self.is_a_first_question(analysis):
+                return self.answer_topic(dispatcher, analysis)
         slug = analysis.follow_up_topic(tracker.get_slot("topic"))
         if slug is None and len(analysis.text.split()) >= UNANSWERED_MIN_WORDS:
             # nothing to follow up on and no topic named: a question the bot could not place, for curators
@@ -129,6 +134,10 @@ class FollowUpAction(QuestionAction, ABC):
         dispatcher.utter_message(text=text, buttons=buttons)
         return topic_slot(topic.slug)
 
+    def is_a_first_question(self, analysis: MessageAnalysis) -> bool:
+        """Whether a message read as this follow-up, with nothing said before, is really a first question."""
+        return False
+
     @abstractmethod
     def reply(self, topic: TopicView) -> tuple[str, list[replies.Button]]:
         """The text and buttons of this follow-up."""
@@ -137,6 +146,10 @@ class FollowUpAction(QuestionAction, ABC):
 class ActionMoreDetail(FollowUpAction):
     def name(self) -> str:
         return "action_more_detail"
+
+    def is_a_first_question(self, analysis: MessageAnalysis) -> bool:
+        # "tell me about fad diets" as the first message asks about a topic; only "more" asks for the detail
+        return analysis.topic is not None and not MORE_CUES.search(analysis.text)
 
     def reply(self, topic: TopicView) -> tuple[str, list[replies.Button]]:
         # The detailed answers point to neighbouring topics by title: offer the nearest ones as buttons.

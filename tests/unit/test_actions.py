@@ -226,6 +226,16 @@ def test_more_detail_names_neighbouring_topics_and_offers_them_as_buttons(bot, s
     assert '/ask_topic{"topic":"%s"}' % topic.related[0][0] in payloads(messages[0])
 
 
+def test_a_first_message_read_as_more_detail_gets_the_topics_first_answer(bot, store: KnowledgeStore):
+    """With nothing said before, "tell me about X" asks about X; only "more" asks for the detailed answer."""
+    messages, events = run(ActionMoreDetail(), make_tracker("tell me about fad diets", "more_detail"))
+    topic = store.topic("diet_fads")
+    assert topic.short_answer in messages[0]["text"] and topic.detailed_answer not in messages[0]["text"]
+    assert events == [SlotSet("topic", "diet_fads")]
+    messages, _ = run(ActionMoreDetail(), make_tracker("tell me more about fad diets", "more_detail"))
+    assert topic.detailed_answer in messages[0]["text"]
+
+
 def test_simpler_uses_the_topic_slot(bot, store: KnowledgeStore):
     messages, events = run(ActionSimpler(), make_tracker("in simpler words", "simpler", slots={"topic": "leaky_gut"}))
     assert store.topic("leaky_gut").plain_answer in messages[0]["text"]
@@ -686,6 +696,14 @@ def test_what_a_term_means_asked_as_a_topic_question_gets_the_definition(bot, st
     entry = store.glossary_entry("endotoxin")
     messages, _ = run(ActionAnswerTopic(), make_tracker("what does endotoxin mean?", "ask_topic"))
     assert entry.definition in messages[0]["text"]
+
+
+def test_asking_what_a_term_means_gets_the_definition_even_when_a_myth_shares_its_words(bot, store: KnowledgeStore):
+    text = "what does gut-brain-skin axis mean?"
+    entry = store.glossary_entry(text)
+    assert entry is not None and entry.definition and store.find_myth(text) is not None
+    messages, _ = run(ActionAnswerTopic(), make_tracker(text, "ask_topic"))
+    assert entry.definition in messages[0]["text"] and "Myth check" not in messages[0]["text"]
 
 
 def test_medical_advice_about_a_known_myth_refuses_and_corrects(bot, store: KnowledgeStore):

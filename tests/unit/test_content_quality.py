@@ -73,6 +73,23 @@ def test_topic_is_complete(topic):
     assert topic.evidence_level and topic.evidence_summary
 
 
+# Topics added after the seed's story, for what parents and patients ask: each rests on three or more sources.
+LATER_TOPICS = TOPIC_SLUGS[TOPIC_SLUGS.index("infant_formula"):]
+
+
+@pytest.mark.parametrize("slug", LATER_TOPICS)
+def test_later_topics_rest_on_at_least_three_sources_a_myth_and_a_quiz_question(slug):
+    assert len(CONTENT.topics[slug].sources) >= 3
+    assert any(m.topic == slug for m in CONTENT.myths), "a misconception people hold about it"
+    assert any(q.topic == slug for q in CONTENT.quiz)
+
+
+def test_the_quiz_asks_about_red_flags_prevention_and_diet():
+    ids = {q.id for q in CONTENT.quiz}
+    assert {"red_flag_herpeticum_same_day", "red_flag_allergic_reaction_emergency"} <= ids
+    assert {"emollients_prevention_trials", "diet_fads_avoidance_risk", "infant_formula_prevention"} <= ids
+
+
 def test_sources_carry_an_identifier_and_are_all_cited():
     cited = {s for t in CONTENT.topics.values() for s in t.sources} | {s for m in CONTENT.myths for s in m.sources}
     uncited = sorted(set(CONTENT.sources) - cited)
