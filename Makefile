@@ -13,13 +13,14 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 KNOWLEDGE_FILES := $(shell find $(ROOT)/data/knowledge -name '*.yml')
 WEB_VENDOR := $(ROOT)/web/vendor/socket.io.min.js
 
-.PHONY: run test setup venv spacy knowledge nlu-data model web benchmark clean help
+.PHONY: run test setup venv spacy knowledge nlu-data model web benchmark forget-old clean help
 .DEFAULT_GOAL := help
 
 help:
 	@echo "make run   - set up everything needed and start the bot (http://localhost:8080/)"
 	@echo "make test  - set up everything needed and run the whole test suite"
 	@echo "make benchmark - measure response times and memory"
+	@echo "make forget-old - delete conversations older than CONVERSATION_RETENTION_DAYS (30)"
 
 run: setup
 	@bash $(ROOT)/scripts/run.sh
@@ -29,6 +30,9 @@ test: setup
 	@cd $(ROOT) && $(PY) -m pytest
 
 setup: venv spacy knowledge model web
+
+forget-old: venv
+	@$(PY) $(ROOT)/scripts/forget_old_conversations.py
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: $(ROOT)/requirements.txt $(ROOT)/constraints.txt

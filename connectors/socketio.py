@@ -21,6 +21,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
+from connectors.limits import clean_text, refusal
+
 logger = logging.getLogger(__name__)
 SESSION_ID = re.compile(r"^[0-9a-f]{32}$")
 
@@ -69,10 +71,17 @@ class SocketIOInput(RasaSocketIOInput):
                     metadata = json.loads(metadata)
                 except ValueError:
                     metadata = {}
+            if not isinstance(metadata, dict):
+                metadata = {}
             text = data.get("message")
-            if not isinstance(text, str) or not text.strip():
+            if not isinstance(text, str):
                 return
-            await on_new_message(UserMessage(text[:2000], SocketIOOutput(sio, self.bot_message_evt), sender_id,
-                                             input_channel=self.name(), metadata=metadata))
+            output = SocketIOOutput(sio, self.bot_message_evt)
+            refused = refusal(text)
+            if refused is not None:  # too long or empty: answered at once, never sent to NLU
+                await output.send_text_message(sender_id, refused)
+                return
+            await on_new_message(UserMessage(clean_text(text), output, sender_id, input_channel=self.name(),
+                                             metadata=metadata))
 
         return blueprint

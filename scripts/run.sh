@@ -9,12 +9,25 @@ BIND="${BIND:-127.0.0.1}"
 RASA_PORT="${RASA_PORT:-5005}"
 ACTION_PORT="${ACTION_PORT:-5055}"
 WEB_PORT="${WEB_PORT:-8080}"
+LOCAL="$BIND"; [ "$BIND" = "0.0.0.0" ] && LOCAL=127.0.0.1  # where this script reaches the servers
 export PYTHONPATH="$ROOT" RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=3 SQLALCHEMY_SILENCE_UBER_WARNING=1
 
 MODEL="$("$PY" scripts/model.py path)"
 [ -f "$MODEL" ] || { echo "error: no trained model at $MODEL; run 'make run' (it trains one)" >&2; exit 1; }
 "$PY" scripts/credentials.py build/credentials.yml
-"$PY" scripts/endpoints.py build/endpoints.yml "$ACTION_PORT"
+"$PY" scripts/endpoints.py build/endpoints.yml "$ACTION_PORT" "http://$LOCAL:$ACTION_PORT/webhook"
+
+# The HTTP API (trackers, model, status) needs a token; the channels do not.
+TOKEN_FILE="$ROOT/build/api-token"
+if [ -n "${RASA_AUTH_TOKEN:-}" ]; then
+  API_TOKEN="$RASA_AUTH_TOKEN" TOKEN_SAID="from RASA_AUTH_TOKEN"
+else
+  if [ ! -s "$TOKEN_FILE" ]; then
+    (umask 077; "$PY" -c 'import secrets; print(secrets.token_urlsafe(32))' > "$TOKEN_FILE")
+  fi
+  chmod 600 "$TOKEN_FILE"
+  API_TOKEN="$(cat "$TOKEN_FILE")" TOKEN_SAID="in $TOKEN_FILE (readable by you only)"
+fi
 
 pids=() names=()
 stop() {
@@ -38,26 +51,28 @@ wait_for() {  # wait_for NAME URL SECONDS
 }
 
 echo "==> starting the action server on port $ACTION_PORT"
-"$PY" -m rasa_sdk --actions actions --port "$ACTION_PORT" &
+SANIC_HOST="$BIND" "$PY" -m rasa_sdk --actions actions --port "$ACTION_PORT" &
 pids+=($!) names+=("action server")
-wait_for "action server" "http://127.0.0.1:$ACTION_PORT/health" 60
+wait_for "action server" "http://$LOCAL:$ACTION_PORT/health" 60
 
 echo "==> starting the Rasa server on http://$BIND:$RASA_PORT (loading the model takes about a minute)"
-"$PY" -m rasa run --enable-api -i "$BIND" -p "$RASA_PORT" -m "$MODEL" --credentials build/credentials.yml \
+"$PY" -m rasa run --enable-api --auth-token "$API_TOKEN" -i "$BIND" -p "$RASA_PORT" -m "$MODEL" --credentials build/credentials.yml \
   --endpoints build/endpoints.yml --cors "http://localhost:$WEB_PORT" &
 pids+=($!) names+=("Rasa server")
-wait_for "Rasa server" "http://127.0.0.1:$RASA_PORT/status" 300
+wait_for "Rasa server" "http://$LOCAL:$RASA_PORT/" 300
 
 echo "==> serving the web page on http://localhost:$WEB_PORT/"
 "$PY" scripts/serve_web.py --port "$WEB_PORT" --bind "$BIND" --rasa-url "http://localhost:$RASA_PORT" &
 pids+=($!) names+=("web page server")
-wait_for "web page" "http://127.0.0.1:$WEB_PORT/" 30
+wait_for "web page" "http://$LOCAL:$WEB_PORT/" 30
 
 cat <<MSG
 
 The assistant is running:
   chat in the browser:  http://localhost:$WEB_PORT/
   REST:                 curl -s localhost:$RASA_PORT/webhooks/rest/webhook -d '{"sender":"me","message":"what is butyrate?"}'
+  HTTP API token:       $TOKEN_SAID
+                        curl -s "localhost:$RASA_PORT/conversations/me/tracker?token=\$(cat build/api-token)"
 Press Ctrl-C to stop.
 MSG
 wait -n "${pids[@]}" || true

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 import subprocess
 import urllib.request
 from pathlib import Path
@@ -25,7 +26,10 @@ class Stack:
         self.action_port, self.rasa_port = free_port(), free_port()
         self.rasa_url = f"http://127.0.0.1:{self.rasa_port}"
         self.channel_env = channel_env or {}
-        env = base_env(KNOWLEDGE_DATABASE_URL=self.knowledge_url, CURATION_DATABASE_URL=self.curation_url)
+        self.token = secrets.token_urlsafe(24)  # the HTTP API's token, as `make run` makes one
+        self.tracker_db = work_dir / "trackers.db"
+        env = base_env(KNOWLEDGE_DATABASE_URL=self.knowledge_url, CURATION_DATABASE_URL=self.curation_url,
+                       SANIC_HOST="127.0.0.1", TRACKER_STORE_URL=f"sqlite:///{self.tracker_db}")
         subprocess.run([PYTHON, "-m", "actions.knowledge", "build"], cwd=ROOT, env=env, check=True,
                        capture_output=True)
         self.actions = Server("action-server", [PYTHON, "-m", "rasa_sdk", "--actions", "actions", "--port",
@@ -37,10 +41,10 @@ class Stack:
         credentials = work_dir / "credentials.yml"
         rasa_env = base_env(**self.channel_env)
         subprocess.run([PYTHON, "scripts/credentials.py", str(credentials)], cwd=ROOT, env=rasa_env, check=True)
-        self.rasa = Server("rasa-server", [PYTHON, "-m", "rasa", "run", "--enable-api", "-i", "127.0.0.1", "-p",
-                                           str(self.rasa_port), "-m", str(current_model()), "--credentials",
-                                           str(credentials), "--endpoints", str(endpoints)],
-                           f"{self.rasa_url}/status", rasa_env, work_dir)
+        self.rasa = Server("rasa-server", [PYTHON, "-m", "rasa", "run", "--enable-api", "--auth-token", self.token,
+                                           "-i", "127.0.0.1", "-p", str(self.rasa_port), "-m", str(current_model()),
+                                           "--credentials", str(credentials), "--endpoints", str(endpoints)],
+                           f"{self.rasa_url}/", rasa_env, work_dir)
 
     def start(self) -> "Stack":
         self.actions.start(timeout=60)
@@ -56,8 +60,13 @@ class Stack:
         self.actions.stop()
 
     # -- talking to the bot -------------------------------------------------------------------------
+    def api_url(self, path: str) -> str:
+        """A URL of the HTTP API with the token (the channels' webhooks need none)."""
+        return f"{self.rasa_url}{path}{'&' if '?' in path else '?'}token={self.token}"
+
     def _post(self, path: str, payload: dict) -> object:
-        request = urllib.request.Request(f"{self.rasa_url}{path}", data=json.dumps(payload).encode(),
+        url = f"{self.rasa_url}{path}" if path.startswith("/webhooks/") else self.api_url(path)
+        request = urllib.request.Request(url, data=json.dumps(payload).encode(),
                                          headers={"Content-Type": "application/json"})
         with urllib.request.urlopen(request, timeout=60) as response:
             return json.loads(response.read())
@@ -70,7 +79,7 @@ class Stack:
         return self._post("/model/parse", {"text": text})
 
     def tracker(self, sender: str) -> dict:
-        with urllib.request.urlopen(f"{self.rasa_url}/conversations/{sender}/tracker", timeout=30) as response:
+        with urllib.request.urlopen(self.api_url(f"/conversations/{sender}/tracker"), timeout=30) as response:
             return json.loads(response.read())
 
     def slot(self, sender: str, name: str) -> object:

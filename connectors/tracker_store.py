@@ -1,0 +1,64 @@
+"""Rasa's SQL tracker store, configured by one database URL, that forgets a conversation when asked.
+
+Conversations survive a restart of the Rasa server (slots such as the topic, the tour step and the quiz are
+rebuilt from the stored events). When the user confirms "delete my data", the turn's last save removes every
+stored event of that sender instead of adding to them: the deletion happens here, after the turn, because an
+action that deleted rows would see them written back when Rasa saves the tracker.
+
+Register it in endpoints.yml:  tracker_store: {type: connectors.tracker_store.ForgetfulSQLTrackerStore, url: <URL>}
+(Rasa passes the URL as `host`, which SQLTrackerStore takes whole when it has a scheme.)
+"""
+from __future__ import annotations
+
+import logging
+import time
+
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+logger = logging.getLogger(__name__)
+FORGET_ACTION = "utter_forgotten"  # the reply to a confirmed "delete my data"
+
+
+def asked_to_forget(tracker: DialogueStateTracker) -> bool:
+    """Whether the turn that just ended confirmed the deletion (its bot reply is the 'forgotten' one)."""
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            return False
+        if isinstance(event, ActionExecuted) and event.action_name == FORGET_ACTION:
+            return True
+    return False
+
+
+class ForgetfulSQLTrackerStore(SQLTrackerStore):
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        if asked_to_forget(tracker):
+            self.forget(tracker.sender_id)
+            return
+        await super().save(tracker)
+
+    def forget(self, sender_id: str) -> int:
+        """Delete every stored event of one sender; the number deleted."""
+        with self.session_scope() as session:
+            deleted = session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete()
+            session.commit()
+        logger.info("conversation deleted at the user's request (%d events)", deleted)
+        return deleted
+
+    def forget_older_than(self, days: float) -> int:
+        """Delete the conversations whose last event is older than `days`; the number of conversations."""
+        import sqlalchemy as sa
+
+        cutoff = time.time() - days * 86400
+        with self.session_scope() as session:
+            last = (session.query(self.SQLEvent.sender_id)
+                    .group_by(self.SQLEvent.sender_id)
+                    .having(sa.func.max(self.SQLEvent.timestamp) < cutoff))
+            senders = [row[0] for row in last]
+            for start in range(0, len(senders), 500):
+                chunk = senders[start:start + 500]
+                session.query(self.SQLEvent).filter(self.SQLEvent.sender_id.in_(chunk)).delete(
+                    synchronize_session=False)
+            session.commit()
+        return len(senders)

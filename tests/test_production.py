@@ -1,0 +1,119 @@
+"""Ready for real traffic: a closed HTTP API, conversations that survive a restart, "delete my data", the
+action server on the loopback address, and no message text in the servers' logs."""
+from __future__ import annotations
+
+import json
+import sqlite3
+import urllib.error
+import urllib.request
+import uuid
+
+import pytest
+
+from actions.session_actions import WELCOME
+from tests.support.stack import Stack
+
+pytestmark = pytest.mark.e2e
+
+
+def new_user() -> str:
+    return f"prod-{uuid.uuid4().hex[:10]}"
+
+
+def texts(replies: list[dict]) -> str:
+    return "\n".join(r.get("text") or "" for r in replies if r.get("text") != WELCOME)
+
+
+def status_of(method: str, url: str, body: object | None = None) -> int:
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def stored_events(stack: Stack, sender: str) -> int:
+    with sqlite3.connect(stack.tracker_db) as db:
+        return db.execute("SELECT COUNT(*) FROM events WHERE sender_id = ?", (sender,)).fetchone()[0]
+
+
+@pytest.mark.parametrize("method, path, body", [
+    ("GET", "/conversations/{user}/tracker", None),
+    ("POST", "/conversations/{user}/tracker/events", {"event": "slot", "name": "topic", "value": "fmt"}),
+    ("PUT", "/conversations/{user}/tracker/events", []),
+    ("GET", "/status", None),
+    ("GET", "/domain", None),
+    ("PUT", "/model", {"model_file": "/tmp/evil.tar.gz"}),
+    ("POST", "/model/parse", {"text": "hello"}),
+])
+def test_the_http_api_refuses_requests_without_the_token(stack, method, path, body):
+    user = new_user()
+    stack.say(user, "what is butyrate?")
+    url = f"{stack.rasa_url}{path.format(user=user)}"
+    assert status_of(method, url, body) == 401
+    assert status_of(method, f"{url}?token=wrong-{stack.token}", body) == 401
+    assert stack.slot(user, "topic") == "butyrate", "nothing was written without the token"
+
+
+def test_the_http_api_answers_with_the_token_and_the_channels_need_none(stack):
+    user = new_user()
+    assert stack.say(user, "what is butyrate?"), "the REST channel works without a token"
+    assert status_of("GET", stack.api_url(f"/conversations/{user}/tracker")) == 200
+    assert status_of("GET", stack.api_url("/status")) == 200
+
+
+def test_a_conversation_in_the_middle_of_a_quiz_continues_after_a_restart(stack, store):
+    user = new_user()
+    questions = {q.question: q for q in store.quiz_questions()}
+    asked = texts(stack.say(user, "quiz me"))
+    first = next(q for q in questions.values() if q.question in asked)
+    stack.say(user, "tell me about butyrate")
+    stack.restart_rasa()
+    assert stack.slot(user, "topic") == "butyrate"
+    assert stack.slot(user, "quiz_index") is not None
+    answered = texts(stack.say(user, f'/quiz_answer{{"quiz_choice":"{first.answer}"}}'))
+    assert answered.startswith("Right!") and first.explanation in answered
+    assert "fresh quiz" not in answered
+    assert texts(stack.say(user, "stop")).count("You had 1 right") == 1
+
+
+def test_delete_my_data_asks_first_then_leaves_nothing_in_the_tracker_store(stack):
+    user = new_user()
+    stack.say(user, "what is the gut-skin axis?")
+    asked = stack.say(user, "delete my data")
+    assert [b["payload"] for b in asked[-1]["buttons"]] == ["/forget_confirm", "/forget_cancel"]
+    kept = texts(stack.say(user, "/forget_cancel"))
+    assert "Nothing has been deleted" in kept and stored_events(stack, user) > 0
+    stack.say(user, "/forget")
+    done = texts(stack.say(user, "/forget_confirm"))
+    assert "has been deleted" in done and "anonymous counts" in done
+    assert stored_events(stack, user) == 0
+    assert WELCOME in "\n".join(r.get("text") or "" for r in stack.say(user, "hello")), "a new conversation"
+
+
+def test_no_message_text_in_the_logs(stack):
+    marker = f"zebrafinch{uuid.uuid4().hex[:8]}"
+    stack.say(new_user(), f"does {marker} help eczema? my email is someone@example.com")
+    for server in (stack.rasa, stack.actions):
+        log = server.log_path.read_text(errors="replace")
+        assert marker not in log and "someone@example.com" not in log, server.name
+
+
+def listening_addresses(port: int) -> set[str]:
+    """The local addresses a TCP port listens on (from /proc/net/tcp and tcp6)."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as rows:
+            for row in list(rows)[1:]:
+                local, state = row.split()[1], row.split()[3]
+                address, hex_port = local.split(":")
+                if state == "0A" and int(hex_port, 16) == port:
+                    found.add(address)
+    return found
+
+
+def test_the_action_server_listens_only_on_the_bind_address(stack):
+    assert listening_addresses(stack.action_port) == {"0100007F"}  # 127.0.0.1
+    assert listening_addresses(stack.rasa_port) == {"0100007F"}
