@@ -13,7 +13,8 @@ from __future__ import annotations
 import logging
 import time
 
-from rasa.core.tracker_store import SQLTrackerStore
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs, is_postgresql_url
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -32,6 +33,16 @@ def asked_to_forget(tracker: DialogueStateTracker) -> bool:
 
 
 class ForgetfulSQLTrackerStore(SQLTrackerStore):
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        if is_postgresql_url(self.engine.url):
+            # Test each pooled connection before use: after a database restart, the pool's old connections
+            # are dead, and without this the first turn on each of them fails.
+            url = self.engine.url
+            self.engine.dispose()
+            self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+            self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+
     async def save(self, tracker: DialogueStateTracker) -> None:
         if asked_to_forget(tracker):
             self.forget(tracker.sender_id)
@@ -48,8 +59,6 @@ class ForgetfulSQLTrackerStore(SQLTrackerStore):
 
     def forget_older_than(self, days: float) -> int:
         """Delete the conversations whose last event is older than `days`; the number of conversations."""
-        import sqlalchemy as sa
-
         cutoff = time.time() - days * 86400
         with self.session_scope() as session:
             last = (session.query(self.SQLEvent.sender_id)

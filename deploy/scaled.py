@@ -1,0 +1,263 @@
+"""The scaled layout on loopback: PostgreSQL (trackers, knowledge, curation), Redis (Rasa's lock store),
+several action servers and Rasa processes, and nginx in front (rate limits, the apology on a failed turn).
+
+    python deploy/scaled.py            # start it (`make scale-up`); Ctrl-C stops everything
+Everything lives in one run folder (default build/scaled/): data, logs, the rendered nginx.conf, api-token.
+Tests and the scale test (scripts/scale_test.py) use the Layout class to start it and to inject faults.
+"""
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+DEPLOY = ROOT / "deploy"
+PYTHON = sys.executable
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def postgres_bin() -> Path:
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    if not found:
+        raise SystemExit("error: PostgreSQL is not installed (Debian: apt-get install postgresql)")
+    return found[-1].parent
+
+
+def require(program: str, package: str) -> str:
+    path = shutil.which(program) or (f"/usr/sbin/{program}" if Path(f"/usr/sbin/{program}").exists() else None)
+    if not path:
+        raise SystemExit(f"error: {program} is not installed (Debian: apt-get install {package})")
+    return path
+
+
+class Process:
+    """One child process with its output in <run>/<name>.log."""
+
+    def __init__(self, name: str, command: list[str], env: dict[str, str], run: Path, ready_url: str | None = None,
+                 ready_port: int | None = None):
+        self.name, self.command, self.env, self.run = name, command, env, run
+        self.ready_url, self.ready_port = ready_url, ready_port
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> "Process":
+        log = open(self.run / f"{self.name}.log", "ab")
+        self.process = subprocess.Popen(self.command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                                        start_new_session=True)
+        log.close()
+        return self
+
+    def wait_ready(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process and self.process.poll() is not None:
+                raise RuntimeError(f"{self.name} exited; see {self.run / (self.name + '.log')}")
+            try:
+                if self.ready_url:
+                    urllib.request.urlopen(self.ready_url, timeout=2).close()
+                else:
+                    socket.create_connection(("127.0.0.1", self.ready_port), timeout=2).close()
+                return
+            except OSError:
+                time.sleep(0.5)
+        raise RuntimeError(f"{self.name} not ready after {timeout:.0f} s; see {self.run / (self.name + '.log')}")
+
+    def kill(self, sig: int = signal.SIGTERM) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, sig)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+
+class Layout:
+    def __init__(self, run: Path, rasa_processes: int | None = None, action_processes: int | None = None,
+                 rate: int | None = None, burst: int | None = None):
+        env = os.environ
+        self.run = run
+        self.rasa_count = rasa_processes or int(env.get("RASA_PROCESSES", "2"))
+        self.action_count = action_processes or int(env.get("ACTION_PROCESSES", "2"))
+        self.rate = rate or int(env.get("EDGE_RATE", "20"))
+        self.burst = burst or int(env.get("EDGE_BURST", "40"))
+        self.edge_port = int(env.get("EDGE_PORT", "0")) or free_port()
+        self.edge_url = f"http://127.0.0.1:{self.edge_port}"
+        self.token = env.get("RASA_AUTH_TOKEN") or secrets.token_urlsafe(24)
+        self.pg_port, self.redis_port, self.action_edge_port = free_port(), free_port(), free_port()
+        self.rasa_ports = [free_port() for _ in range(self.rasa_count)]
+        self.action_ports = [free_port() for _ in range(self.action_count)]
+        self.processes: dict[str, Process] = {}
+        self.pg_bin = postgres_bin()
+        self.as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+
+    # -- URLs ----------------------------------------------------------------------------------------------
+    def pg_url(self, db: str, driver: str = "postgresql") -> str:
+        return f"{driver}://postgres@127.0.0.1:{self.pg_port}/{db}"
+
+    def api(self, path: str) -> str:
+        return f"{self.edge_url}{path}{'&' if '?' in path else '?'}token={self.token}"
+
+    def base_env(self) -> dict[str, str]:
+        return {**os.environ, "PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3",
+                "SQLALCHEMY_SILENCE_UBER_WARNING": "1", "SANIC_HOST": "127.0.0.1",
+                "KNOWLEDGE_DATABASE_URL": self.pg_url("knowledge", "postgresql+psycopg2"),
+                "CURATION_DATABASE_URL": self.pg_url("curation", "postgresql+psycopg2"),
+                "TRACKER_STORE_URL": self.pg_url("trackers"), "REDIS_URL": f"redis://127.0.0.1:{self.redis_port}/0",
+                "SQL_POOL_SIZE": os.environ.get("SQL_POOL_SIZE", "5"),
+                "SQL_MAX_OVERFLOW": os.environ.get("SQL_MAX_OVERFLOW", "10")}
+
+    # -- the parts -----------------------------------------------------------------------------------------
+    def _pg(self, *command: str) -> None:
+        subprocess.run([*self.as_postgres, *command], check=True, capture_output=True)
+
+    def start_postgres(self) -> None:
+        data = self.run / "pgdata"
+        if self.as_postgres:  # PostgreSQL runs as its own user; nginx's workers must pass through too
+            shutil.chown(self.run, "postgres", "postgres")
+            self.run.chmod(0o711)
+        if not data.exists():
+            self._pg(str(self.pg_bin / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
+        self._pg(str(self.pg_bin / "pg_ctl"), "-D", str(data), "-w", "-l", str(self.run / "postgres.log"), "-o",
+                 f"-p {self.pg_port} -h 127.0.0.1 -k {self.run} -c max_connections=200", "start")
+        for db in ("trackers", "knowledge", "curation"):
+            subprocess.run([*self.as_postgres, str(self.pg_bin / "createdb"), "-h", "127.0.0.1", "-p",
+                            str(self.pg_port), "-U", "postgres", db], capture_output=True)
+
+    def restart_postgres(self) -> None:
+        """A fast restart of PostgreSQL (every open connection is cut)."""
+        self._pg(str(self.pg_bin / "pg_ctl"), "-D", str(self.run / "pgdata"), "-w", "-m", "fast", "-o",
+                 f"-p {self.pg_port} -h 127.0.0.1 -k {self.run} -c max_connections=200", "restart")
+
+    def stop_postgres(self) -> None:
+        subprocess.run([*self.as_postgres, str(self.pg_bin / "pg_ctl"), "-D", str(self.run / "pgdata"), "-m", "fast",
+                        "stop"], capture_output=True)
+
+    def start_redis(self) -> None:
+        redis = require("redis-server", "redis-server")
+        process = Process("redis", [redis, "--port", str(self.redis_port), "--bind", "127.0.0.1", "--save", "",
+                                    "--appendonly", "no", "--dir", str(self.run)], self.base_env(), self.run,
+                          ready_port=self.redis_port)
+        self.processes["redis"] = process.start()
+        process.wait_ready(20)
+
+    def build_knowledge(self) -> None:
+        subprocess.run([PYTHON, "-m", "actions.knowledge", "build"], cwd=ROOT, env=self.base_env(), check=True,
+                       capture_output=True)
+
+    def action_process(self, n: int) -> Process:
+        port = self.action_ports[n - 1]
+        return Process(f"actions-{n}", [PYTHON, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
+                       self.base_env(), self.run, ready_url=f"http://127.0.0.1:{port}/health")
+
+    def rasa_process(self, n: int) -> Process:
+        port = self.rasa_ports[n - 1]
+        model = subprocess.run([PYTHON, "scripts/model.py", "path"], cwd=ROOT, check=True, capture_output=True,
+                               text=True, env=self.base_env()).stdout.strip()
+        return Process(f"rasa-{n}", [PYTHON, "-m", "rasa", "run", "--enable-api", "--auth-token", self.token, "-i",
+                                     "127.0.0.1", "-p", str(port), "-m", model, "--credentials",
+                                     str(self.run / "credentials.yml"), "--endpoints", str(self.run / "endpoints.yml")],
+                       self.base_env(), self.run, ready_url=f"http://127.0.0.1:{port}/")
+
+    def start_rasa(self, n: int) -> None:
+        process = self.rasa_process(n)
+        self.processes[process.name] = process.start()
+        process.wait_ready(300)
+
+    def kill_rasa(self, n: int) -> None:
+        """Kill one Rasa process at once (SIGKILL: no chance to finish its turns)."""
+        self.processes[f"rasa-{n}"].kill(signal.SIGKILL)
+
+    def start_nginx(self) -> None:
+        nginx = require("nginx", "nginx-light")
+        for name in ("nginx-body", "nginx-proxy", "nginx-fastcgi", "nginx-uwsgi", "nginx-scgi"):
+            (self.run / name).mkdir(exist_ok=True)
+            if os.geteuid() == 0:  # nginx's workers drop to nobody
+                shutil.chown(self.run / name, "nobody")
+        servers = lambda ports: "\n        ".join(f"server 127.0.0.1:{p} max_fails=1 fail_timeout=3s;"  # noqa: E731
+                                                for p in ports)
+        values = {"RUN": self.run, "PORT": self.edge_port, "ACTION_PORT": self.action_edge_port, "RATE": self.rate,
+                  "BURST": self.burst, "RASA_SERVERS": servers(self.rasa_ports),
+                  "ACTION_SERVERS": servers(self.action_ports)}
+        # ${NAME} is ours; nginx's own $variables are left alone
+        config = re.sub(r"\$\{([A-Z_]+)\}", lambda m: str(values[m.group(1)]),
+                        (DEPLOY / "nginx.conf.template").read_text())
+        (self.run / "nginx.conf").write_text(config)
+        process = Process("nginx", [nginx, "-p", str(self.run), "-c", str(self.run / "nginx.conf")], self.base_env(),
+                          self.run, ready_port=self.edge_port)
+        self.processes["nginx"] = process.start()
+        process.wait_ready(20)
+
+    # -- the whole layout ----------------------------------------------------------------------------------
+    def start(self) -> "Layout":
+        self.run.mkdir(parents=True, exist_ok=True)
+        token_file = self.run / "api-token"
+        token_file.write_text(self.token + "\n")
+        token_file.chmod(0o600)
+        env = self.base_env()
+        subprocess.run([PYTHON, "scripts/endpoints.py", str(self.run / "endpoints.yml"), str(self.action_edge_port),
+                        f"http://127.0.0.1:{self.action_edge_port}/webhook"], cwd=ROOT, env=env, check=True)
+        subprocess.run([PYTHON, "scripts/credentials.py", str(self.run / "credentials.yml")], cwd=ROOT, env=env,
+                       check=True)
+        for step in yaml.safe_load((DEPLOY / "processes.yml").read_text()):  # the documented start order
+            name = step["name"]
+            if name == "postgres":
+                self.start_postgres()
+                self.build_knowledge()
+            elif name == "redis":
+                self.start_redis()
+            elif name.startswith("actions"):
+                started = [self.action_process(n).start() for n in range(1, self.action_count + 1)]
+                for process in started:
+                    self.processes[process.name] = process
+                    process.wait_ready(60)
+            elif name.startswith("rasa"):
+                started = [self.rasa_process(n).start() for n in range(1, self.rasa_count + 1)]
+                for process in started:
+                    self.processes[process.name] = process
+                    process.wait_ready(300)
+            elif name == "nginx":
+                self.start_nginx()
+        return self
+
+    def stop(self) -> None:
+        for name in reversed(list(self.processes)):
+            self.processes[name].kill()
+        self.stop_postgres()
+
+
+def main() -> int:
+    run = Path(os.environ.get("SCALED_RUN_DIR", ROOT / "build" / "scaled"))
+    layout = Layout(run)
+    print(f"starting the scaled layout in {run} ({layout.rasa_count} Rasa, {layout.action_count} action servers)")
+    try:
+        layout.start()
+        print(f"ready: {layout.edge_url}/webhooks/rest/webhook (HTTP API token in {run / 'api-token'}); Ctrl-C stops")
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
+        while True:
+            time.sleep(1)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        print("stopping...")
+        layout.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
