@@ -13,13 +13,15 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 KNOWLEDGE_FILES := $(shell find $(ROOT)/data/knowledge -name '*.yml')
 WEB_VENDOR := $(ROOT)/web/vendor/socket.io.min.js
 
-.PHONY: run test setup venv spacy knowledge nlu-data model web benchmark forget-old clean help
+.PHONY: run test setup venv spacy knowledge nlu-data model web benchmark forget-old scale-up scale-test clean help
 .DEFAULT_GOAL := help
 
 help:
 	@echo "make run   - set up everything needed and start the bot (http://localhost:8080/)"
 	@echo "make test  - set up everything needed and run the whole test suite"
 	@echo "make benchmark - measure response times and memory"
+	@echo "make scale-up - start the scaled layout (deploy/: PostgreSQL, Redis, 2 Rasa + 2 action servers, nginx)"
+	@echo "make scale-test - that layout under locust with faults; prints what users got"
 	@echo "make forget-old - delete conversations older than CONVERSATION_RETENTION_DAYS (30)"
 
 run: setup
@@ -30,6 +32,13 @@ test: setup
 	@cd $(ROOT) && $(PY) -m pytest
 
 setup: venv spacy knowledge model web
+
+scale-up: setup
+	@$(PY) $(ROOT)/deploy/scaled.py
+
+scale-test: setup
+	@echo "==> the scale test: the scaled layout under locust, with a Rasa process killed and PostgreSQL restarted"
+	@$(PY) $(ROOT)/scripts/scale_test.py
 
 forget-old: venv
 	@$(PY) $(ROOT)/scripts/forget_old_conversations.py

@@ -10,8 +10,10 @@ Register it in endpoints.yml:  tracker_store: {type: connectors.tracker_store.Fo
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
+from typing import Any, Awaitable, Callable, Optional, TypeVar
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs, is_postgresql_url
@@ -19,6 +21,10 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
+# A database restart takes a few seconds: a turn waits this long for it, rather than being answered from
+# Rasa's in-memory fallback (which loses the turn from the store and mixes up the conversation afterwards).
+RETRY_SECONDS = (0.2, 0.5, 1, 1, 2, 2, 3)
 FORGET_ACTION = "utter_forgotten"  # the reply to a confirmed "delete my data"
 
 
@@ -43,11 +49,26 @@ class ForgetfulSQLTrackerStore(SQLTrackerStore):
             self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
             self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
+    async def _with_retries(self, operation: Callable[[], Awaitable[T]]) -> T:
+        for pause in (*RETRY_SECONDS, None):
+            try:
+                return await operation()
+            except (sa.exc.OperationalError, sa.exc.InterfaceError):
+                if pause is None:
+                    raise
+                logger.warning("tracker store unreachable; retrying in %.1f s", pause)
+                await asyncio.sleep(pause)
+        raise AssertionError("unreachable")
+
     async def save(self, tracker: DialogueStateTracker) -> None:
         if asked_to_forget(tracker):
             self.forget(tracker.sender_id)
             return
-        await super().save(tracker)
+        await self._with_retries(lambda: super(ForgetfulSQLTrackerStore, self).save(tracker))
+
+    async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> Optional[Any]:
+        return await self._with_retries(
+            lambda: super(ForgetfulSQLTrackerStore, self)._retrieve(sender_id, fetch_events_from_all_sessions))
 
     def forget(self, sender_id: str) -> int:
         """Delete every stored event of one sender; the number deleted."""

@@ -120,7 +120,9 @@ class Layout:
                 "CURATION_DATABASE_URL": self.pg_url("curation", "postgresql+psycopg2"),
                 "TRACKER_STORE_URL": self.pg_url("trackers"), "REDIS_URL": f"redis://127.0.0.1:{self.redis_port}/0",
                 "SQL_POOL_SIZE": os.environ.get("SQL_POOL_SIZE", "5"),
-                "SQL_MAX_OVERFLOW": os.environ.get("SQL_MAX_OVERFLOW", "10")}
+                "SQL_MAX_OVERFLOW": os.environ.get("SQL_MAX_OVERFLOW", "10"),
+                # a conversation's lock, left by a process that died mid-turn, frees after this many seconds
+                "TICKET_LOCK_LIFETIME": os.environ.get("TICKET_LOCK_LIFETIME", "15")}
 
     # -- the parts -----------------------------------------------------------------------------------------
     def _pg(self, *command: str) -> None:
@@ -133,16 +135,19 @@ class Layout:
             self.run.chmod(0o711)
         if not data.exists():
             self._pg(str(self.pg_bin / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
-        self._pg(str(self.pg_bin / "pg_ctl"), "-D", str(data), "-w", "-l", str(self.run / "postgres.log"), "-o",
-                 f"-p {self.pg_port} -h 127.0.0.1 -k {self.run} -c max_connections=200", "start")
+        self._pg_start()
         for db in ("trackers", "knowledge", "curation"):
             subprocess.run([*self.as_postgres, str(self.pg_bin / "createdb"), "-h", "127.0.0.1", "-p",
                             str(self.pg_port), "-U", "postgres", db], capture_output=True)
 
+    def _pg_start(self) -> None:
+        self._pg(str(self.pg_bin / "pg_ctl"), "-D", str(self.run / "pgdata"), "-w", "-l", str(self.run / "postgres.log"),
+                 "-o", f"-p {self.pg_port} -h 127.0.0.1 -k {self.run} -c max_connections=200", "start")
+
     def restart_postgres(self) -> None:
-        """A fast restart of PostgreSQL (every open connection is cut)."""
-        self._pg(str(self.pg_bin / "pg_ctl"), "-D", str(self.run / "pgdata"), "-w", "-m", "fast", "-o",
-                 f"-p {self.pg_port} -h 127.0.0.1 -k {self.run} -c max_connections=200", "restart")
+        """A fast stop and a start of PostgreSQL (every open connection is cut)."""
+        self.stop_postgres()
+        self._pg_start()
 
     def stop_postgres(self) -> None:
         subprocess.run([*self.as_postgres, str(self.pg_bin / "pg_ctl"), "-D", str(self.run / "pgdata"), "-m", "fast",
