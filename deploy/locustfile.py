@@ -1,6 +1,7 @@
 """Load for the scaled layout: each simulated user has one realistic multi-turn conversation after another,
 with no think time, and every turn is written to LOAD_LOG (one JSON line per message) for scripts/scale_test.py
-to check: answered once, in order, with the conversation's context."""
+to check: answered once, in order, with the conversation's context. Each message carries its number in the
+metadata, which the tracker store keeps with the message: the texts repeat, the numbers do not."""
 from __future__ import annotations
 
 import json
@@ -43,7 +44,8 @@ class Visitor(HttpUser):
     def converse(self) -> None:
         for message, expected in CONVERSATION:
             started = time.time()
-            with self.client.post("/webhooks/rest/webhook", json={"sender": self.sender, "message": message},
+            with self.client.post("/webhooks/rest/webhook", json={"sender": self.sender, "message": message,
+                                                                 "metadata": {"seq": self.seq}},
                                   name="turn", catch_response=True, timeout=60) as response:
                 try:
                     replies = response.json() if response.status_code == 200 else []

@@ -121,8 +121,9 @@ class Layout:
                 "TRACKER_STORE_URL": self.pg_url("trackers"), "REDIS_URL": f"redis://127.0.0.1:{self.redis_port}/0",
                 "SQL_POOL_SIZE": os.environ.get("SQL_POOL_SIZE", "5"),
                 "SQL_MAX_OVERFLOW": os.environ.get("SQL_MAX_OVERFLOW", "10"),
-                # a conversation's lock, left by a process that died mid-turn, frees after this many seconds
-                "TICKET_LOCK_LIFETIME": os.environ.get("TICKET_LOCK_LIFETIME", "15")}
+                # a conversation's lock, left by a process that died mid-turn, frees after this many seconds; it
+                # must outlast the slowest turn, or two processes run one conversation at once and lose events
+                "TICKET_LOCK_LIFETIME": os.environ.get("TICKET_LOCK_LIFETIME", "30")}
 
     # -- the parts -----------------------------------------------------------------------------------------
     def _pg(self, *command: str) -> None:
@@ -194,8 +195,9 @@ class Layout:
             (self.run / name).mkdir(exist_ok=True)
             if os.geteuid() == 0:  # nginx's workers drop to nobody
                 shutil.chown(self.run / name, "nobody")
-        servers = lambda ports: "\n        ".join(f"server 127.0.0.1:{p} max_fails=1 fail_timeout=3s;"  # noqa: E731
-                                                for p in ports)
+        # max_fails=0: nginx never takes a process out; a dead one refuses the connection at once and the turn
+        # goes to the other (marking both out under load answered hundreds of turns with "no live upstreams").
+        servers = lambda ports: "\n        ".join(f"server 127.0.0.1:{p} max_fails=0;" for p in ports)  # noqa: E731
         values = {"RUN": self.run, "PORT": self.edge_port, "ACTION_PORT": self.action_edge_port, "RATE": self.rate,
                   "BURST": self.burst, "RASA_SERVERS": servers(self.rasa_ports),
                   "ACTION_SERVERS": servers(self.action_ports)}

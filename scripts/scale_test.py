@@ -27,6 +27,7 @@ from deploy.scaled import Layout  # noqa: E402
 LOAD_VENV = ROOT / ".venv-load"
 LOCUST_VERSION = "2.31.8"
 USERS = int(os.environ.get("LOAD_USERS", "50"))
+CYCLE_START = "hello"  # the first message of deploy/locustfile.py's conversation
 SECONDS = int(os.environ.get("LOAD_SECONDS", "120"))
 
 
@@ -53,22 +54,24 @@ def inject_faults(layout: Layout, log: list[str]) -> None:
     log.append(f"{time.strftime('%H:%M:%S')} PostgreSQL back")
 
 
-def stored_user_texts(layout: Layout) -> dict[str, list[str]]:
-    """Each sender's user messages in the order the tracker store holds them."""
+def stored_turns(layout: Layout) -> dict[str, list[int]]:
+    """Each sender's message numbers (from the message metadata) in the order the tracker store holds them."""
     import sqlalchemy as sa
 
     engine = sa.create_engine(layout.pg_url("trackers", "postgresql+psycopg2"))
-    texts: dict[str, list[str]] = collections.defaultdict(list)
+    stored: dict[str, list[int]] = collections.defaultdict(list)
     with engine.connect() as connection:
         rows = connection.execute(sa.text("SELECT sender_id, data FROM events WHERE type_name = 'user' "
                                           "AND sender_id LIKE 'load-%' ORDER BY id"))
         for sender, data in rows:
-            texts[sender].append(json.loads(data).get("text"))
+            seq = (json.loads(data).get("metadata") or {}).get("seq")
+            if isinstance(seq, int):
+                stored[sender].append(seq)
     engine.dispose()
-    return texts
+    return stored
 
 
-def check(turns: list[dict], stored: dict[str, list[str]]) -> collections.Counter:
+def check(turns: list[dict], stored: dict[str, list[int]]) -> collections.Counter:
     counts: collections.Counter = collections.Counter()
     by_sender: dict[str, list[dict]] = collections.defaultdict(list)
     for turn in turns:
@@ -76,33 +79,26 @@ def check(turns: list[dict], stored: dict[str, list[str]]) -> collections.Counte
     for sender, sent in by_sender.items():
         sent.sort(key=lambda t: t["seq"])
         held = stored.get(sender, [])
-        position = 0
-        previous_failed = False
+        counts["duplicated"] += len(held) - len(set(held))
+        counts["out of order"] += sum(1 for a, b in zip(held, held[1:]) if b < a)
+        held_set = set(held)
+        failed_in_cycle = False  # the context a turn needs is built by the earlier turns of its conversation
         for turn in sent:
+            if turn["message"] == CYCLE_START:
+                failed_in_cycle = False
             counts["sent"] += 1
             answered = turn["status"] == 200 and turn["replies"] > 0
-            if turn["status"] == 429:
-                counts["rate limited"] += 1
             if not answered:
-                counts["lost" if turn["status"] != 429 else "refused"] += 1
+                counts["lost" if turn["status"] != 429 else "rate limited"] += 1
             elif turn["apology"]:
                 counts["apologies"] += 1
             else:
                 counts["answered"] += 1
-                if not turn["context_ok"] and not previous_failed:
+                if not turn["context_ok"] and not failed_in_cycle:
                     counts["context lost"] += 1
-            previous_failed = not answered or turn["apology"]
-            # the tracker must hold this message next (an apologised turn may or may not have been stored)
-            if position < len(held) and held[position] == turn["message"]:
-                position += 1
-            elif answered and not turn["apology"]:
-                if turn["message"] in held[position:]:
-                    counts["out of order"] += 1
-                    position = held.index(turn["message"], position) + 1
-                else:
+                if turn["seq"] not in held_set:  # answered, so it must be in the conversation's history
                     counts["missing from the store"] += 1
-        extra = len(held) - position
-        counts["duplicated"] += max(0, extra)
+            failed_in_cycle = failed_in_cycle or not answered or turn["apology"]
     return counts
 
 
@@ -129,7 +125,7 @@ def main() -> int:
         turns = [json.loads(line) for line in log_path.read_text().splitlines() if line.strip()]
         # throughput over the load itself (locust's wind-down at the end is not load)
         duration = max(t["started"] + t["seconds"] for t in turns) - min(t["started"] for t in turns)
-        counts = check(turns, stored_user_texts(layout))
+        counts = check(turns, stored_turns(layout))
     finally:
         layout.stop()
     for line in faults:
