@@ -12,7 +12,9 @@ import uuid
 from locust import HttpUser, task
 
 LOG_PATH = os.environ.get("LOAD_LOG", "load.jsonl")
-APOLOGY = ("Sorry, something went wrong", "Sorry, the part of me")
+# The bot's apologies for a failed turn: nginx's (no process answered), a custom action that failed, and the
+# knowledge store out of reach (actions/base.py STORE_DOWN). Any other reply is an answer.
+APOLOGY = ("Sorry, something went wrong", "Sorry, the part of me", "Sorry, my library of answers")
 # (message, a text the answer must contain: the conversation's context, "" when anything sensible will do)
 CONVERSATION = [
     ("hello", ""),
