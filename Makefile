@@ -60,7 +60,7 @@ $(VENV)/.spacy: $(VENV)/.installed $(ROOT)/scripts/build_spacy.py
 	@touch $@
 
 knowledge: $(ROOT)/build/knowledge.db
-$(ROOT)/build/knowledge.db: $(KNOWLEDGE_FILES) $(VENV)/.spacy
+$(ROOT)/build/knowledge.db: $(KNOWLEDGE_FILES) $(wildcard $(ROOT)/actions/knowledge/*.py) $(VENV)/.spacy
 	@echo "==> building the knowledge database from data/knowledge"
 	@$(PY) -m actions.knowledge build
 

@@ -50,9 +50,9 @@ class ActionMedicalAdvice(QuestionAction):
         myth = analysis.myth
         if myth is not None:  # e.g. "should I delay peanut?": a known misconception, answered in general terms
             dispatcher.utter_message(text=f"{REFUSAL}\n\nWhat research says in general: {myth.correction}",
-                                     buttons=[replies.topic_button(myth.topic_slug, "Learn more"),
+                                     buttons=[replies.topic_button(myth.topic, "Learn more"),
                                               replies.button("Sources", "sources")])
-            return topic_slot(myth.topic_slug)
+            return topic_slot(myth.topic)
         slug = analysis.topic
         topic = self.store().topic(slug) if slug else None
         if topic is None:

@@ -13,7 +13,7 @@ from functools import cached_property
 from rasa_sdk import Tracker
 
 from actions.knowledge.content import BACKGROUND_TOPIC
-from actions.knowledge.store import GlossaryEntry, KnowledgeStore, MythView, TopicHit
+from actions.knowledge.store import GlossaryEntry, KnowledgeStore, MythMatch, TopicHit
 
 # A message this close to a myth's wording is answered as that myth whatever the intent.
 STRONG_MYTH_SIMILARITY = 0.5
@@ -105,7 +105,7 @@ class MessageAnalysis:
         return slug == self.topic or (not strict and any(s == slug and p >= MYTH_TOPIC_MIN for s, p in self.ranking))
 
     @cached_property
-    def myth(self) -> MythView | None:
+    def myth(self) -> MythMatch | None:
         """A myth the message states in close to its own words, about the topic the message is about
         (word overlap alone made "can FMT treat eczema" a myth about prebiotics, "how do probiotics work" one
         about probiotics as a cure)."""
@@ -118,13 +118,13 @@ class MessageAnalysis:
             return found
         if INFORMATION_REQUEST.search(self.text):
             return None
-        return found if self.agrees(found.topic_slug, strict=True) else None
+        return found if self.agrees(found.topic, strict=True) else None
 
     @cached_property
-    def loose_myth(self) -> MythView | None:
+    def loose_myth(self) -> MythMatch | None:
         """The closest myth at the store's usual threshold (for messages NLU says check a myth)."""
         found = self.store.find_myth(self.text) if self.text else None
-        return found if found is not None and self.agrees(found.topic_slug) else None
+        return found if found is not None and self.agrees(found.topic) else None
 
     @cached_property
     def glossary_term(self) -> GlossaryEntry | None:

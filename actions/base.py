@@ -13,7 +13,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import replies, services
 from actions.analysis import MessageAnalysis
 from actions.knowledge.content import TOPIC_SLUGS
-from actions.knowledge.store import KnowledgeStore, KnowledgeStoreUnavailable, TopicView
+from actions.knowledge.content import Topic
+from actions.knowledge.store import KnowledgeStore, KnowledgeStoreUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +51,7 @@ class KnowledgeAction(Action, ABC):
         """The turn's one reading of the message (topics ranked by the NLU, lazy store lookups)."""
         return MessageAnalysis.of(tracker, self.store())
 
-    def load_topic(self, dispatcher: CollectingDispatcher, slug: str | None) -> TopicView | None:
+    def load_topic(self, dispatcher: CollectingDispatcher, slug: str | None) -> Topic | None:
         """The topic, or None after telling the user why there is nothing to show."""
         if not slug:
             dispatcher.utter_message(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from actions.knowledge.store import SourceView, TopicView
+from actions.knowledge.content import Source, Topic
 
 Button = dict[str, str]
 
@@ -41,29 +41,29 @@ def link_label(url: str, doi: str | None) -> str:
     return "PubMed" if "pubmed.ncbi.nlm.nih.gov" in url else "source page"
 
 
-def source_line(source: SourceView) -> str:
+def source_line(source: Source) -> str:
     """- Reference PMID 123. [doi:10.x/y](https://doi.org/10.x/y) _study design_"""
     pmid = f" PMID {source.pmid}." if source.pmid else ""
     link = f" [{link_label(source.link, source.doi)}]({source.link})" if source.link else ""
     return f"- {source.reference()}{pmid}{link} _{source.study_design}_"
 
 
-def sources_text(title: str, sources: tuple[SourceView, ...]) -> str:
+def sources_text(title: str, sources: tuple[Source, ...]) -> str:
     lines = [f"**Sources for {title}**", ""]
     lines += [source_line(s) for s in sources]
     return "\n".join(lines)
 
 
-def topic_text(topic: TopicView) -> str:
+def topic_text(topic: Topic) -> str:
     return f"**{topic.title}**\n\n{topic.short_answer}\n\nStrength of evidence: {topic.evidence_level}."
 
 
-def detail_text(topic: TopicView) -> str:
+def detail_text(topic: Topic) -> str:
     points = "\n".join(f"- {p}" for p in topic.key_points)
     return f"**{topic.title}: in more detail**\n\n{topic.detailed_answer}\n\n**Key points**\n{points}"
 
 
-def simple_text(topic: TopicView) -> str:
+def simple_text(topic: Topic) -> str:
     return f"**{topic.title}, in simple words**\n\n{topic.plain_answer}"
 
 

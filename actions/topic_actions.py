@@ -12,7 +12,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import replies, services
 from actions.analysis import MessageAnalysis
 from actions.base import KnowledgeAction, topic_slot
-from actions.knowledge.store import GlossaryEntry, MythView, TopicView
+from actions.knowledge.content import Topic
+from actions.knowledge.store import GlossaryEntry, MythMatch
 
 UNANSWERED_MIN_WORDS = 5  # a follow-up this long that names no topic is recorded ("tell me more" is not)
 MORE_CUES = re.compile(r"\b(more|detail|details|detailed|deeper|further|in depth|elaborate|expand)\b", re.IGNORECASE)
@@ -91,14 +92,14 @@ class QuestionAction(KnowledgeAction, ABC):
             buttons=[replies.topic_button(entry.topic_slug, f"Open: {entry.topic_title}")])
         return topic_slot(entry.topic_slug)
 
-    def answer_myth(self, dispatcher: CollectingDispatcher, myth: MythView) -> list[EventType]:
-        topic = self.store().topic(myth.topic_slug)
-        citations = "\n".join(replies.source_line(s) for s in myth.sources)
+    def answer_myth(self, dispatcher: CollectingDispatcher, myth: MythMatch) -> list[EventType]:
+        topic = self.store().topic(myth.topic)
+        citations = "\n".join(replies.source_line(s) for s in self.store().sources(myth.sources))
         dispatcher.utter_message(
             text=f"**Myth check: \"{myth.claim.rstrip('.')}\"**\n\n{VERDICT_WORDS[myth.verdict]} "
                  f"{myth.correction}\n\n**Sources**\n{citations}",
-            buttons=[replies.topic_button(myth.topic_slug, f"Learn about {topic.title}")])
-        return topic_slot(myth.topic_slug)
+            buttons=[replies.topic_button(myth.topic, f"Learn about {topic.title}")])
+        return topic_slot(myth.topic)
 
 
 class ActionAnswerTopic(QuestionAction):
@@ -139,7 +140,7 @@ class FollowUpAction(QuestionAction, ABC):
         return False
 
     @abstractmethod
-    def reply(self, topic: TopicView) -> tuple[str, list[replies.Button]]:
+    def reply(self, topic: Topic) -> tuple[str, list[replies.Button]]:
         """The text and buttons of this follow-up."""
 
 
@@ -151,9 +152,9 @@ class ActionMoreDetail(FollowUpAction):
         # "tell me about fad diets" as the first message asks about a topic; only "more" asks for the detail
         return analysis.topic is not None and not MORE_CUES.search(analysis.text)
 
-    def reply(self, topic: TopicView) -> tuple[str, list[replies.Button]]:
+    def reply(self, topic: Topic) -> tuple[str, list[replies.Button]]:
         # The detailed answers point to neighbouring topics by title: offer the nearest ones as buttons.
-        nearest = [replies.topic_button(slug, title) for slug, title in topic.related[:RELATED_IN_DETAIL]]
+        nearest = [replies.topic_button(slug, title) for slug, title in self.store().related(topic)[:RELATED_IN_DETAIL]]
         return replies.detail_text(topic), nearest + replies.follow_up_buttons()
 
 
@@ -161,7 +162,7 @@ class ActionSimpler(FollowUpAction):
     def name(self) -> str:
         return "action_simpler"
 
-    def reply(self, topic: TopicView) -> tuple[str, list[replies.Button]]:
+    def reply(self, topic: Topic) -> tuple[str, list[replies.Button]]:
         return replies.simple_text(topic), replies.follow_up_buttons()
 
 
@@ -169,8 +170,8 @@ class ActionSources(FollowUpAction):
     def name(self) -> str:
         return "action_sources"
 
-    def reply(self, topic: TopicView) -> tuple[str, list[replies.Button]]:
-        return (replies.sources_text(topic.title, topic.sources),
+    def reply(self, topic: Topic) -> tuple[str, list[replies.Button]]:
+        return (replies.sources_text(topic.title, self.store().sources(topic.sources)),
                 [replies.button("Tell me more", "more_detail"), replies.button("Related topics", "related_topics")])
 
 
@@ -178,8 +179,8 @@ class ActionRelatedTopics(FollowUpAction):
     def name(self) -> str:
         return "action_related_topics"
 
-    def reply(self, topic: TopicView) -> tuple[str, list[replies.Button]]:
-        return f"Topics related to {topic.title}:", [replies.topic_button(s, t) for s, t in topic.related]
+    def reply(self, topic: Topic) -> tuple[str, list[replies.Button]]:
+        return f"Topics related to {topic.title}:", [replies.topic_button(s, t) for s, t in self.store().related(topic)]
 
 
 class ActionEvidence(FollowUpAction):
@@ -188,7 +189,7 @@ class ActionEvidence(FollowUpAction):
     def name(self) -> str:
         return "action_evidence"
 
-    def reply(self, topic: TopicView) -> tuple[str, list[replies.Button]]:
+    def reply(self, topic: Topic) -> tuple[str, list[replies.Button]]:
         return (f"**{topic.title}: what the evidence shows**\n\n{topic.evidence_summary}\n\n"
                 f"Strength of evidence: {topic.evidence_level}.",
                 [replies.button("Sources", "sources"), replies.button("Tell me more", "more_detail")])
@@ -200,7 +201,7 @@ class ActionChildren(FollowUpAction):
     def name(self) -> str:
         return "action_children"
 
-    def reply(self, topic: TopicView) -> tuple[str, list[replies.Button]]:
+    def reply(self, topic: Topic) -> tuple[str, list[replies.Button]]:
         if topic.children_note:
             text = f"**{topic.title} in babies and children**\n\n{topic.children_note}"
         else:
@@ -216,7 +217,7 @@ class ActionAdults(FollowUpAction):
     def name(self) -> str:
         return "action_adults"
 
-    def reply(self, topic: TopicView) -> tuple[str, list[replies.Button]]:
+    def reply(self, topic: Topic) -> tuple[str, list[replies.Button]]:
         if topic.adults_note:
             text = f"**{topic.title} in adults**\n\n{topic.adults_note}"
         else:
@@ -231,7 +232,7 @@ class ActionWhatToDo(FollowUpAction):
     def name(self) -> str:
         return "action_what_to_do"
 
-    def reply(self, topic: TopicView) -> tuple[str, list[replies.Button]]:
+    def reply(self, topic: Topic) -> tuple[str, list[replies.Button]]:
         text = (f"I can't tell you what to do for you or your child personally, but this is what the research "
                 f"on {topic.title} means in practice:\n\n{topic.evidence_summary}\n\n"
                 "Whatever you read about the gut, the basis of eczema care stays the same: moisturising every day "

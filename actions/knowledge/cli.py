@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -35,16 +36,21 @@ def _show(store: KnowledgeStore, slug: str, as_json: bool) -> int:
     if topic is None:
         print(f"no topic '{slug}'; known topics: {', '.join(s for s, _ in store.topics())}", file=sys.stderr)
         return 1
+    sources, related = store.sources(topic.sources), store.related(topic)
     if as_json:
-        print(json.dumps(topic.as_dict(), indent=2, ensure_ascii=False))
+        data = {**dataclasses.asdict(topic), "last_reviewed": topic.last_reviewed.isoformat(),
+                "related": [{"slug": slug, "title": title} for slug, title in related],
+                "sources": [dict(dataclasses.asdict(s), citation=s.citation(), link=s.link) for s in sources]}
+        data.pop("examples")
+        print(json.dumps(data, indent=2, ensure_ascii=False))
         return 0
     print(f"{topic.title} [{topic.slug}] (reviewed {topic.last_reviewed}; evidence: {topic.evidence_level})\n")
     for heading, body in (("Short", topic.short_answer), ("Detailed", topic.detailed_answer),
                           ("Plain", topic.plain_answer), ("Evidence", topic.evidence_summary)):
         print(f"## {heading}\n{body}\n")
     print("## Key points\n" + "\n".join(f"- {p}" for p in topic.key_points) + "\n")
-    print("## Related: " + ", ".join(s for s, _ in topic.related) + "\n")
-    print("## Sources\n" + "\n".join(f"- {s.citation()} {s.link or ''}" for s in topic.sources))
+    print("## Related: " + ", ".join(topic.related) + "\n")
+    print("## Sources\n" + "\n".join(f"- {s.citation()} {s.link or ''}" for s in sources))
     return 0
 
 

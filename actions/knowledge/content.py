@@ -71,6 +71,28 @@ class Source:
     study_design: str
     evidence_note: str
 
+    @property
+    def link(self) -> str | None:
+        return self.url or (f"https://doi.org/{self.doi}" if self.doi else None)
+
+    def reference(self) -> str:
+        """Authors (Year). Title. Journal. Without known authors: Title (Year). Journal."""
+        year = f" ({self.year})" if self.year else ""
+        title = self.title.rstrip(".")
+        parts = [f"{self.authors}{year}.", f"{title}."] if self.authors else [f"{title}{year}."]
+        if self.journal:
+            parts.append(f"{self.journal.rstrip('.')}.")
+        return " ".join(parts)
+
+    def citation(self) -> str:
+        """A one-line reference with identifiers: Authors (Year). Title. Journal. PMID/DOI."""
+        parts = [self.reference()]
+        if self.pmid:
+            parts.append(f"PMID {self.pmid}.")
+        if self.doi:
+            parts.append(f"doi:{self.doi}")
+        return " ".join(parts)
+
 
 @dataclass(frozen=True)
 class GlossaryTerm:

@@ -10,12 +10,12 @@ import datetime as dt
 import re
 import threading
 from collections import Counter
-from pathlib import Path
 
-from sqlalchemy import Boolean, Column, DateTime, Integer, String, Text, create_engine, func, select
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy import Boolean, Column, DateTime, Integer, String, Text, func, select
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, declarative_base
 
+from .database import make_engine
 from .settings import curation_url
 
 CurationBase = declarative_base()
@@ -57,10 +57,7 @@ class CurationStore:
     def engine(self) -> Engine:
         with self._lock:
             if self._engine is None:
-                parsed = make_url(self.url)
-                if parsed.get_backend_name() == "sqlite" and parsed.database:
-                    Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-                self._engine = create_engine(self.url, future=True, pool_pre_ping=True)
+                self._engine = make_engine(self.url, create_folder=True)
                 CurationBase.metadata.create_all(self._engine)
             return self._engine
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable
 
 from .nlp import load_pipeline  # first: it imports spaCy without TensorFlow
@@ -45,14 +46,16 @@ class GlossaryMatcher:
             self.topic_of[key] = topic_slug
             self._lower.add(key, [self.nlp.make_doc(key)])
             self._lemma.add(key, [self.nlp(key)])
+        # One message is read several times a turn (topics, definition, myth): tokenise it once.
+        self._parse = lru_cache(maxsize=256)(self.nlp)
 
     def content_lemmas(self, text: str) -> frozenset[str]:
         """Lemmas of the words that carry meaning ("is it true that probiotics cure..." -> probiotic, cure)."""
-        return frozenset(t.lemma_.lower() for t in self.nlp(text) if t.is_alpha and t.lower_ not in FILLER_WORDS)
+        return frozenset(t.lemma_.lower() for t in self._parse(text) if t.is_alpha and t.lower_ not in FILLER_WORDS)
 
     def find(self, message: str) -> list[TermMatch]:
         """Non-overlapping matches, longest first where they compete, in message order."""
-        doc = self.nlp(message)
+        doc = self._parse(message)
         labelled: dict[tuple[int, int], str] = {}
         for match_id, start, end in (*self._lower(doc), *self._lemma(doc)):
             labelled[(start, end)] = self.nlp.vocab.strings[match_id]

@@ -1,6 +1,8 @@
-"""Building the knowledge database: every table filled, atomic replacement, fingerprints."""
+"""Building the knowledge database: a document per content item, atomic replacement, fingerprints."""
 from __future__ import annotations
 
+import dataclasses
+import json
 import sqlite3
 from pathlib import Path
 
@@ -8,7 +10,8 @@ import pytest
 
 from actions.knowledge import builder
 from actions.knowledge.builder import build
-from actions.knowledge.content import ContentError, load_content
+from actions.knowledge.content import ContentError, Myth, QuizQuestion, Source, Topic, load_content
+from actions.knowledge.documents import from_document
 from actions.knowledge.fingerprint import content_fingerprint
 from actions.knowledge.store import KnowledgeStore
 from tests.unit.conftest import FIXTURE_CONTENT, edit_yaml, sqlite_url
@@ -18,9 +21,6 @@ def rows(db: Path, sql: str) -> list[tuple]:
     with sqlite3.connect(db) as connection:
         return connection.execute(sql).fetchall()
 
-
-def count(db: Path, table: str) -> int:
-    return rows(db, f"SELECT count(*) FROM {table}")[0][0]
 
 
 def stored_fingerprint(db: Path) -> str:
@@ -32,61 +32,49 @@ def db(tmp_path: Path) -> Path:
     return tmp_path / "out" / "knowledge.db"
 
 
-def test_build_fills_every_table(db: Path):
+def documents(db: Path, kind: str) -> list[tuple[str, str]]:
+    return rows(db, f"SELECT key, body FROM documents WHERE kind = '{kind}' ORDER BY position")
+
+
+def test_build_writes_a_document_per_item(db: Path):
     content = build(FIXTURE_CONTENT, sqlite_url(db))
     assert db.is_file()
     expected = load_content(FIXTURE_CONTENT)
     assert set(content.topics) == set(expected.topics)
-    topics = expected.topics.values()
-    assert count(db, "topics") == 3
-    assert count(db, "sources") == 3
-    assert count(db, "key_points") == sum(len(t.key_points) for t in topics)
-    assert count(db, "related_topics") == sum(len(t.related) for t in topics)
-    assert count(db, "topic_sources") == sum(len(t.sources) for t in topics)
-    assert count(db, "glossary_terms") == sum(1 + len(g.synonyms) for t in topics for g in t.glossary)
-    assert count(db, "myths") == 1
-    assert count(db, "myth_sources") == len(expected.myths[0].sources)
-    assert count(db, "quiz_questions") == 2
-    assert rows(db, "SELECT topic_slug FROM tour_steps ORDER BY position") == [(s,) for s in expected.tour]
-    assert count(db, "search_documents") == 3 + 1
-    assert count(db, "search_index") == 3 + 1
+    assert [key for key, _ in documents(db, "source")] == list(expected.sources)
+    assert sorted(key for key, _ in documents(db, "topic")) == sorted(expected.topics)
+    assert [key for key, _ in documents(db, "myth")] == [m.id for m in expected.myths]
+    assert [key for key, _ in documents(db, "question")] == [q.id for q in expected.quiz]
+    assert dict(documents(db, "list")) == {"tour": json.dumps(expected.tour), "menu": json.dumps(expected.menu)}
     assert stored_fingerprint(db) == content_fingerprint(FIXTURE_CONTENT)
 
 
-def test_built_rows_hold_the_content(db: Path):
+def test_built_documents_hold_the_content(db: Path):
     build(FIXTURE_CONTENT, sqlite_url(db))
     expected = load_content(FIXTURE_CONTENT)
-    fibre = expected.topics["fibre"]
-    title, short, detailed, reviewed, children = rows(
-        db, "SELECT title, short_answer, detailed_answer, last_reviewed, children_note FROM topics WHERE slug='fibre'")[0]
-    assert (title, short, detailed, children) == (fibre.title, fibre.short_answer, fibre.detailed_answer,
-                                                 fibre.children_note)
-    assert reviewed == fibre.last_reviewed.isoformat()
-    assert rows(db, "SELECT children_note FROM topics WHERE slug='skin'") == [(None,)]
+    for slug, body in documents(db, "topic"):
+        assert from_document(Topic, body) == dataclasses.replace(expected.topics[slug], examples=())
+    assert json.loads(dict(documents(db, "topic"))["skin"])["children_note"] is None
     # topic positions follow menu.yml, not the alphabetical file order
-    assert [s for (s,) in rows(db, "SELECT slug FROM topics ORDER BY position")] == expected.menu
-    # synonyms point at their main term and its definition
-    assert rows(db, "SELECT term, definition, topic_slug FROM glossary_terms WHERE phrase='roughage'") == [
-        ("fibre", fibre.glossary[0].definition, "fibre")]
-    assert rows(db, "SELECT definition FROM glossary_terms WHERE phrase='whole grains'") == [(None,)]
-    source = expected.sources["smith2020_fibre_trial"]
-    assert rows(db, "SELECT authors, year, pmid, doi, url FROM sources WHERE id='smith2020_fibre_trial'") == [
-        (source.authors, source.year, source.pmid, None, None)]
-    assert rows(db, "SELECT verdict, topic_slug FROM myths") == [("false", "fibre")]
+    assert [slug for slug, _ in documents(db, "topic")] == expected.menu
+    for source_id, body in documents(db, "source"):
+        assert from_document(Source, body) == expected.sources[source_id]
+    assert [from_document(Myth, body) for _, body in documents(db, "myth")] == expected.myths
+    assert [from_document(QuizQuestion, body) for _, body in documents(db, "question")] == expected.quiz
 
 
 def test_build_into_a_folder_that_does_not_exist_yet(tmp_path: Path):
     db = tmp_path / "a" / "b" / "knowledge.db"
     build(FIXTURE_CONTENT, sqlite_url(db))
-    assert count(db, "topics") == 3
+    assert len(documents(db, "topic")) == 3
 
 
-def test_full_text_index_is_searchable(db: Path):
+def test_the_built_content_is_searchable(db: Path):
     build(FIXTURE_CONTENT, sqlite_url(db))
-    matches = {ref for (ref,) in rows(db, "SELECT ref FROM search_index WHERE search_index MATCH 'roughage'")}
-    assert matches == {"fibre", "fibre_cures_eczema"}  # a glossary synonym and a myth phrasing
-    # the porter stemmer finds 'ferments' from 'ferment'
-    assert ("fibre",) in rows(db, "SELECT ref FROM search_index WHERE search_index MATCH 'ferments'")
+    store = KnowledgeStore(sqlite_url(db))
+    assert [hit.slug for hit in store.search("roughage")] == ["fibre"]  # a glossary synonym
+    assert "fibre" in [hit.slug for hit in store.search("ferments")]  # the porter stemmer: 'ferment'
+    store.dispose()
 
 
 def test_invalid_content_leaves_an_existing_database_untouched(db: Path, content_dir: Path):
@@ -104,10 +92,13 @@ def test_failure_while_writing_leaves_an_existing_database_untouched(db: Path, m
     build(FIXTURE_CONTENT, sqlite_url(db))
     before = db.read_bytes()
 
-    def broken_index(connection):
+    real_rows = builder.document_rows
+
+    def broken_rows(content):
+        yield from real_rows(content)
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(builder.search, "create_index", broken_index)
+    monkeypatch.setattr(builder, "document_rows", broken_rows)
     edit_yaml(content_dir / "topics" / "fibre.yml", lambda d: d.update({"title": "A new title"}))
     with pytest.raises(RuntimeError, match="disk on fire"):
         build(content_dir, sqlite_url(db))
@@ -116,7 +107,7 @@ def test_failure_while_writing_leaves_an_existing_database_untouched(db: Path, m
 
 
 def test_failed_first_build_creates_no_file(db: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(builder.search, "create_index", lambda connection: 1 / 0)
+    monkeypatch.setattr(builder, "document_rows", lambda content: [1 / 0])
     with pytest.raises(ZeroDivisionError):
         build(FIXTURE_CONTENT, sqlite_url(db))
     assert list(db.parent.iterdir()) == []
@@ -128,12 +119,10 @@ def test_building_twice_replaces_the_content(db: Path, content_dir: Path):
     edit_yaml(content_dir / "myths.yml", lambda d: d.update({"myths": []}))
     edit_yaml(content_dir / "tour.yml", lambda d: d.update({"tour": ["skin"]}))
     build(content_dir, sqlite_url(db))
-    assert rows(db, "SELECT title FROM topics WHERE slug='fibre'") == [("Fibre, revised",)]
-    assert count(db, "topics") == 3  # replaced, not appended
-    assert count(db, "glossary_terms") == rows(db, "SELECT count(DISTINCT id) FROM glossary_terms")[0][0]
-    assert count(db, "myths") == 0 and count(db, "myth_sources") == 0
-    assert count(db, "search_index") == 3
-    assert rows(db, "SELECT topic_slug FROM tour_steps") == [("skin",)]
+    assert json.loads(dict(documents(db, "topic"))["fibre"])["title"] == "Fibre, revised"
+    assert len(documents(db, "topic")) == 3  # replaced, not appended
+    assert documents(db, "myth") == []
+    assert json.loads(dict(documents(db, "list"))["tour"]) == ["skin"]
     assert sorted(p.name for p in db.parent.iterdir()) == ["knowledge.db"]
 
 
@@ -141,7 +130,7 @@ def test_building_the_same_content_twice_gives_the_same_data(db: Path, tmp_path:
     other = tmp_path / "other.db"
     build(FIXTURE_CONTENT, sqlite_url(db))
     build(FIXTURE_CONTENT, sqlite_url(other))
-    for table in ("topics", "glossary_terms", "search_documents", "meta"):
+    for table in ("documents", "meta"):
         assert rows(db, f"SELECT * FROM {table} ORDER BY 1") == rows(other, f"SELECT * FROM {table} ORDER BY 1")
 
 

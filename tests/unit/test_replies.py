@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import pytest
 
-from actions.knowledge.store import SourceView
+from actions.knowledge.content import Source
 from actions.replies import source_line
 
 
-def source(**fields) -> SourceView:
+def source(**fields) -> Source:
     base = dict(id="s", authors="Doe J", year=2020, title="A study.", journal="J Skin", pmid=None, doi=None, url=None,
                 study_design="cohort", evidence_note="small")
-    return SourceView(**{**base, **fields})
+    return Source(**{**base, **fields})
 
 
 @pytest.mark.parametrize("fields, label, url", [

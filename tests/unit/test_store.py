@@ -14,7 +14,8 @@ from actions.knowledge.content import BACKGROUND_TOPIC, Content
 from actions.knowledge.fingerprint import content_fingerprint
 from actions.knowledge.search import STOPWORDS, keywords
 from actions.knowledge.settings import CONTENT_DIR
-from actions.knowledge.store import KnowledgeStore, KnowledgeStoreUnavailable, SourceView
+from actions.knowledge.content import Source
+from actions.knowledge.store import KnowledgeStore, KnowledgeStoreUnavailable
 from tests.unit.conftest import ROOT, sqlite_url
 
 
@@ -57,7 +58,7 @@ def test_topic_by_slug_has_its_texts(store: KnowledgeStore, real_content: Conten
     assert topic is not None
     assert topic.slug == "butyrate"
     assert topic.title == expected.title
-    assert topic.last_reviewed == expected.last_reviewed.isoformat()
+    assert topic.last_reviewed == expected.last_reviewed
     assert topic.evidence_level == expected.evidence_level
     assert topic.short_answer == expected.short_answer
     assert topic.detailed_answer == expected.detailed_answer
@@ -65,20 +66,22 @@ def test_topic_by_slug_has_its_texts(store: KnowledgeStore, real_content: Conten
     assert topic.evidence_summary == expected.evidence_summary
     assert topic.children_note == expected.children_note
     assert topic.key_points == expected.key_points
+    assert topic.glossary == expected.glossary and topic.related == expected.related
+    assert topic.examples == ()  # training data: not in the built database
     assert "\n\n" in topic.detailed_answer  # paragraphs survive the build
 
 
 def test_topic_related_titles(store: KnowledgeStore, real_content: Content):
     expected = real_content.topics["butyrate"]
     topic = store.topic("butyrate")
-    assert topic.related == tuple((slug, real_content.topics[slug].title) for slug in expected.related)
+    assert store.related(topic) == tuple((slug, real_content.topics[slug].title) for slug in expected.related)
 
 
 def test_topic_sources_with_formatted_citations(store: KnowledgeStore, real_content: Content):
     expected = real_content.topics["butyrate"]
     topic = store.topic("butyrate")
-    assert [s.id for s in topic.sources] == list(expected.sources)
-    for view in topic.sources:
+    assert [s.id for s in store.sources(topic.sources)] == list(expected.sources)
+    for view in store.sources(topic.sources):
         source = real_content.sources[view.id]
         citation = view.citation()
         lead = f"{source.authors} ({source.year}). " if source.authors else f"{source.title.rstrip('.')} ({source.year})."
@@ -95,23 +98,20 @@ def test_topic_sources_with_formatted_citations(store: KnowledgeStore, real_cont
 
 
 def test_citation_and_link_of_sparse_sources():
-    bare = SourceView("x", "NHS", None, "Eczema.", None, None, None, "https://example.org/e", "page", "note")
+    bare = Source("x", "NHS", None, "Eczema.", None, None, None, "https://example.org/e", "page", "note")
     assert bare.citation() == "NHS. Eczema."
     assert bare.link == "https://example.org/e"
-    doi_only = SourceView("y", "Doe J", 2019, "Title", "Journal.", None, "10.1/abc", None, "review", "note")
+    doi_only = Source("y", "Doe J", 2019, "Title", "Journal.", None, "10.1/abc", None, "review", "note")
     assert doi_only.citation() == "Doe J (2019). Title. Journal. doi:10.1/abc"
     assert doi_only.link == "https://doi.org/10.1/abc"
-    pmid_only = SourceView("z", "Roe R", 2001, "T", None, "123", None, None, "trial", "note")
+    pmid_only = Source("z", "Roe R", 2001, "T", None, "123", None, None, "trial", "note")
     assert pmid_only.citation() == "Roe R (2001). T. PMID 123."
     assert pmid_only.link is None
 
 
-def test_topic_as_dict(store: KnowledgeStore):
-    data = store.topic("leaky_gut").as_dict()
-    assert data["slug"] == "leaky_gut"
-    assert data["related"] and all(set(r) == {"slug", "title"} for r in data["related"])
-    assert all(s["citation"] and s["id"] for s in data["sources"])
-    assert isinstance(data["key_points"], list)
+def test_a_stored_source_equals_the_content_source(store: KnowledgeStore, real_content: Content):
+    for topic in real_content.topics.values():
+        assert store.sources(topic.sources) == tuple(real_content.sources[s] for s in topic.sources)
 
 
 @pytest.mark.parametrize("slug", ["", "nonexistent", "Butyrate", "butyrate "])
@@ -261,11 +261,11 @@ def test_keywords_drop_stopwords_and_repeats():
 def test_find_myth(store: KnowledgeStore, real_content: Content):
     myth = store.find_myth("is it true that leaky gut causes eczema")
     assert myth is not None
-    assert myth.topic_slug == "leaky_gut"
+    assert myth.topic == "leaky_gut"
     expected = next(m for m in real_content.myths if m.id == myth.id)
     assert (myth.claim, myth.verdict, myth.correction) == (expected.claim, expected.verdict, expected.correction)
-    assert [s.id for s in myth.sources] == list(expected.sources)
-    assert all(s.citation() for s in myth.sources)
+    assert myth.sources == expected.sources and 0.8 <= myth.similarity <= 1.0
+    assert all(s.citation() for s in store.sources(myth.sources))
 
 
 def test_find_myth_for_its_own_phrasings(store: KnowledgeStore, real_content: Content):
@@ -354,7 +354,7 @@ def test_concurrent_queries_from_eight_threads(real_db_url: str, real_content: C
         for _ in range(5):
             topic = store.topic(slug)
             hits = store.search(real_content.topics[slug].title)
-            results.append((topic.slug, topic.title, [s.id for s in topic.sources], bool(hits)))
+            results.append((topic.slug, topic.title, [s.id for s in store.sources(topic.sources)], bool(hits)))
         return results
 
     try:
