@@ -1,0 +1,102 @@
+"""The tracker store's cache of recent conversations: the same answers as loading from the database."""
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from connectors.tracker_store import ForgetfulSQLTrackerStore
+
+DOMAIN = Domain.from_yaml("""
+version: "3.1"
+slots:
+  topic: {type: text, mappings: [{type: custom}]}
+""")
+
+
+def store_at(path: Path) -> ForgetfulSQLTrackerStore:
+    return ForgetfulSQLTrackerStore(domain=DOMAIN, host=f"sqlite:///{path}")
+
+
+def turn(tracker: DialogueStateTracker, text: str, topic: str) -> None:
+    tracker.update(UserUttered(text, {"name": "ask_topic"}))
+    tracker.update(ActionExecuted("action_answer_topic"))
+    tracker.update(BotUttered(f"about {topic}"))
+    tracker.update(SlotSet("topic", topic))
+    tracker.update(ActionExecuted("action_listen"))
+
+
+def stored_texts(path: Path) -> list[str]:
+    engine = sa.create_engine(f"sqlite:///{path}")
+    with engine.connect() as connection:
+        rows = connection.execute(sa.text("SELECT type_name, data FROM events WHERE sender_id = 'a' ORDER BY id"))
+        texts = [data for type_name, data in rows if type_name in ("user", "bot")]
+    engine.dispose()
+    return texts
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "trackers.db"
+
+
+def test_a_saved_conversation_is_served_from_memory_and_stored_once(db: Path, monkeypatch: pytest.MonkeyPatch):
+    store = store_at(db)
+    tracker = DialogueStateTracker("a", DOMAIN.slots)
+    turn(tracker, "what is butyrate", "butyrate")
+    asyncio.run(store.save(tracker))
+    again = asyncio.run(store.retrieve("a"))
+    assert again is tracker  # no reload and replay of the events
+    turn(again, "and fibre?", "dietary_fiber")
+    # the second save needs no count of the stored events: it knows them
+    monkeypatch.setattr(store, "_additional_events", lambda *a: pytest.fail("counted the stored events"))
+    asyncio.run(store.save(again))
+    fresh = asyncio.run(store_at(db).retrieve("a"))  # another process: from the database
+    assert [e.as_dict() for e in fresh.events] == [e.as_dict() for e in tracker.events]
+    assert fresh.get_slot("topic") == "dietary_fiber"
+    assert len(stored_texts(db)) == 4  # two user messages and two replies, each once
+
+
+def test_a_conversation_another_process_added_to_is_reloaded(db: Path):
+    first, second = store_at(db), store_at(db)
+    tracker = DialogueStateTracker("a", DOMAIN.slots)
+    turn(tracker, "what is butyrate", "butyrate")
+    asyncio.run(first.save(tracker))
+    other = asyncio.run(second.retrieve("a"))
+    turn(other, "and fibre?", "dietary_fiber")
+    asyncio.run(second.save(other))  # the second process answered the next turn
+    seen = asyncio.run(first.retrieve("a"))
+    assert seen is not tracker and seen.get_slot("topic") == "dietary_fiber"
+    assert len(seen.events) == len(other.events)
+
+
+def test_a_turn_that_was_not_saved_is_not_served_from_memory(db: Path):
+    store = store_at(db)
+    tracker = DialogueStateTracker("a", DOMAIN.slots)
+    turn(tracker, "what is butyrate", "butyrate")
+    asyncio.run(store.save(tracker))
+    turn(tracker, "and fibre?", "dietary_fiber")  # a turn that failed before its save
+    seen = asyncio.run(store.retrieve("a"))
+    assert seen is not tracker and seen.get_slot("topic") == "butyrate"
+
+
+def test_forgetting_a_conversation_empties_the_memory_too(db: Path):
+    store = store_at(db)
+    tracker = DialogueStateTracker("a", DOMAIN.slots)
+    turn(tracker, "what is butyrate", "butyrate")
+    asyncio.run(store.save(tracker))
+    assert store.forget("a") > 0
+    assert asyncio.run(store.retrieve("a")) is None
+    assert stored_texts(db) == []
+
+
+def test_sqlite_runs_in_wal_mode(db: Path):
+    store = store_at(db)
+    asyncio.run(store.save(DialogueStateTracker("a", DOMAIN.slots)))
+    with store.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
