@@ -79,7 +79,7 @@ $(WEB_VENDOR): $(ROOT)/web/package.json $(ROOT)/web/package-lock.json
 	@cd $(ROOT)/web && npm ci --no-audit --no-fund --loglevel=error
 	@mkdir -p $(ROOT)/web/vendor && cp $(ROOT)/web/node_modules/socket.io-client/dist/socket.io.min.js $@
 
-benchmark: setup
+benchmark: venv spacy knowledge nlu-data web
 	@$(PY) $(ROOT)/scripts/benchmark.py
 
 clean:

@@ -1,24 +1,51 @@
-"""Measure the assistant: server start-up, REST latency (one user and concurrent users), memory, and the
-knowledge store's query times. Prints figures; asserts nothing. Run with `make benchmark`.
+"""Measure the assistant and print one table (`make benchmark`); asserts nothing.
+
+    python scripts/benchmark.py            # everything (about 10 minutes); the chart goes to docs/benchmark.png
+    python scripts/benchmark.py --quick    # a smaller run in under a minute; chart in build/benchmark-quick.png
+    python scripts/benchmark.py --train    # also train a model from scratch (into a temporary folder) and time it
+
+Every figure comes from this run, on this machine: compare them with each other (ratios), not with figures
+from another machine. The one-process figures are the layout `make run` starts (SQLite trackers); the scaled
+ones are deploy/ (PostgreSQL, Redis, two Rasa processes and two action servers behind nginx).
 """
 from __future__ import annotations
 
+import argparse
+import os
+import platform
 import statistics
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
 
+import model as model_script  # noqa: E402
+from actions.knowledge.builder import build  # noqa: E402
+from actions.knowledge.content import load_content  # noqa: E402
+from actions.knowledge.settings import CONTENT_DIR  # noqa: E402
 from actions.knowledge.store import KnowledgeStore  # noqa: E402
+from benchmarks.chart import write_chart  # noqa: E402
+from benchmarks.large_content import write_scaled_content  # noqa: E402
+from benchmarks.load import LoadResult, locust_binary, percentile, run_load  # noqa: E402
+from benchmarks.store_timing import LookupTiming, questions, time_lookups  # noqa: E402
 from tests.support.stack import Stack  # noqa: E402
 
-MESSAGES = ["what is the gut-skin axis?", "tell me more", "in simpler words", "what's the source",
-            "and prebiotics?", "does it work for eczema?", "what does LPS mean",
-            "is it true that probiotics cure eczema", "hello", "what's the weather like"]
+LARGE_FACTOR = 100
+
+
+def conversation_messages() -> list[str]:
+    """The messages of deploy/locustfile.py's conversation (read without importing locust)."""
+    import ast
+
+    tree = ast.parse((ROOT / "deploy" / "locustfile.py").read_text())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "CONVERSATION":
+            return [message for message, _ in ast.literal_eval(node.value)]
+    raise RuntimeError("deploy/locustfile.py has no CONVERSATION")
 
 
 def rss_mb(pid: int) -> float:
@@ -28,67 +55,154 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def percentiles(samples: list[float]) -> str:
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
-    return f"p50 {statistics.median(ordered) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, n={len(ordered)}"
-
-
-def timed_say(stack: Stack, sender: str, message: str) -> float:
+def timed(call, *args) -> float:
     started = time.perf_counter()
-    stack.say(sender, message)
+    call(*args)
     return time.perf_counter() - started
 
 
-def conversation(stack: Stack, sender: str) -> list[float]:
-    return [timed_say(stack, sender, message) for message in MESSAGES]
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms" if seconds >= 0.01 else f"{seconds * 1000:.2f} ms"
+
+
+class Table:
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, str, str]] = []
+
+    def add(self, measure: str, value: str, target: str = "") -> None:
+        self.rows.append((measure, value, target))
+        print(f"    {measure}: {value}", flush=True)
+
+    def print(self, heading: str) -> None:
+        width = max(len(r[0]) for r in self.rows)
+        value_width = max(len(r[1]) for r in self.rows)
+        print(f"\n{heading}\n")
+        print(f"| {'measure'.ljust(width)} | {'value'.ljust(value_width)} | target |")
+        print(f"|{'-' * (width + 2)}|{'-' * (value_width + 2)}|--------|")
+        for measure, value, target in self.rows:
+            print(f"| {measure.ljust(width)} | {value.ljust(value_width)} | {target} |")
+
+
+def load_row(table: Table, label: str, result: LoadResult, target: str = "") -> None:
+    table.add(f"{label}, {result.users} users: msg/s; p50 / p95; errors",
+              f"{result.per_second:.1f} msg/s; {ms(result.p50)} / {ms(result.p95)}; {result.errors} of {result.sent}",
+              target)
+
+
+def lookup_rows(table: Table, label: str, timings: list[LookupTiming], target: str) -> None:
+    for timing in timings:
+        table.add(f"knowledge store {label}, {timing.name}: p50 / p99", f"{ms(timing.p50)} / {ms(timing.p99)}",
+                  target)
+
+
+def measure_single_process(table: Table, work: Path, quick: bool) -> list[LoadResult]:
+    stack = Stack(work)
+    actions_ready = timed(stack.actions.start, 60)
+    rasa_ready = timed(stack.rasa.start, 300)
+    table.add("action server: ready", f"{actions_ready:.1f} s")
+    table.add("Rasa server: ready", f"{rasa_ready:.1f} s", "≤ 15 s")
+    results: list[LoadResult] = []
+    try:
+        messages = conversation_messages()
+        for message in messages:  # warm-up
+            stack.say("warm-up", message)
+        rounds = 3 if quick else 10
+        parse = sorted(timed(stack.parse, m) for _ in range(rounds) for m in messages)
+        rest = sorted(timed(stack.say, f"solo-{i}", m) for i in range(rounds) for m in messages)
+        p50_parse, p50_rest = statistics.median(parse), statistics.median(rest)
+        table.add("bare /model/parse: p50 / p95", f"{ms(p50_parse)} / {ms(percentile(parse, 0.95))}")
+        table.add("REST turn, one user: p50 / p95", f"{ms(p50_rest)} / {ms(percentile(rest, 0.95))}")
+        table.add("REST turn / bare parse (p50)", f"{p50_rest / p50_parse:.2f}×", "≤ 2×")
+        durations = {1: 4, 10: 4, 50: 6} if quick else {1: 20, 10: 30, 50: 120}
+        for users, seconds in durations.items():
+            result = run_load(stack.rasa_url, users, seconds, work, f"load-{users}")
+            results.append(result)
+            load_row(table, f"locust, one process ({seconds} s)", result,
+                     "≥ 40 msg/s, p95 < 2 s, 0 errors" if users == 50 else "")
+        table.add("memory (RSS) after the load: action server", f"{rss_mb(stack.actions.process.pid):.0f} MB",
+                  "≤ 150 MB")
+        table.add("memory (RSS) after the load: Rasa server", f"{rss_mb(stack.rasa.process.pid):.0f} MB",
+                  "≤ 700 MB")
+    finally:
+        stack.stop()
+    return results
+
+
+def measure_scaled(table: Table, work: Path) -> list[LoadResult]:
+    try:
+        from deploy.scaled import Layout
+
+        layout = Layout(work / "scaled", rasa_processes=2, action_processes=2, rate=1000, burst=2000)
+    except SystemExit as missing:  # PostgreSQL, Redis or nginx not installed
+        table.add("scaled layout", f"skipped: {missing}")
+        return []
+    started = time.monotonic()
+    try:
+        layout.start()
+        table.add("scaled layout: ready (PostgreSQL, Redis, 2+2 processes, nginx)", f"{time.monotonic() - started:.0f} s")
+        run_load(layout.edge_url, 10, 5, work, "scaled-warm-up")
+        result = run_load(layout.edge_url, 50, 120, work, "scaled-50")
+        load_row(table, "locust, scaled (120 s)", result, "≥ 70 msg/s")
+        return [result]
+    finally:
+        layout.stop()
+
+
+def measure_store(table: Table, work: Path, quick: bool) -> None:
+    content = load_content(CONTENT_DIR)
+    messages = questions(content)
+    url = f"sqlite:///{work / 'knowledge-1x.db'}"
+    build(CONTENT_DIR, url)
+    store = KnowledgeStore(url)
+    table.add("knowledge store 1x: load into memory", f"{timed(store.snapshot):.2f} s")
+    lookup_rows(table, "1x", time_lookups(store, messages, list(content.topics)), "p99 < 1 ms")
+    if quick:
+        return
+    large = work / "content-100x"
+    topics = write_scaled_content(CONTENT_DIR, large, LARGE_FACTOR)
+    url = f"sqlite:///{work / 'knowledge-100x.db'}"
+    table.add(f"knowledge store 100x ({topics} topics): build", f"{timed(build, large, url):.1f} s", "< 1 min")
+    store = KnowledgeStore(url)
+    table.add("knowledge store 100x: load into memory", f"{timed(store.snapshot):.1f} s")
+    slugs = [slug for slug, _ in store.topics()]
+    lookup_rows(table, "100x", time_lookups(store, messages, slugs), "p99 < 2 ms")
+
+
+def measure_training(table: Table, fresh: bool) -> None:
+    if fresh:
+        with tempfile.TemporaryDirectory() as out:
+            table.add("training from scratch", f"{model_script.train_into(Path(out), 'benchmark', quiet=True):.0f} s",
+                      "≤ 2 min")
+    elif not model_script.model_path().exists():
+        started = time.monotonic()
+        model_script.train()
+        table.add("training (the model was out of date)", f"{time.monotonic() - started:.0f} s", "≤ 2 min")
+    else:
+        table.add("training", "not needed (model up to date; --train times one from scratch)")
 
 
 def main() -> int:
-    with tempfile.TemporaryDirectory() as work:
-        stack = Stack(Path(work))
-        started = time.perf_counter()
-        stack.actions.start(timeout=60)
-        actions_ready = time.perf_counter() - started
-        stack.rasa.start(timeout=300)
-        rasa_ready = time.perf_counter() - started - actions_ready
-        try:
-            print(f"start-up: action server {actions_ready:.1f} s, Rasa server {rasa_ready:.1f} s")
-            conversation(stack, "warm-up")
-            parse = []
-            for _ in range(3):
-                for message in MESSAGES:
-                    started = time.perf_counter()
-                    stack.parse(message)
-                    parse.append(time.perf_counter() - started)
-            solo = [t for i in range(3) for t in conversation(stack, f"solo-{i}")]
-            print(f"bare /model/parse:     {percentiles(parse)}")
-            print(f"REST, one user:        {percentiles(solo)} "
-                  f"({statistics.median(solo) / statistics.median(parse):.1f} times a bare parse)")
-            for users in (10, 50):
-                started = time.perf_counter()
-                with ThreadPoolExecutor(max_workers=users) as pool:
-                    runs = list(pool.map(lambda i: conversation(stack, f"load-{users}-{i}"), range(users)))
-                elapsed = time.perf_counter() - started
-                samples = [t for run in runs for t in run]
-                print(f"REST, {users} concurrent users: {percentiles(samples)}, {len(samples) / elapsed:.1f} msg/s")
-            print(f"memory (RSS): action server {rss_mb(stack.actions.process.pid):.0f} MB, "
-                  f"Rasa server {rss_mb(stack.rasa.process.pid):.0f} MB")
-        finally:
-            stack.stop()
-
-        store = KnowledgeStore(stack.knowledge_url)
-        store.find_topics("warm up the matcher")
-        for label, call in (("topic by slug", lambda: store.topic("butyrate")),
-                            ("find topics in a message", lambda: store.find_topics("does fibre help eczema?")),
-                            ("full-text search", lambda: store.search("butyrate and the skin barrier")),
-                            ("find a myth", lambda: store.find_myth("is it true that leaky gut causes eczema"))):
-            samples = []
-            for _ in range(200):
-                started = time.perf_counter()
-                call()
-                samples.append(time.perf_counter() - started)
-            print(f"knowledge store, {label}: median {statistics.median(samples) * 1000:.2f} ms")
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="short loads, no 100x content, no scaled layout")
+    parser.add_argument("--train", action="store_true", help="also time training a model from scratch")
+    parser.add_argument("--no-scaled", action="store_true", help="skip the scaled layout")
+    args = parser.parse_args()
+    locust_binary()  # installed before anything is timed
+    machine = f"{platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    print(f"==> benchmark on {machine}{' (quick)' if args.quick else ''}", flush=True)
+    table = Table()
+    started = time.monotonic()
+    measure_training(table, args.train and not args.quick)
+    with tempfile.TemporaryDirectory(prefix="gsa-benchmark-") as folder:
+        work = Path(folder)
+        single = measure_single_process(table, work, args.quick)
+        scaled = [] if args.quick or args.no_scaled else measure_scaled(table, work)
+        measure_store(table, work, args.quick)
+    chart = ROOT / ("build/benchmark-quick.png" if args.quick else "docs/benchmark.png")
+    write_chart(chart, single, scaled, f"make benchmark{' --quick' if args.quick else ''}, {time.strftime('%Y-%m-%d')}, "
+                                       f"{os.cpu_count()} cores")
+    table.print(f"benchmark, {time.strftime('%Y-%m-%d %H:%M')}, {machine}; {time.monotonic() - started:.0f} s in all")
+    print(f"\nchart: {chart.relative_to(ROOT)}")
     return 0
 
 

@@ -106,7 +106,7 @@ def test_button_click_is_answered_in_the_thread_with_citations_as_links(stack, s
                                        formatting.to_slack_mrkdwn(f"**Sources for {topic.title}**"))
     assert sources.params["thread_ts"] == ts
     text = sources.params["text"] + section_text(sources)
-    linked = [s for s in topic.sources if s.link]
+    linked = [s for s in store.sources(topic.sources) if s.link]
     assert linked
     for source in linked:
         assert f"<{formatting.slack_escape(source.link)}|" in text

@@ -105,7 +105,7 @@ def test_a_button_press_is_acknowledged_and_answered_with_linked_citations(stack
     sources = wait_for_message_containing(fake_telegram, chat,
                                           formatting.to_telegram_html(f"**Sources for {topic.title}**"))
     assert sources.error is None
-    linked = [s for s in topic.sources if s.link]
+    linked = [s for s in store.sources(topic.sources) if s.link]
     assert linked
     for source in linked:
         assert f'<a href="{html.escape(source.link)}">' in sources.params["text"]

@@ -1,9 +1,9 @@
 """The project's spaCy pipeline, loaded once per process.
 
-spaCy's thinc imports TensorFlow when it is installed (Rasa installs it), which costs about 450 MB and two
-seconds in processes that never use it (action server, command line). Unless TensorFlow is already loaded
-(as in the Rasa server), spaCy is imported with TensorFlow hidden; only thinc's optional TensorFlow
-wrappers are lost, which this project does not use.
+spaCy's thinc imports TensorFlow and h5py when they are installed (Rasa installs both), which costs about
+460 MB and two seconds in processes that never use them (action server, command line). Unless TensorFlow is
+already loaded (as in the Rasa server), spaCy is imported with both hidden; only thinc's optional TensorFlow
+and MXNet wrappers and their HDF5 files are lost, which this project does not use.
 """
 from __future__ import annotations
 
@@ -18,11 +18,14 @@ def _import_spacy():
     if "spacy" in sys.modules or "tensorflow" in sys.modules:
         import spacy
         return spacy
-    sys.modules["tensorflow"] = None  # makes `import tensorflow` raise ImportError inside thinc
+    hidden = [name for name in ("tensorflow", "h5py") if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # makes `import <name>` raise ImportError inside thinc
     try:
         import spacy
     finally:
-        del sys.modules["tensorflow"]
+        for name in hidden:
+            del sys.modules[name]
     return spacy
 
 

@@ -58,7 +58,7 @@ class SearchIndex:
                                      [(d.kind, d.ref, d.title, d.terms, d.body) for d in documents])
         self._lock = threading.Lock()
 
-    def search(self, message: str, kind: str | None = None, limit: int = 5) -> list[SearchHit]:
+    def search(self, message: str, limit: int = 5) -> list[SearchHit]:
         words = keywords(message)
         if not words:
             return []
@@ -66,6 +66,5 @@ class SearchIndex:
         with self._lock:
             rows = self._connection.execute(
                 "SELECT kind, ref, bm25(search_index, 0.0, 0.0, 10.0, 6.0, 1.0) AS score FROM search_index "
-                "WHERE search_index MATCH ? AND (? IS NULL OR kind = ?) ORDER BY score LIMIT ?",
-                (query, kind, kind, limit)).fetchall()
+                "WHERE search_index MATCH ? ORDER BY score LIMIT ?", (query, limit)).fetchall()
         return [SearchHit(kind, ref, -score) for kind, ref, score in rows]

@@ -67,11 +67,11 @@ class Snapshot:
                 postings[lemma].append(index)
         self._postings = dict(postings)
 
+        # topics only: myths are found by their wording (find_myth), never by full-text relevance
         self._index = SearchIndex(
-            [SearchDocument("topic", t.slug, t.title, "\n".join(self._phrases(t)),
-                            "\n".join((t.short_answer, t.detailed_answer, t.plain_answer, *t.key_points)))
-             for t in self._topics.values()]
-            + [SearchDocument("myth", m.id, m.claim, "\n".join(m.phrasings), m.correction) for m in content.myths])
+            SearchDocument("topic", t.slug, t.title, "\n".join(self._phrases(t)),
+                           "\n".join((t.short_answer, t.detailed_answer, t.plain_answer, *t.key_points)))
+            for t in self._topics.values())
 
     @staticmethod
     def _phrases(topic: Topic) -> list[str]:
@@ -119,7 +119,7 @@ class Snapshot:
 
     def search(self, message: str, limit: int = 3) -> list[TopicHit]:
         """Topics ranked by full-text relevance (bm25)."""
-        hits: list[SearchHit] = self._index.search(message, kind="topic", limit=limit)
+        hits: list[SearchHit] = self._index.search(message, limit=limit)
         return [TopicHit(hit.ref, self.title(hit.ref), hit.score) for hit in hits]
 
     def find_topics(self, message: str, limit: int = 3) -> list[str]:

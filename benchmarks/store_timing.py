@@ -1,0 +1,50 @@
+"""Time the knowledge store's lookups on messages people write (each message once per lookup, so the
+per-message cache of the spaCy pass does not flatter the figures)."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+from actions.knowledge.content import Content
+from actions.knowledge.store import KnowledgeStore
+
+
+@dataclass(frozen=True)
+class LookupTiming:
+    name: str
+    p50: float  # seconds
+    p99: float
+    samples: int
+
+
+def questions(content: Content) -> list[str]:
+    """Distinct questions from the content: every topic's example questions and every myth's phrasings."""
+    seen: dict[str, None] = {}
+    for topic in content.topics.values():
+        seen.update(dict.fromkeys(topic.examples))
+    for myth in content.myths:
+        seen.update(dict.fromkeys(myth.phrasings))
+    return list(seen)
+
+
+def _time(name: str, call: Callable[[str], object], arguments: list[str]) -> LookupTiming:
+    samples = []
+    for argument in arguments:
+        started = time.perf_counter()
+        call(argument)
+        samples.append(time.perf_counter() - started)
+    samples.sort()
+    return LookupTiming(name, samples[len(samples) // 2], samples[min(len(samples) - 1, int(0.99 * len(samples)))],
+                        len(samples))
+
+
+def time_lookups(store: KnowledgeStore, messages: list[str], slugs: list[str]) -> list[LookupTiming]:
+    store.topic(slugs[0])  # load the snapshot first: loading is timed on its own
+    return [
+        _time("topic by slug", store.topic, slugs * max(1, 2000 // len(slugs))),
+        _time("find topics in a message", store.find_topics, messages),
+        _time("full-text search", store.search, messages),
+        _time("find a myth", store.find_myth, messages),
+        _time("glossary term in a message", store.glossary_entry, messages),
+    ]

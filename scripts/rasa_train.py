@@ -1,0 +1,47 @@
+"""`rasa train` without Rasa's training cache, which cost more than the training itself (scripts/model.py runs this).
+
+Rasa fingerprints the output of every pipeline step so a later training can reuse it: for this project's
+NLU data that meant serialising every token and every sparse feature matrix after each featurizer, about
+55 of the 170 s a training took here. scripts/model.py already trains only when an input changed, so the
+cache never saves anything: it is left out (`--force` skips Rasa's fingerprint run, the hook below its
+caching). `--skip-validation`: `rasa data validate` runs in the test suite (tests/test_rasa_project.py).
+Usage: python scripts/rasa_train.py <arguments of rasa train>
+"""
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+RASA_VERSION = "3.6.21"  # the hook below replaces a class of this version's training code
+
+
+def main(argv: list[str]) -> None:
+    import rasa
+    from rasa.engine.graph import ExecutionContext, GraphNodeHook
+    from rasa.engine.training import graph_trainer
+
+    if rasa.__version__ != RASA_VERSION:
+        raise SystemExit(f"scripts/rasa_train.py was written for Rasa {RASA_VERSION}, found {rasa.__version__}: "
+                         "check graph_trainer.TrainingHook before training with it")
+
+    class NoCacheHook(GraphNodeHook):
+        def __init__(self, **_: Any) -> None:  # takes TrainingHook's cache, model_storage, pruned_schema
+            pass
+
+        def on_before_node(self, node_name: str, execution_context: ExecutionContext, config: dict[str, Any],
+                           received_inputs: dict[str, Any]) -> dict:
+            return {}
+
+        def on_after_node(self, node_name: str, execution_context: ExecutionContext, config: dict[str, Any],
+                          output: Any, input_hook_data: dict) -> None:
+            return None
+
+    graph_trainer.TrainingHook = NoCacheHook  # type: ignore[misc]
+    from rasa.__main__ import main as rasa_main
+
+    sys.argv = ["rasa", "train", *argv, "--force", "--skip-validation"]
+    rasa_main()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
