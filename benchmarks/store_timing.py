@@ -40,10 +40,10 @@ def _time(name: str, call: Callable[[str], object], arguments: list[str]) -> Loo
 
 
 def time_lookups(store: KnowledgeStore, messages: list[str], slugs: list[str]) -> list[LookupTiming]:
+    """The lookups the actions make in a turn (find_topics and match_topics serve the command line only)."""
     store.topic(slugs[0])  # load the snapshot first: loading is timed on its own
     return [
         _time("topic by slug", store.topic, slugs * max(1, 2000 // len(slugs))),
-        _time("find topics in a message", store.find_topics, messages),
         _time("full-text search", store.search, messages),
         _time("find a myth", store.find_myth, messages),
         _time("glossary term in a message", store.glossary_entry, messages),

@@ -69,6 +69,9 @@ class ForgetfulSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self._cache: OrderedDict[str, _Cached] = OrderedDict()
+        events = self.SQLEvent.__table__
+        self._insert = sa.insert(events)
+        self._last_id = sa.select(sa.func.max(events.c.id)).where(events.c.sender_id == sa.bindparam("sender_id"))
         if self.engine.dialect.name == "sqlite":
             # SQLAlchemy 1.4 opens a new SQLite connection per session (NullPool): keep a few open instead.
             url = self.engine.url
@@ -111,10 +114,9 @@ class ForgetfulSQLTrackerStore(SQLTrackerStore):
             else:  # not a tracker this process loaded: store what the database does not have yet
                 new = list(self._additional_events(session, tracker))
             if new:  # one multi-row insert (the ORM's unit of work inserted row by row)
-                session.execute(sa.insert(self.SQLEvent.__table__), [self._row(tracker.sender_id, e) for e in new])
+                session.execute(self._insert, [self._row(tracker.sender_id, e) for e in new])
             # this conversation's turns are serialised by the lock store: its newest row is the one just written
-            last_id = session.query(sa.func.max(self.SQLEvent.id)).filter(
-                self.SQLEvent.sender_id == tracker.sender_id).scalar()
+            last_id = session.execute(self._last_id, {"sender_id": tracker.sender_id}).scalar()
             session.commit()
         starts_session = any(isinstance(e, ActionExecuted) and e.action_name == ACTION_SESSION_START_NAME
                              for e in new)
@@ -142,8 +144,7 @@ class ForgetfulSQLTrackerStore(SQLTrackerStore):
         cached = None if all_sessions else self._cache.get(sender_id)
         with self.session_scope() as session:
             if cached is not None and len(cached.tracker.events) == cached.events:  # untouched since it was saved
-                last_id = session.query(sa.func.max(self.SQLEvent.id)).filter(
-                    self.SQLEvent.sender_id == sender_id).scalar()
+                last_id = session.execute(self._last_id, {"sender_id": sender_id}).scalar()
                 if last_id == cached.last_id:
                     self._cache.move_to_end(sender_id)
                     return cached.tracker

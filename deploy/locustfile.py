@@ -1,5 +1,5 @@
-"""Load for the scaled layout: each simulated user has one realistic multi-turn conversation after another,
-with no think time, and every turn is written to LOAD_LOG (one JSON line per message) for scripts/scale_test.py
+"""Load for the benchmark and the scaled layout: each simulated user has one realistic multi-turn conversation
+after another (each as a new visitor: a new sender id), with no think time, and every turn is written to LOAD_LOG (one JSON line per message) for scripts/scale_test.py
 to check: answered once, in order, with the conversation's context. Each message carries its number in the
 metadata, which the tracker store keeps with the message: the texts repeat, the numbers do not."""
 from __future__ import annotations
@@ -35,8 +35,6 @@ class Visitor(HttpUser):
     wait_time = lambda self: 0  # noqa: E731  (think time 0)
 
     def on_start(self) -> None:
-        self.sender = f"load-{uuid.uuid4().hex[:12]}"
-        self.seq = 0
         self.log = open(LOG_PATH, "a", buffering=1)
 
     def on_stop(self) -> None:
@@ -44,6 +42,7 @@ class Visitor(HttpUser):
 
     @task
     def converse(self) -> None:
+        self.sender, self.seq = f"load-{uuid.uuid4().hex[:12]}", 0
         for message, expected in CONVERSATION:
             started = time.time()
             with self.client.post("/webhooks/rest/webhook", json={"sender": self.sender, "message": message,

@@ -23,6 +23,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from nlu_components import topic_model
+from nlu_components.linear_models import for_prediction
 from nlu_components.topic_model import (GLOSSARY_LOOKUP_PREFIX, NONE, NONE_INTENTS, TopicModel, TopicPrediction,
                                         training_set)
 
@@ -71,6 +72,7 @@ class TopicClassifier(GraphComponent):
         try:
             with model_storage.read_from(resource) as directory:
                 model = joblib.load(directory / MODEL_FILE)
+            for_prediction(model.classifier)
         except (ValueError, FileNotFoundError):
             logger.warning("no trained topic model in this Rasa model: topics will not be ranked")
             model = None
