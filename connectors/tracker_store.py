@@ -69,6 +69,7 @@ class ForgetfulSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self._cache: OrderedDict[str, _Cached] = OrderedDict()
+        self._found_empty: set[str] = set()  # senders with no stored event when last loaded (a first turn)
         events = self.SQLEvent.__table__
         self._insert = sa.insert(events)
         self._last_id = sa.select(sa.func.max(events.c.id)).where(events.c.sender_id == sa.bindparam("sender_id"))
@@ -108,9 +109,12 @@ class ForgetfulSQLTrackerStore(SQLTrackerStore):
     async def _save(self, tracker: DialogueStateTracker) -> None:
         await self.stream_events(tracker)
         cached = self._cache.pop(tracker.sender_id, None)
+        found_empty = tracker.sender_id in self._found_empty
         with self.session_scope() as session:
             if cached is not None and cached.tracker is tracker:
                 new = list(itertools.islice(tracker.events, cached.events, None))
+            elif found_empty:  # its first turn: nothing of it is stored yet
+                new = list(tracker.events)
             else:  # not a tracker this process loaded: store what the database does not have yet
                 new = list(self._additional_events(session, tracker))
             if new:  # one multi-row insert (the ORM's unit of work inserted row by row)
@@ -118,6 +122,7 @@ class ForgetfulSQLTrackerStore(SQLTrackerStore):
             # this conversation's turns are serialised by the lock store: its newest row is the one just written
             last_id = session.execute(self._last_id, {"sender_id": tracker.sender_id}).scalar()
             session.commit()
+        self._found_empty.discard(tracker.sender_id)
         starts_session = any(isinstance(e, ActionExecuted) and e.action_name == ACTION_SESSION_START_NAME
                              for e in new)
         if last_id is not None and not (starts_session and len(new) < len(tracker.events)):
@@ -150,6 +155,11 @@ class ForgetfulSQLTrackerStore(SQLTrackerStore):
                     return cached.tracker
             self._cache.pop(sender_id, None)
             rows = self._event_query(session, sender_id, fetch_events_from_all_sessions=all_sessions).all()
+        if not rows and not all_sessions:
+            # the turn this load starts holds the conversation's lock: its save may skip counting stored events
+            self._found_empty.add(sender_id)
+            if len(self._found_empty) > CACHE_SIZE:
+                self._found_empty.clear()
         if not rows or not self.domain:
             return None
         tracker = DialogueStateTracker.from_dict(sender_id, [json.loads(row.data) for row in rows], self.domain.slots)
@@ -160,6 +170,7 @@ class ForgetfulSQLTrackerStore(SQLTrackerStore):
     def forget(self, sender_id: str) -> int:
         """Delete every stored event of one sender; the number deleted."""
         self._cache.pop(sender_id, None)
+        self._found_empty.discard(sender_id)
         with self.session_scope() as session:
             deleted = session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete()
             session.commit()

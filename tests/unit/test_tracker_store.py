@@ -47,14 +47,15 @@ def db(tmp_path: Path) -> Path:
 
 def test_a_saved_conversation_is_served_from_memory_and_stored_once(db: Path, monkeypatch: pytest.MonkeyPatch):
     store = store_at(db)
+    # no save needs to count the stored events: the store knows them (none on a first turn)
+    monkeypatch.setattr(store, "_additional_events", lambda *a: pytest.fail("counted the stored events"))
+    assert asyncio.run(store.retrieve("a")) is None
     tracker = DialogueStateTracker("a", DOMAIN.slots)
     turn(tracker, "what is butyrate", "butyrate")
     asyncio.run(store.save(tracker))
     again = asyncio.run(store.retrieve("a"))
     assert again is tracker  # no reload and replay of the events
     turn(again, "and fibre?", "dietary_fiber")
-    # the second save needs no count of the stored events: it knows them
-    monkeypatch.setattr(store, "_additional_events", lambda *a: pytest.fail("counted the stored events"))
     asyncio.run(store.save(again))
     fresh = asyncio.run(store_at(db).retrieve("a"))  # another process: from the database
     assert [e.as_dict() for e in fresh.events] == [e.as_dict() for e in tracker.events]
@@ -83,6 +84,17 @@ def test_a_turn_that_was_not_saved_is_not_served_from_memory(db: Path):
     turn(tracker, "and fibre?", "dietary_fiber")  # a turn that failed before its save
     seen = asyncio.run(store.retrieve("a"))
     assert seen is not tracker and seen.get_slot("topic") == "butyrate"
+
+
+def test_a_tracker_the_store_did_not_load_is_added_to_what_is_stored(db: Path):
+    store = store_at(db)
+    tracker = DialogueStateTracker("a", DOMAIN.slots)
+    turn(tracker, "what is butyrate", "butyrate")
+    asyncio.run(store.save(tracker))
+    elsewhere = asyncio.run(store_at(db).retrieve("a"))  # e.g. the HTTP API's copy
+    turn(elsewhere, "and fibre?", "dietary_fiber")
+    asyncio.run(store.save(elsewhere))
+    assert len(stored_texts(db)) == 4
 
 
 def test_forgetting_a_conversation_empties_the_memory_too(db: Path):
