@@ -19,7 +19,7 @@ WEB_VENDOR := $(ROOT)/web/vendor/socket.io.min.js
 help:
 	@echo "make run   - set up everything needed and start the bot (http://localhost:8080/)"
 	@echo "make test  - set up everything needed and run the whole test suite"
-	@echo "make benchmark - measure response times and memory"
+	@echo "make benchmark - measure speed, load and memory; one table and docs/benchmark.png (ARGS=--quick: under a minute)"
 	@echo "make scale-up - start the scaled layout (deploy/: PostgreSQL, Redis, 2 Rasa + 2 action servers, nginx)"
 	@echo "make scale-test - that layout under locust with faults; prints what users got"
 	@echo "make forget-old - delete conversations older than CONVERSATION_RETENTION_DAYS (30)"
@@ -79,8 +79,9 @@ $(WEB_VENDOR): $(ROOT)/web/package.json $(ROOT)/web/package-lock.json
 	@cd $(ROOT)/web && npm ci --no-audit --no-fund --loglevel=error
 	@mkdir -p $(ROOT)/web/vendor && cp $(ROOT)/web/node_modules/socket.io-client/dist/socket.io.min.js $@
 
+# The benchmark trains (and times the training) itself when the model is out of date.
 benchmark: venv spacy knowledge nlu-data web
-	@$(PY) $(ROOT)/scripts/benchmark.py
+	@$(PY) $(ROOT)/scripts/benchmark.py $(ARGS)
 
 clean:
 	rm -rf $(ROOT)/build $(ROOT)/web/vendor $(ROOT)/web/node_modules

@@ -22,23 +22,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.load import LOCUSTFILE, locust_binary, percentile  # noqa: E402
 from deploy.scaled import Layout  # noqa: E402
 
-LOAD_VENV = ROOT / ".venv-load"
-LOCUST_VERSION = "2.31.8"
 USERS = int(os.environ.get("LOAD_USERS", "50"))
 CYCLE_START = "hello"  # the first message of deploy/locustfile.py's conversation
 SECONDS = int(os.environ.get("LOAD_SECONDS", "120"))
-
-
-def locust() -> Path:
-    """locust in its own venv (its dependencies must not meet Rasa's pins)."""
-    binary = LOAD_VENV / "bin" / "locust"
-    if not binary.exists():
-        print(f"==> installing locust {LOCUST_VERSION} into {LOAD_VENV}", flush=True)
-        subprocess.run(["python3", "-m", "venv", str(LOAD_VENV)], check=True)
-        subprocess.run([str(LOAD_VENV / "bin" / "pip"), "install", "-q", f"locust=={LOCUST_VERSION}"], check=True)
-    return binary
 
 
 def inject_faults(layout: Layout, log: list[str]) -> None:
@@ -103,7 +92,7 @@ def check(turns: list[dict], stored: dict[str, list[int]]) -> collections.Counte
 
 
 def main() -> int:
-    binary = locust()
+    binary = locust_binary()
     run = Path(tempfile.mkdtemp(prefix="gsa-scale-test-"))
     layout = Layout(run, rasa_processes=2, action_processes=2, rate=1000, burst=2000)
     print(f"==> starting the scaled layout in {run}", flush=True)
@@ -117,7 +106,7 @@ def main() -> int:
         print(f"==> locust: {USERS} users for {SECONDS} s, think time 0; faults: kill rasa-1, restart PostgreSQL",
               flush=True)
         injector.start()
-        subprocess.run([str(binary), "-f", str(ROOT / "deploy" / "locustfile.py"), "--headless", "-u", str(USERS),
+        subprocess.run([str(binary), "-f", str(LOCUSTFILE), "--headless", "-u", str(USERS),
                         "-r", str(USERS), "-t", f"{SECONDS}s", "--host", layout.edge_url, "--only-summary",
                         "--stop-timeout", "60", "--csv", str(run / "locust")],
                        env={**os.environ, "LOAD_LOG": str(log_path)}, check=False)
@@ -131,8 +120,7 @@ def main() -> int:
     for line in faults:
         print(f"    {line}")
     latencies = sorted(t["seconds"] for t in turns if t["status"] == 200)
-    p50 = latencies[len(latencies) // 2] if latencies else 0.0
-    p95 = latencies[int(len(latencies) * 0.95)] if latencies else 0.0
+    p50, p95 = percentile(latencies, 0.5), percentile(latencies, 0.95)
     print(f"    latency p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms; logs in {run}")
     bad = counts["lost"] + counts["duplicated"] + counts["out of order"] + counts["missing from the store"] \
         + counts["context lost"]

@@ -50,3 +50,24 @@ def test_failed_rebuild_keeps_the_previous_content(pg_store: KnowledgeStore, pos
     with pytest.raises(ContentError):
         build(broken, postgres_url)
     assert pg_store.fingerprint() == before and pg_store.topic("butyrate") is not None
+
+
+def test_a_rebuild_on_postgresql_reaches_a_running_store(postgres_url: str, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch):
+    from actions.knowledge import store as store_module
+
+    monkeypatch.setattr(store_module, "RELOAD_CHECK_SECONDS", 0.0)  # check the fingerprint on every lookup
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, content)
+    build(content, postgres_url)
+    store = KnowledgeStore(postgres_url)
+    title = store.topic("butyrate").title
+    path = content / "topics" / "butyrate.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace(f"title: {title}", "title: Butyrate, revised", 1),
+                    encoding="utf-8")
+    build(content, postgres_url)
+    try:
+        assert store.topic("butyrate").title == "Butyrate, revised"
+    finally:
+        store.dispose()
+        build(CONTENT_DIR, postgres_url)  # the module's other tests read the real content
