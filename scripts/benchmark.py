@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import shutil
 import statistics
 import sys
 import tempfile
@@ -129,12 +130,15 @@ def measure_single_process(table: Table, work: Path, quick: bool) -> list[LoadRe
 
 
 def measure_scaled(table: Table, work: Path) -> list[LoadResult]:
+    # its own folder in /tmp: PostgreSQL's user must reach it, and the benchmark's folder is private
+    run = Path(tempfile.mkdtemp(prefix="gsa-benchmark-scaled-"))
     try:
         from deploy.scaled import Layout
 
-        layout = Layout(work / "scaled", rasa_processes=2, action_processes=2, rate=1000, burst=2000)
+        layout = Layout(run, rasa_processes=2, action_processes=2, rate=1000, burst=2000)
     except SystemExit as missing:  # PostgreSQL, Redis or nginx not installed
         table.add("scaled layout", f"skipped: {missing}")
+        shutil.rmtree(run, ignore_errors=True)
         return []
     started = time.monotonic()
     try:
@@ -146,6 +150,7 @@ def measure_scaled(table: Table, work: Path) -> list[LoadResult]:
         return [result]
     finally:
         layout.stop()
+        shutil.rmtree(run, ignore_errors=True)
 
 
 def measure_store(table: Table, work: Path, quick: bool) -> None:

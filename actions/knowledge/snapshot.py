@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+import numpy as np
+
 from .content import BACKGROUND_TOPIC, Content, Myth, QuizQuestion, Source, Topic
 from .matcher import GlossaryMatcher
 from .search import SearchDocument, SearchHit, SearchIndex
@@ -57,15 +59,18 @@ class Snapshot:
                     self._glossary.setdefault(phrase.lower(), (entry.term, entry.definition, topic.slug))
         self._matcher = GlossaryMatcher([(phrase, slug) for phrase, (_, _, slug) in self._glossary.items()])
 
-        # myths: the lemmas of each claim and phrasing, and which of them each lemma occurs in
-        self._phrasings: list[tuple[str, frozenset[str]]] = [
-            (myth.id, self._matcher.content_lemmas(text)) for myth in content.myths
-            for text in (myth.claim, *myth.phrasings)]
+        # myths: the lemmas of each claim and phrasing, and which of them each lemma occurs in (numpy arrays:
+        # a message's overlap with every phrasing is then one bincount, however many myths there are)
+        phrasings = [(myth.id, self._matcher.content_lemmas(text)) for myth in content.myths
+                     for text in (myth.claim, *myth.phrasings)]
+        phrasings = [(myth_id, lemmas) for myth_id, lemmas in phrasings if lemmas]
+        self._phrasing_myth = [myth_id for myth_id, _ in phrasings]
+        self._phrasing_size = np.array([len(lemmas) for _, lemmas in phrasings], dtype=np.float64)
         postings: dict[str, list[int]] = defaultdict(list)
-        for index, (_, lemmas) in enumerate(self._phrasings):
+        for index, (_, lemmas) in enumerate(phrasings):
             for lemma in lemmas:
                 postings[lemma].append(index)
-        self._postings = dict(postings)
+        self._postings = {lemma: np.array(indices, dtype=np.int32) for lemma, indices in postings.items()}
 
         # topics only: myths are found by their wording (find_myth), never by full-text relevance
         self._index = SearchIndex(
@@ -138,18 +143,14 @@ class Snapshot:
 
     # -- myths --------------------------------------------------------------------------------------
     def find_myth(self, message: str, min_similarity: float = MYTH_MIN_SIMILARITY) -> MythMatch | None:
-        """The myth whose claim or phrasings share the most words (as lemmas) with the message (Jaccard).
-
-        Only phrasings sharing a word with the message can score above zero: the postings find them."""
+        """The myth whose claim or phrasings share the most words (as lemmas) with the message (Jaccard)."""
         words = self._matcher.content_lemmas(message)
-        candidates = sorted({index for lemma in words for index in self._postings.get(lemma, ())})
-        best_score, best_id = 0.0, None
-        for index in candidates:  # in content order: the first myth wins ties
-            myth_id, other = self._phrasings[index]
-            shared = len(words & other)
-            score = shared / (len(words) + len(other) - shared)
-            if score > best_score:
-                best_score, best_id = score, myth_id
-        if best_id is None or best_score < min_similarity:
+        found = [self._postings[lemma] for lemma in words if lemma in self._postings]
+        if not found:
             return None
-        return MythMatch(**vars(self._myths[best_id]), similarity=best_score)
+        shared = np.bincount(np.concatenate(found), minlength=len(self._phrasing_myth))
+        scores = shared / (len(words) + self._phrasing_size - shared)
+        best = int(np.argmax(scores))  # the first of equal scores: content order breaks ties
+        if scores[best] < min_similarity:
+            return None
+        return MythMatch(**vars(self._myths[self._phrasing_myth[best]]), similarity=float(scores[best]))
