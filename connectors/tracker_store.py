@@ -10,7 +10,8 @@ per turn). Each process keeps the trackers it has just saved (CACHE_SIZE convers
 conversation checks with one small query that no event was added since (by its last event's id, so another
 Rasa process answering the conversation in between is noticed), instead of loading and replaying every event
 of the conversation; a save then inserts the new events without first counting the stored ones. On SQLite the
-database runs in WAL mode with synchronous=NORMAL: a commit no longer waits for the disk twice.
+database runs in WAL mode with synchronous=NORMAL: a commit does not wait for the disk (the log is synced at
+checkpoints; a power cut may lose the last turns but cannot corrupt the database).
 
 Register it in endpoints.yml:  tracker_store: {type: connectors.tracker_store.ForgetfulSQLTrackerStore, url: <URL>}
 (Rasa passes the URL as `host`, which SQLTrackerStore takes whole when it has a scheme.)
@@ -138,6 +139,8 @@ class ForgetfulSQLTrackerStore(SQLTrackerStore):
                 "action_name": data.get("name"), "data": json.dumps(data)}
 
     def _remember(self, tracker: DialogueStateTracker, last_id: int) -> None:
+        if tracker.events.maxlen is not None:  # max_event_history: the count of events no longer says what is new
+            return
         self._cache[tracker.sender_id] = _Cached(tracker, len(tracker.events), last_id)
         while len(self._cache) > CACHE_SIZE:
             self._cache.popitem(last=False)
