@@ -8,6 +8,7 @@ from typing import Callable
 
 from actions.knowledge.content import Content
 from actions.knowledge.store import KnowledgeStore
+from benchmarks.load import percentile
 
 
 @dataclass(frozen=True)
@@ -35,8 +36,7 @@ def _time(name: str, call: Callable[[str], object], arguments: list[str]) -> Loo
         call(argument)
         samples.append(time.perf_counter() - started)
     samples.sort()
-    return LookupTiming(name, samples[len(samples) // 2], samples[min(len(samples) - 1, int(0.99 * len(samples)))],
-                        len(samples))
+    return LookupTiming(name, percentile(samples, 0.5), percentile(samples, 0.99), len(samples))
 
 
 def time_lookups(store: KnowledgeStore, messages: list[str], slugs: list[str]) -> list[LookupTiming]:

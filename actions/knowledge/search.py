@@ -24,10 +24,10 @@ WORD = re.compile(r"[a-z0-9]+")
 
 @dataclass(frozen=True)
 class SearchDocument:
-    kind: str   # "topic" or "myth"
+    kind: str   # what the document is ("topic": the bot indexes topics only)
     ref: str    # its slug or id
     title: str
-    terms: str  # glossary phrases (topics) or phrasings (myths): what people type counts most
+    terms: str  # the phrases people type for it (a topic's glossary): they count more than the body
     body: str
 
 
