@@ -60,9 +60,9 @@ $(VENV)/.spacy: $(VENV)/.installed $(ROOT)/scripts/build_spacy.py
 	@touch $@
 
 knowledge: $(ROOT)/build/knowledge.db
-$(ROOT)/build/knowledge.db: $(KNOWLEDGE_FILES) $(wildcard $(ROOT)/actions/knowledge/*.py) $(VENV)/.spacy
+$(ROOT)/build/knowledge.db: $(KNOWLEDGE_FILES) $(wildcard $(ROOT)/knowledge/*.py) $(VENV)/.spacy
 	@echo "==> building the knowledge database from data/knowledge"
-	@$(PY) -m actions.knowledge build
+	@$(PY) -m knowledge build
 
 nlu-data: $(ROOT)/build/nlu/topics.yml
 $(ROOT)/build/nlu/topics.yml: $(KNOWLEDGE_FILES) $(ROOT)/scripts/generate_nlu.py $(VENV)/.spacy

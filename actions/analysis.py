@@ -12,8 +12,8 @@ from functools import cached_property
 
 from rasa_sdk import Tracker
 
-from actions.knowledge.content import BACKGROUND_TOPIC
-from actions.knowledge.store import GlossaryEntry, KnowledgeStore, MythMatch, TopicHit
+from knowledge.content import BACKGROUND_TOPIC
+from knowledge.store import GlossaryEntry, KnowledgeStore, MythMatch, TopicHit
 
 # A message this close to a myth's wording is answered as that myth whatever the intent.
 STRONG_MYTH_SIMILARITY = 0.5

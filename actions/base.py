@@ -12,9 +12,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import replies, services
 from actions.analysis import MessageAnalysis
-from actions.knowledge.content import TOPIC_SLUGS
-from actions.knowledge.content import Topic
-from actions.knowledge.store import KnowledgeStore, KnowledgeStoreUnavailable
+from knowledge.content import TOPIC_SLUGS
+from knowledge.content import Topic
+from knowledge.store import KnowledgeStore, KnowledgeStoreUnavailable
 
 logger = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import replies
 from actions.base import KnowledgeAction
-from actions.knowledge.content import QuizQuestion
+from knowledge.content import QuizQuestion
 
 QUIZ_LENGTH = 4
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from actions.knowledge.content import Source, Topic
+from knowledge.content import Source, Topic
 
 Button = dict[str, str]
 

@@ -5,8 +5,8 @@ import asyncio
 from functools import lru_cache, partial
 from typing import Callable, TypeVar
 
-from actions.knowledge.curation import CurationStore
-from actions.knowledge.store import KnowledgeStore
+from knowledge.curation import CurationStore
+from knowledge.store import KnowledgeStore
 
 T = TypeVar("T")
 

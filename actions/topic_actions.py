@@ -12,8 +12,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import replies, services
 from actions.analysis import MessageAnalysis
 from actions.base import KnowledgeAction, topic_slot
-from actions.knowledge.content import Topic
-from actions.knowledge.store import GlossaryEntry, MythMatch
+from knowledge.content import Topic
+from knowledge.store import GlossaryEntry, MythMatch
 
 UNANSWERED_MIN_WORDS = 5  # a follow-up this long that names no topic is recorded ("tell me more" is not)
 MORE_CUES = re.compile(r"\b(more|detail|details|detailed|deeper|further|in depth|elaborate|expand)\b", re.IGNORECASE)

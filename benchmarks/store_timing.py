@@ -6,8 +6,8 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
-from actions.knowledge.content import Content
-from actions.knowledge.store import KnowledgeStore
+from knowledge.content import Content
+from knowledge.store import KnowledgeStore
 from benchmarks.load import percentile
 
 

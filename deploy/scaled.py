@@ -163,7 +163,7 @@ class Layout:
         process.wait_ready(20)
 
     def build_knowledge(self) -> None:
-        subprocess.run([PYTHON, "-m", "actions.knowledge", "build"], cwd=ROOT, env=self.base_env(), check=True,
+        subprocess.run([PYTHON, "-m", "knowledge", "build"], cwd=ROOT, env=self.base_env(), check=True,
                        capture_output=True)
 
     def action_process(self, n: int) -> Process:

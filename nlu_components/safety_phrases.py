@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from actions.knowledge.nlp import load_pipeline  # first: it imports spaCy without TensorFlow
+from knowledge.nlp import load_pipeline  # first: it imports spaCy without TensorFlow
 
 from spacy.language import Language  # noqa: E402
 from spacy.matcher import PhraseMatcher  # noqa: E402

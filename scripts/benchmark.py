@@ -25,10 +25,10 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import model as model_script  # noqa: E402
-from actions.knowledge.builder import build  # noqa: E402
-from actions.knowledge.content import load_content  # noqa: E402
-from actions.knowledge.settings import CONTENT_DIR  # noqa: E402
-from actions.knowledge.store import KnowledgeStore  # noqa: E402
+from knowledge.builder import build  # noqa: E402
+from knowledge.content import load_content  # noqa: E402
+from knowledge.settings import CONTENT_DIR  # noqa: E402
+from knowledge.store import KnowledgeStore  # noqa: E402
 from benchmarks.chart import write_chart  # noqa: E402
 from benchmarks.large_content import write_scaled_content  # noqa: E402
 from benchmarks.load import LoadResult, locust_binary, percentile, run_load  # noqa: E402

@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from actions.knowledge.fingerprint import files_fingerprint  # noqa: E402
+from knowledge.fingerprint import files_fingerprint  # noqa: E402
 
 MODELS = ROOT / "models"
 TRAINING_DATA = [ROOT / "data" / "nlu", ROOT / "data" / "dialogue", ROOT / "build" / "nlu"]

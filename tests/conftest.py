@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from actions.knowledge.store import KnowledgeStore
+from knowledge.store import KnowledgeStore
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.support import channels

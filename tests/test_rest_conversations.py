@@ -9,9 +9,9 @@ import uuid
 
 import pytest
 
-from actions.knowledge.content import load_content
-from actions.knowledge.curation import CurationStore
-from actions.knowledge.settings import CONTENT_DIR
+from knowledge.content import load_content
+from knowledge.curation import CurationStore
+from knowledge.settings import CONTENT_DIR
 from actions.session_actions import WELCOME
 from nlu_components.action_failures import ACTIONS_UNAVAILABLE
 from nlu_components.safety_phrases import SafetyPhrases

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from actions.knowledge.store import KnowledgeStore
+from knowledge.store import KnowledgeStore
 from connectors import formatting
 from tests.support import channels
 from tests.support.channels import SlackClient, slack_ts, unique

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from actions.knowledge.store import KnowledgeStore
+from knowledge.store import KnowledgeStore
 from connectors import formatting
 from tests.fakes.telegram_api import parse_telegram_html
 from tests.support import channels

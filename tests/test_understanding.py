@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions.knowledge.content import load_content
+from knowledge.content import load_content
 from actions.session_actions import WELCOME
-from actions.knowledge.settings import CONTENT_DIR
+from knowledge.settings import CONTENT_DIR
 from tests.support.replies import URGENT_OPENINGS
 from tests.support.topics import nlu_examples
 

@@ -85,7 +85,7 @@ def page(browser: Browser):
 
 @pytest.fixture(scope="module")
 def butyrate_title(stack) -> str:
-    from actions.knowledge.store import KnowledgeStore
+    from knowledge.store import KnowledgeStore
 
     store = KnowledgeStore(stack.knowledge_url)
     try:

@@ -30,7 +30,7 @@ class Stack:
         self.tracker_db = work_dir / "trackers.db"
         env = base_env(KNOWLEDGE_DATABASE_URL=self.knowledge_url, CURATION_DATABASE_URL=self.curation_url,
                        SANIC_HOST="127.0.0.1", TRACKER_STORE_URL=f"sqlite:///{self.tracker_db}")
-        subprocess.run([PYTHON, "-m", "actions.knowledge", "build"], cwd=ROOT, env=env, check=True,
+        subprocess.run([PYTHON, "-m", "knowledge", "build"], cwd=ROOT, env=env, check=True,
                        capture_output=True)
         self.actions = Server("action-server", [PYTHON, "-m", "rasa_sdk", "--actions", "actions", "--port",
                                                 str(self.action_port)],

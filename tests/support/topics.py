@@ -10,8 +10,8 @@ from pathlib import Path
 
 import yaml
 
-from actions.knowledge.content import load_content
-from actions.knowledge.settings import CONTENT_DIR
+from knowledge.content import load_content
+from knowledge.settings import CONTENT_DIR
 from nlu_components.topic_model import TopicModel, training_set
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions.knowledge.builder import build
-from actions.knowledge.content import Content, load_content
-from actions.knowledge.settings import CONTENT_DIR, CURATION_URL_ENV, DATABASE_URL_ENV
+from knowledge.builder import build
+from knowledge.content import Content, load_content
+from knowledge.settings import CONTENT_DIR, CURATION_URL_ENV, DATABASE_URL_ENV
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE_CONTENT = ROOT / "tests" / "fixtures" / "content"

@@ -21,10 +21,10 @@ from actions import replies, services
 from actions.advice_actions import REFUSAL, ActionMedicalAdvice
 from actions.base import STORE_DOWN
 from actions.feedback_actions import ActionFeedbackNegative, ActionFeedbackPositive
-from actions.knowledge.content import TOPIC_SLUGS
-from actions.knowledge.curation import CurationStore, redact
-from actions.knowledge.settings import CURATION_URL_ENV, DATABASE_URL_ENV
-from actions.knowledge.store import KnowledgeStore
+from knowledge.content import TOPIC_SLUGS
+from knowledge.curation import CurationStore, redact
+from knowledge.settings import CURATION_URL_ENV, DATABASE_URL_ENV
+from knowledge.store import KnowledgeStore
 from actions.quiz_actions import QUIZ_LENGTH, ActionQuizAnswer, ActionQuizStart, ActionStop
 from actions.session_actions import ActionSessionStart
 from actions.topic_actions import (VERDICT_WORDS, ActionAdults, ActionAnswerTopic, ActionCheckMyth, ActionChildren, ActionDefineTerm,

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from actions.knowledge import builder
-from actions.knowledge.builder import build
-from actions.knowledge.content import ContentError, Myth, QuizQuestion, Source, Topic, load_content
-from actions.knowledge.documents import from_document
-from actions.knowledge.fingerprint import content_fingerprint
-from actions.knowledge.store import KnowledgeStore
+from knowledge import builder
+from knowledge.builder import build
+from knowledge.content import ContentError, Myth, QuizQuestion, Source, Topic, load_content
+from knowledge.documents import from_document
+from knowledge.fingerprint import content_fingerprint
+from knowledge.store import KnowledgeStore
 from tests.unit.conftest import FIXTURE_CONTENT, edit_yaml, sqlite_url
 
 

@@ -1,4 +1,4 @@
-"""`python -m actions.knowledge` as curators run it, in subprocesses, on temporary databases.
+"""`python -m knowledge` as curators run it, in subprocesses, on temporary databases.
 
 Each subprocess spends about three seconds importing spaCy, so the module runs its commands once, in
 parallel, in the `runs` fixture, and the tests check the recorded results. Further paths are checked
@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from actions.knowledge import cli as knowledge_cli
-from actions.knowledge.content import Content
-from actions.knowledge.curation import CurationStore
+from knowledge import cli as knowledge_cli
+from knowledge.content import Content
+from knowledge.curation import CurationStore
 from tests.support.processes import base_env
 from tests.unit.conftest import FIXTURE_CONTENT, ROOT, edit_yaml, sqlite_url
 
@@ -36,7 +36,7 @@ class Paths:
 
 def run_cli(*args: str, database: Path, curation: Path, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     env = base_env(KNOWLEDGE_DATABASE_URL=sqlite_url(database), CURATION_DATABASE_URL=sqlite_url(curation))
-    return subprocess.run([sys.executable, "-m", "actions.knowledge", *args], cwd=cwd, env=env,
+    return subprocess.run([sys.executable, "-m", "knowledge", *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=180)
 
 
@@ -207,7 +207,7 @@ def test_build_of_an_invalid_folder_fails_and_keeps_the_database(tmp_path: Path,
 def test_commands_without_a_database_explain_how_to_build(tmp_path: Path, capsys: pytest.CaptureFixture):
     missing = tmp_path / "missing.db"
     assert knowledge_cli.main(["--database-url", sqlite_url(missing), "show", "butyrate"]) != 0
-    assert "python -m actions.knowledge build" in capsys.readouterr().err
+    assert "python -m knowledge build" in capsys.readouterr().err
     assert not missing.exists()
 
 

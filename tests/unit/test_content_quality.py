@@ -7,10 +7,10 @@ import pytest
 import textstat
 import yaml
 
-from actions.knowledge.builder import build
-from actions.knowledge.content import TOPIC_SLUGS, load_content
-from actions.knowledge.settings import CONTENT_DIR
-from actions.knowledge.store import KnowledgeStore
+from knowledge.builder import build
+from knowledge.content import TOPIC_SLUGS, load_content
+from knowledge.settings import CONTENT_DIR
+from knowledge.store import KnowledgeStore
 
 CONTENT = load_content(CONTENT_DIR)
 TOPICS = [CONTENT.topics[slug] for slug in TOPIC_SLUGS]

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from actions.knowledge.content import TOPIC_SLUGS, VERDICTS, ContentError, load_content
-from actions.knowledge.settings import CONTENT_DIR
+from knowledge.content import TOPIC_SLUGS, VERDICTS, ContentError, load_content
+from knowledge.settings import CONTENT_DIR
 from tests.unit.conftest import FIXTURE_CONTENT, edit_yaml, read_yaml, write_yaml
 
 

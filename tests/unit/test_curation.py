@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from actions.knowledge.curation import CurationStore, UnansweredRow, redact
+from knowledge.curation import CurationStore, UnansweredRow, redact
 from tests.unit.conftest import sqlite_url
 
 

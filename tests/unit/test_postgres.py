@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from actions.knowledge.builder import build
-from actions.knowledge.content import ContentError
-from actions.knowledge.settings import CONTENT_DIR
-from actions.knowledge.store import KnowledgeStore
+from knowledge.builder import build
+from knowledge.content import ContentError
+from knowledge.settings import CONTENT_DIR
+from knowledge.store import KnowledgeStore
 from tests.support.postgres import postgres_bin, throwaway_postgres
 
 pytestmark = pytest.mark.skipif(postgres_bin() is None, reason="PostgreSQL is not installed (apt-get install postgresql)")
@@ -54,7 +54,7 @@ def test_failed_rebuild_keeps_the_previous_content(pg_store: KnowledgeStore, pos
 
 def test_a_rebuild_on_postgresql_reaches_a_running_store(postgres_url: str, tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch):
-    from actions.knowledge import store as store_module
+    from knowledge import store as store_module
 
     monkeypatch.setattr(store_module, "RELOAD_CHECK_SECONDS", 0.0)  # check the fingerprint on every lookup
     content = tmp_path / "content"

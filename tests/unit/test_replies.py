@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from actions.knowledge.content import Source
+from knowledge.content import Source
 from actions.replies import source_line
 
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from actions.knowledge.content import Content
-from actions.knowledge.search import SearchDocument, SearchIndex, keywords
-from actions.knowledge.store import KnowledgeStore
+from knowledge.content import Content
+from knowledge.search import SearchDocument, SearchIndex, keywords
+from knowledge.store import KnowledgeStore
 
 
 def fts5_ranking(index: SearchIndex, message: str, limit: int) -> list[tuple[str, float]]:

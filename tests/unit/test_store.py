@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from actions.knowledge.content import BACKGROUND_TOPIC, Content
-from actions.knowledge.fingerprint import content_fingerprint
-from actions.knowledge.search import STOPWORDS, keywords
-from actions.knowledge.settings import CONTENT_DIR
-from actions.knowledge.content import Source
-from actions.knowledge.store import KnowledgeStore, KnowledgeStoreUnavailable
+from knowledge.content import BACKGROUND_TOPIC, Content
+from knowledge.fingerprint import content_fingerprint
+from knowledge.search import STOPWORDS, keywords
+from knowledge.settings import CONTENT_DIR
+from knowledge.content import Source
+from knowledge.store import KnowledgeStore, KnowledgeStoreUnavailable
 from tests.unit.conftest import ROOT, sqlite_url
 
 
@@ -312,7 +312,7 @@ def test_missing_database_says_how_to_build_it(tmp_path: Path, call):
         call(KnowledgeStore(sqlite_url(path)))
     message = str(raised.value)
     assert str(path) in message
-    assert "python -m actions.knowledge build" in message
+    assert "python -m knowledge build" in message
     assert not path.exists() and not path.parent.exists()  # the query must not create an empty database
 
 
@@ -334,7 +334,7 @@ def test_default_url_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch,
 
 
 def test_store_package_does_not_import_rasa_sdk():
-    code = "import actions.knowledge, actions.knowledge.store, sys; assert 'rasa_sdk' not in sys.modules, 'rasa_sdk'"
+    code = "import knowledge, knowledge.store, sys; assert 'rasa_sdk' not in sys.modules, 'rasa_sdk'"
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3"}
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
                             timeout=120)

@@ -28,7 +28,7 @@ from .settings import database_url
 from .snapshot import MYTH_MIN_SIMILARITY, GlossaryEntry, MythMatch, Snapshot, TopicHit
 
 RELOAD_CHECK_SECONDS = 2.0
-BUILD_HINT = "build it with `make knowledge` or `python -m actions.knowledge build`"
+BUILD_HINT = "build it with `make knowledge` or `python -m knowledge build`"
 
 __all__ = ["GlossaryEntry", "KnowledgeStore", "KnowledgeStoreUnavailable", "MythMatch", "TopicHit"]
 
@@ -63,7 +63,7 @@ class KnowledgeStore:
         except (DatabaseError, InterfaceError) as error:
             raise KnowledgeStoreUnavailable(
                 f"knowledge database at {self.url} is not readable ({error.__class__.__name__}): rebuild it with "
-                "`python -m actions.knowledge build`") from error
+                "`python -m knowledge build`") from error
 
     def _read_fingerprint(self, session: Session) -> str:
         row = session.get(MetaRow, "fingerprint")

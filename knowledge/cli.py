@@ -1,4 +1,4 @@
-"""python -m actions.knowledge build|check|search|show|report"""
+"""python -m knowledge build|check|search|show|report"""
 from __future__ import annotations
 
 import argparse
@@ -15,7 +15,7 @@ from .store import KnowledgeStore, KnowledgeStoreUnavailable
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m actions.knowledge", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m knowledge", description=__doc__)
     parser.add_argument("--database-url", default=None, help="defaults to $KNOWLEDGE_DATABASE_URL or build/knowledge.db")
     commands = parser.add_subparsers(dest="command", required=True)
     build_cmd = commands.add_parser("build", help="validate the content and (re)build the database")
