@@ -175,7 +175,7 @@ class Layout:
         port = self.rasa_ports[n - 1]
         model = subprocess.run([PYTHON, "scripts/model.py", "path"], cwd=ROOT, check=True, capture_output=True,
                                text=True, env=self.base_env()).stdout.strip()
-        return Process(f"rasa-{n}", [PYTHON, "-m", "rasa", "run", "--enable-api", "--auth-token", self.token, "-i",
+        return Process(f"rasa-{n}", [PYTHON, str(ROOT / "scripts" / "rasa_server.py"), "run", "--enable-api", "--auth-token", self.token, "-i",
                                      "127.0.0.1", "-p", str(port), "-m", model, "--credentials",
                                      str(self.run / "credentials.yml"), "--endpoints", str(self.run / "endpoints.yml")],
                        self.base_env(), self.run, ready_url=f"http://127.0.0.1:{port}/")

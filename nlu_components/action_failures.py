@@ -1,5 +1,5 @@
 """A reply instead of silence when a custom action cannot run, and a cheaper check of what the action server
-sends back (both installed by nlu_components.safety_net).
+sends back. `install()` is the Rasa server's start-up step: scripts/rasa_server.py calls it before `rasa run`.
 
 Rasa 3.6 logs an unreachable or failing action server and then says nothing to the user: the message seems
 lost. Here every failed call of a custom action yields one apology, which also repeats where urgent help is,
@@ -19,6 +19,8 @@ import logging
 from functools import lru_cache
 from typing import Any
 
+from nlu_components.rasa_version import require_supported_rasa
+
 logger = logging.getLogger(__name__)
 
 ACTIONS_UNAVAILABLE = (
@@ -27,14 +29,22 @@ ACTIONS_UNAVAILABLE = (
     "with a fever, swelling of the face or throat, or trouble breathing, get urgent medical help now.")
 
 _installed = False
+
+
+def installed() -> bool:
+    return _installed
 KEEPALIVE_SECONDS = 3.0
 
 
 def install() -> None:
-    """Make failed custom actions answer with ACTIONS_UNAVAILABLE (idempotent)."""
+    """Make failed custom actions answer with ACTIONS_UNAVAILABLE (idempotent).
+
+    Raises UnsupportedRasaVersion on another Rasa than 3.6.21: it replaces RemoteAction methods of that version.
+    """
     global _installed
     if _installed:
         return
+    require_supported_rasa("nlu_components.action_failures")
     # Imported here, not at the top: tests read ACTIONS_UNAVAILABLE without loading Rasa and TensorFlow.
     from rasa.core.actions.action import ActionExecutionRejection, ActionSessionStart, RemoteAction
     from rasa.shared.core.constants import ACTION_SESSION_START_NAME

@@ -25,9 +25,6 @@ from nlu_components.safety_phrases import SafetyMatch, SafetyPhrases
 
 logger = logging.getLogger(__name__)
 
-# Every Rasa process that loads the model imports this module (config.yml names SafetyNet), so this is where
-# the server learns never to fall silent when the action server is away.
-action_failures.install()
 
 TIER_ENTITY = "safety_tier"
 CLASSIFIER_RED_FLAG_CONFIDENCE = 0.7
@@ -39,6 +36,7 @@ class SafetyNet(GraphComponent, IntentClassifier):
 
     def __init__(self, phrases: SafetyPhrases):
         self.phrases = phrases
+        self._start_up_checked = False
 
     @classmethod
     def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
@@ -46,6 +44,7 @@ class SafetyNet(GraphComponent, IntentClassifier):
         return cls(SafetyPhrases.from_file())
 
     def process(self, messages: list[Message]) -> list[Message]:
+        self._check_start_up()
         for message in messages:
             text = message.get(TEXT) or ""
             if not text or text.startswith("/"):
@@ -56,6 +55,13 @@ class SafetyNet(GraphComponent, IntentClassifier):
             else:
                 self._check_classifier(message, text)
         return messages
+
+    def _check_start_up(self) -> None:
+        """Say once, loudly, when the server was started without its start-up step (plain `rasa run`)."""
+        if not self._start_up_checked and not action_failures.installed():
+            logger.warning("Rasa was started without scripts/rasa_server.py: a failed custom action will leave the "
+                           "user without a reply; start it with `python scripts/rasa_server.py run ...`")
+        self._start_up_checked = True
 
     def _apply_rule(self, message: Message, match: SafetyMatch) -> None:
         predicted = (message.get(INTENT) or {}).get("name")

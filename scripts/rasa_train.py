@@ -10,19 +10,22 @@ Usage: python scripts/rasa_train.py <arguments of rasa train>
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any
 
-RASA_VERSION = "3.6.21"  # the hook below replaces a class of this version's training code
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from nlu_components.rasa_version import UnsupportedRasaVersion, require_supported_rasa  # noqa: E402
 
 
 def main(argv: list[str]) -> None:
-    import rasa
     from rasa.engine.graph import ExecutionContext, GraphNodeHook
     from rasa.engine.training import graph_trainer
 
-    if rasa.__version__ != RASA_VERSION:
-        raise SystemExit(f"scripts/rasa_train.py was written for Rasa {RASA_VERSION}, found {rasa.__version__}: "
-                         "check graph_trainer.TrainingHook before training with it")
+    try:  # the hook below replaces a class of this version's training code
+        require_supported_rasa("scripts/rasa_train.py (check graph_trainer.TrainingHook)")
+    except UnsupportedRasaVersion as error:
+        raise SystemExit(f"error: {error}") from None
 
     class NoCacheHook(GraphNodeHook):
         def __init__(self, **_: Any) -> None:  # takes TrainingHook's cache, model_storage, pruned_schema

@@ -56,7 +56,7 @@ pids+=($!) names+=("action server")
 wait_for "action server" "http://$LOCAL:$ACTION_PORT/health" 60
 
 echo "==> starting the Rasa server on http://$BIND:$RASA_PORT (loading the model takes about a minute)"
-"$PY" -m rasa run --enable-api --auth-token "$API_TOKEN" -i "$BIND" -p "$RASA_PORT" -m "$MODEL" --credentials build/credentials.yml \
+"$PY" scripts/rasa_server.py run --enable-api --auth-token "$API_TOKEN" -i "$BIND" -p "$RASA_PORT" -m "$MODEL" --credentials build/credentials.yml \
   --endpoints build/endpoints.yml --cors "http://localhost:$WEB_PORT" &
 pids+=($!) names+=("Rasa server")
 wait_for "Rasa server" "http://$LOCAL:$RASA_PORT/" 300

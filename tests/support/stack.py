@@ -41,7 +41,7 @@ class Stack:
         credentials = work_dir / "credentials.yml"
         rasa_env = base_env(**self.channel_env)
         subprocess.run([PYTHON, "scripts/credentials.py", str(credentials)], cwd=ROOT, env=rasa_env, check=True)
-        self.rasa = Server("rasa-server", [PYTHON, "-m", "rasa", "run", "--enable-api", "--auth-token", self.token,
+        self.rasa = Server("rasa-server", [PYTHON, str(ROOT / "scripts" / "rasa_server.py"), "run", "--enable-api", "--auth-token", self.token,
                                            "-i", "127.0.0.1", "-p", str(self.rasa_port), "-m", str(current_model()),
                                            "--credentials", str(credentials), "--endpoints", str(endpoints)],
                            f"{self.rasa_url}/", rasa_env, work_dir)

@@ -1,20 +1,29 @@
-"""The real topic model, trained once per test session from the real content and NLU data (no Rasa needed).
+"""The real topic model, trained from the real content and NLU data (no Rasa needed).
+
+Training takes about half a minute, so the fitted model is kept under build/cache/ and reused while its inputs
+(content, NLU data, the model's code, scikit-learn's version) are unchanged: `make unit` stays a fast loop.
 
 Action tests put its prediction into the tracker's parse data, as the Rasa server's TopicClassifier does, so
 they exercise the actions on what the NLU really says about a message instead of on a ranking typed by hand.
 """
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
+import joblib
+import sklearn
 import yaml
 
 from knowledge.content import load_content
+from knowledge.fingerprint import files_fingerprint
 from knowledge.settings import CONTENT_DIR
 from nlu_components.topic_model import TopicModel, training_set
 
 ROOT = Path(__file__).resolve().parents[2]
+CACHE_DIR = ROOT / "build" / "cache"
+CACHE_PREFIX = "test-topic-model-"
 
 
 def nlu_examples() -> list[tuple[str, str, None]]:
@@ -28,8 +37,28 @@ def nlu_examples() -> list[tuple[str, str, None]]:
     return examples
 
 
+def _inputs_fingerprint() -> str:
+    inputs = [*CONTENT_DIR.rglob("*.yml"), *(ROOT / "data" / "nlu").glob("*.yml"),
+              ROOT / "nlu_components" / "topic_model.py", Path(__file__).resolve()]
+    return files_fingerprint(inputs, ROOT)[:16] + "-sklearn" + sklearn.__version__
+
+
 @lru_cache(maxsize=1)
 def topic_model() -> TopicModel:
+    cached = CACHE_DIR / f"{CACHE_PREFIX}{_inputs_fingerprint()}.joblib"
+    if cached.exists():
+        return joblib.load(cached)
+    model = _train_topic_model()
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    for stale in CACHE_DIR.glob(f"{CACHE_PREFIX}*"):
+        stale.unlink(missing_ok=True)
+    partial = cached.with_suffix(f".{os.getpid()}.partial")  # another test process may write the same file
+    joblib.dump(model, partial)
+    partial.replace(cached)
+    return model
+
+
+def _train_topic_model() -> TopicModel:
     content = load_content(CONTENT_DIR)
     topic_examples = [(e, "ask_topic", t.slug) for t in content.topics.values() for e in t.examples]
     glossary = {t.slug: [p for g in t.glossary for p in (g.term, *g.synonyms)] for t in content.topics.values()}

@@ -51,3 +51,29 @@ def test_an_action_endpoint_keeps_one_open_session():
 
     first, second, still_open = asyncio.run(twice())
     assert first is second and still_open
+
+
+def test_the_start_up_step_refuses_a_rasa_version_it_was_not_written_for(monkeypatch: pytest.MonkeyPatch):
+    import rasa
+
+    from nlu_components.rasa_version import UnsupportedRasaVersion
+
+    monkeypatch.setattr(action_failures, "_installed", False)
+    monkeypatch.setattr(rasa, "__version__", "3.7.0")
+    run_before = RemoteAction.run
+    with pytest.raises(UnsupportedRasaVersion, match="written for Rasa 3.6.21, found Rasa 3.7.0"):
+        action_failures.install()
+    assert RemoteAction.run is run_before  # nothing half-applied
+    assert not action_failures.installed()
+
+
+def test_the_rasa_launcher_stops_with_a_clear_message_on_another_version(monkeypatch: pytest.MonkeyPatch,
+                                                                          capsys: pytest.CaptureFixture):
+    import rasa
+
+    from scripts import rasa_server
+
+    monkeypatch.setattr(action_failures, "_installed", False)
+    monkeypatch.setattr(rasa, "__version__", "4.0.0")
+    with pytest.raises(SystemExit, match="error: nlu_components.action_failures was written for Rasa 3.6.21"):
+        rasa_server.main(["run", "--help"])
