@@ -13,12 +13,14 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 KNOWLEDGE_FILES := $(shell find $(ROOT)/data/knowledge -name '*.yml')
 WEB_VENDOR := $(ROOT)/web/vendor/socket.io.min.js
 
-.PHONY: run test setup venv spacy knowledge nlu-data model web benchmark forget-old scale-up scale-test clean help
+.PHONY: run test unit lint setup venv dev-venv spacy knowledge nlu-data model web benchmark forget-old scale-up scale-test clean help
 .DEFAULT_GOAL := help
 
 help:
 	@echo "make run   - set up everything needed and start the bot (http://localhost:8080/)"
 	@echo "make test  - set up everything needed and run the whole test suite"
+	@echo "make unit  - the unit tests only: no trained model, npm or servers (a fast loop)"
+	@echo "make lint  - ruff (lint and format check) and mypy"
 	@echo "make benchmark - measure speed, load and memory; one table and docs/benchmark.png (ARGS=--quick: under a minute)"
 	@echo "make scale-up - start the scaled layout (deploy/: PostgreSQL, Redis, 2 Rasa + 2 action servers, nginx)"
 	@echo "make scale-test - that layout under locust with faults; prints what users got"
@@ -27,9 +29,17 @@ help:
 run: setup
 	@bash $(ROOT)/scripts/run.sh
 
-test: setup
+test: setup dev-venv
 	@echo "==> running the test suite"
 	@cd $(ROOT) && $(PY) -m pytest
+
+unit: dev-venv spacy
+	@echo "==> running the unit tests"
+	@cd $(ROOT) && $(PY) -m pytest -q tests/unit
+
+lint: dev-venv
+	@echo "==> ruff (lint, then format check) and mypy (settings in pyproject.toml)"
+	@cd $(ROOT) && $(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/mypy
 
 setup: venv spacy knowledge model web
 
@@ -50,6 +60,12 @@ $(VENV)/.installed: $(ROOT)/requirements.txt $(ROOT)/constraints.txt
 	  ( [ -x $(PY) ] || $$PY310 -m venv $(VENV) )
 	@$(PY) -m pip install --progress-bar on -q "pip==24.0" "setuptools==70.3.0" "wheel==0.45.1"
 	@$(PY) -m pip install --progress-bar on -r $(ROOT)/requirements.txt -c $(ROOT)/constraints.txt
+	@touch $@
+
+dev-venv: $(VENV)/.dev-installed
+$(VENV)/.dev-installed: $(VENV)/.installed $(ROOT)/requirements-dev.txt $(ROOT)/constraints.txt
+	@echo "==> installing the test and lint tools (requirements-dev.txt)"
+	@$(PY) -m pip install --progress-bar on -q -r $(ROOT)/requirements-dev.txt -c $(ROOT)/constraints.txt
 	@touch $@
 
 spacy: $(VENV)/.spacy

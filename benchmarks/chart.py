@@ -1,4 +1,5 @@
 """The chart of a benchmark run: latency (p50, p95) and throughput against the number of users."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -21,8 +22,7 @@ def write_chart(path: Path, single: list[LoadResult], scaled: list[LoadResult], 
         latency.plot(users, [r.p95 * 1000 for r in results], marker=marker, linestyle="--", label=f"p95, {label}")
         throughput.plot(users, [r.per_second for r in results], marker=marker, label=label)
     latency.set(xlabel="concurrent users (think time 0)", ylabel="turn latency (ms)", title="Latency")
-    throughput.set(xlabel="concurrent users (think time 0)", ylabel="answered messages per second",
-                   title="Throughput")
+    throughput.set(xlabel="concurrent users (think time 0)", ylabel="answered messages per second", title="Throughput")
     for axes in (latency, throughput):
         axes.grid(alpha=0.3)
         axes.legend(fontsize=8)

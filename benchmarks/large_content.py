@@ -4,6 +4,7 @@ Copy k of every topic, source, myth and quiz question gets ids ending in `_x<k>`
 myth wording and example questions end in ` v<k>`, so every copy is valid content of its own (unique ids,
 phrases and examples) that shares the real content's vocabulary: lookups meet N times as many candidates.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -25,12 +26,18 @@ def _write(path: Path, data: Any) -> None:
 
 def _copy_topic(topic: dict, k: int) -> dict:
     suffix, words = f"_x{k}", f" v{k}"
-    return {**topic, "slug": topic["slug"] + suffix, "title": f"{topic['title']} (copy {k})",
-            "related": [s + suffix for s in topic.get("related", [])],
-            "sources": [s + suffix for s in topic.get("sources", [])],
-            "examples": [e + words for e in topic.get("examples", [])],
-            "glossary": [{**g, "term": g["term"] + words, "synonyms": [s + words for s in g.get("synonyms", [])]}
-                         for g in topic.get("glossary", [])]}
+    return {
+        **topic,
+        "slug": topic["slug"] + suffix,
+        "title": f"{topic['title']} (copy {k})",
+        "related": [s + suffix for s in topic.get("related", [])],
+        "sources": [s + suffix for s in topic.get("sources", [])],
+        "examples": [e + words for e in topic.get("examples", [])],
+        "glossary": [
+            {**g, "term": g["term"] + words, "synonyms": [s + words for s in g.get("synonyms", [])]}
+            for g in topic.get("glossary", [])
+        ],
+    }
 
 
 def write_scaled_content(source: Path, target: Path, factor: int) -> int:
@@ -49,9 +56,17 @@ def write_scaled_content(source: Path, target: Path, factor: int) -> int:
             _write(target / "topics" / f"{copy['slug']}.yml", copy)
         all_menu += [slug + suffix for slug in menu]
         all_sources += [{**s, "id": s["id"] + suffix} for s in sources]
-        all_myths += [{**m, "id": m["id"] + suffix, "topic": m["topic"] + suffix, "claim": m["claim"] + words,
-                       "phrasings": [p + words for p in m.get("phrasings", [])],
-                       "sources": [s + suffix for s in m.get("sources", [])]} for m in myths]
+        all_myths += [
+            {
+                **m,
+                "id": m["id"] + suffix,
+                "topic": m["topic"] + suffix,
+                "claim": m["claim"] + words,
+                "phrasings": [p + words for p in m.get("phrasings", [])],
+                "sources": [s + suffix for s in m.get("sources", [])],
+            }
+            for m in myths
+        ]
         all_questions += [{**q, "id": q["id"] + suffix, "topic": q["topic"] + suffix} for q in questions]
     _write(target / "sources.yml", {"sources": all_sources})
     _write(target / "myths.yml", {"myths": all_myths})

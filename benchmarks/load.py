@@ -3,6 +3,7 @@
 locust runs from its own venv (.venv-load, system python3): its dependencies must not meet Rasa's pins.
 Every turn is logged by the locustfile; the figures are computed from that log.
 """
+
 from __future__ import annotations
 
 import json
@@ -30,9 +31,9 @@ def locust_binary() -> Path:
 class LoadResult:
     users: int
     sent: int
-    errors: int          # no reply, an HTTP error or the bot's apology for a failed turn
-    per_second: float    # answered turns per second over the load itself
-    p50: float           # seconds
+    errors: int  # no reply, an HTTP error or the bot's apology for a failed turn
+    per_second: float  # answered turns per second over the load itself
+    p50: float  # seconds
     p95: float
 
 
@@ -46,8 +47,14 @@ def summarise(turns: list[dict], users: int) -> LoadResult:
     failed = [t for t in turns if t["status"] != 200 or not t["replies"] or t["apology"]]
     latencies = sorted(t["seconds"] for t in turns)
     duration = max(t["started"] + t["seconds"] for t in turns) - min(t["started"] for t in turns)
-    return LoadResult(users, len(turns), len(failed), (len(turns) - len(failed)) / duration,
-                      percentile(latencies, 0.5), percentile(latencies, 0.95))
+    return LoadResult(
+        users,
+        len(turns),
+        len(failed),
+        (len(turns) - len(failed)) / duration,
+        percentile(latencies, 0.5),
+        percentile(latencies, 0.95),
+    )
 
 
 def run_load(host: str, users: int, seconds: int, work: Path, name: str) -> LoadResult:
@@ -55,8 +62,28 @@ def run_load(host: str, users: int, seconds: int, work: Path, name: str) -> Load
     log = work / f"{name}.jsonl"
     log.unlink(missing_ok=True)
     with open(work / f"{name}.log", "wb") as output:
-        subprocess.run([str(locust_binary()), "-f", str(LOCUSTFILE), "--headless", "-u", str(users), "-r", str(users),
-                        "-t", f"{seconds}s", "--host", host, "--only-summary", "--stop-timeout", "30"],
-                       env={**os.environ, "LOAD_LOG": str(log)}, stdout=output, stderr=subprocess.STDOUT, check=False)
+        subprocess.run(
+            [
+                str(locust_binary()),
+                "-f",
+                str(LOCUSTFILE),
+                "--headless",
+                "-u",
+                str(users),
+                "-r",
+                str(users),
+                "-t",
+                f"{seconds}s",
+                "--host",
+                host,
+                "--only-summary",
+                "--stop-timeout",
+                "30",
+            ],
+            env={**os.environ, "LOAD_LOG": str(log)},
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            check=False,
+        )
     turns = [json.loads(line) for line in log.read_text().splitlines() if line.strip()] if log.exists() else []
     return summarise(turns, users)

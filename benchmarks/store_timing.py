@@ -1,14 +1,15 @@
 """Time the knowledge store's lookups on messages people write (each message once per lookup, so the
 per-message cache of the spaCy pass does not flatter the figures)."""
+
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
+from benchmarks.load import percentile
 from knowledge.content import Content
 from knowledge.store import KnowledgeStore
-from benchmarks.load import percentile
 
 
 @dataclass(frozen=True)

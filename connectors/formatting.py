@@ -11,23 +11,25 @@ paragraphs; buttons are `{"title": ..., "payload": ...}`. This module renders th
 
 and splits long text at paragraph, line or word boundaries so that every rendered part fits a channel's limit.
 """
+
 from __future__ import annotations
 
 import html
 import re
-from typing import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 Button = Mapping[str, str]
 Measure = Callable[[str], int]
 
 # Channel limits (characters unless said otherwise).
-SLACK_TEXT_LIMIT = 3000          # text of a section block; Slack advises < 4000 for a message's text
-SLACK_BUTTON_TEXT_LIMIT = 75     # plain_text of a button
+SLACK_TEXT_LIMIT = 3000  # text of a section block; Slack advises < 4000 for a message's text
+SLACK_BUTTON_TEXT_LIMIT = 75  # plain_text of a button
 SLACK_BUTTON_VALUE_LIMIT = 2000  # value of a button
-SLACK_ACTIONS_PER_BLOCK = 25     # elements of an actions block
-TELEGRAM_TEXT_LIMIT = 4096       # message text, counted in UTF-16 code units
+SLACK_ACTIONS_PER_BLOCK = 25  # elements of an actions block
+TELEGRAM_TEXT_LIMIT = 4096  # message text, counted in UTF-16 code units
 TELEGRAM_CALLBACK_DATA_BYTES = 64  # callback_data of an inline button, in UTF-8 bytes
-TELEGRAM_SHORT_TITLE = 20        # buttons with titles up to this length go two to a row
+TELEGRAM_SHORT_TITLE = 20  # buttons with titles up to this length go two to a row
 
 # [text](url): the url may contain balanced parentheses, e.g. Wikipedia links.
 LINK = re.compile(r"\[([^\]\n]+)\]\(\s*((?:https?://|mailto:)(?:[^\s()]|\([^\s()]*\))+)\s*\)")
@@ -39,8 +41,15 @@ PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 
 
 # -- rendering ---------------------------------------------------------------------------------------------
-def _render(text: str, *, escape: Callable[[str], str], bold: Callable[[str], str],
-            italic: Callable[[str], str], link: Callable[[str, str], str], bullet: str) -> str:
+def _render(
+    text: str,
+    *,
+    escape: Callable[[str], str],
+    bold: Callable[[str], str],
+    italic: Callable[[str], str],
+    link: Callable[[str, str], str],
+    bullet: str,
+) -> str:
     return "\n".join(_render_line(line, escape, bold, italic, link, bullet) for line in text.split("\n"))
 
 
@@ -48,7 +57,7 @@ def _render_line(line: str, escape, bold, italic, link, bullet: str) -> str:
     prefix = ""
     match = BULLET.match(line)
     if match:
-        prefix, line = match.group(1) + bullet, line[match.end():]
+        prefix, line = match.group(1) + bullet, line[match.end() :]
     # Links become placeholders first, so that underscores or asterisks in URLs are never read as emphasis
     # and the URL is escaped for its own context.
     links: list[str] = []
@@ -77,8 +86,14 @@ def _slack_link(text: str, url: str) -> str:
 
 def to_slack_mrkdwn(text: str) -> str:
     """Markdown-lite as Slack mrkdwn: *bold*, _italic_, <url|text>, '• ' bullets."""
-    return _render(text or "", escape=slack_escape, bold=lambda s: f"*{s}*", italic=lambda s: f"_{s}_",
-                   link=_slack_link, bullet="• ")
+    return _render(
+        text or "",
+        escape=slack_escape,
+        bold=lambda s: f"*{s}*",
+        italic=lambda s: f"_{s}_",
+        link=_slack_link,
+        bullet="• ",
+    )
 
 
 def telegram_escape(text: str) -> str:
@@ -91,8 +106,14 @@ def _telegram_link(text: str, url: str) -> str:
 
 def to_telegram_html(text: str) -> str:
     """Markdown-lite as Telegram HTML (parse_mode HTML): text escaped first, then <b>, <i>, <a href>."""
-    return _render(text or "", escape=telegram_escape, bold=lambda s: f"<b>{s}</b>", italic=lambda s: f"<i>{s}</i>",
-                   link=_telegram_link, bullet="• ")
+    return _render(
+        text or "",
+        escape=telegram_escape,
+        bold=lambda s: f"<b>{s}</b>",
+        italic=lambda s: f"<i>{s}</i>",
+        link=_telegram_link,
+        bullet="• ",
+    )
 
 
 def _plain_link(text: str, url: str) -> str:
@@ -102,8 +123,7 @@ def _plain_link(text: str, url: str) -> str:
 
 def to_plain_text(text: str) -> str:
     """Markdown-lite without markup: emphasis markers dropped, links as 'text (url)', '• ' bullets."""
-    return _render(text or "", escape=lambda s: s, bold=lambda s: s, italic=lambda s: s, link=_plain_link,
-                   bullet="• ")
+    return _render(text or "", escape=lambda s: s, bold=lambda s: s, italic=lambda s: s, link=_plain_link, bullet="• ")
 
 
 # -- splitting ---------------------------------------------------------------------------------------------
@@ -179,21 +199,29 @@ def _hard_split(text: str, limit: int, measure: Measure) -> list[str]:
 
 # -- Slack -------------------------------------------------------------------------------------------------
 def _truncate(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def slack_button_blocks(buttons: Sequence[Button]) -> list[dict]:
     """Buttons as Block Kit `actions` blocks (up to 25 buttons each); the payload is the button's value."""
     elements = [
-        {"type": "button", "action_id": f"button_{index}",
-         "text": {"type": "plain_text", "text": _truncate(str(b["title"]) or "…", SLACK_BUTTON_TEXT_LIMIT),
-                  "emoji": True},
-         "value": str(b["payload"])}
-        for index, b in enumerate(buttons) if len(str(b.get("payload") or "")) <= SLACK_BUTTON_VALUE_LIMIT
-        and b.get("payload")
+        {
+            "type": "button",
+            "action_id": f"button_{index}",
+            "text": {
+                "type": "plain_text",
+                "text": _truncate(str(b["title"]) or "…", SLACK_BUTTON_TEXT_LIMIT),
+                "emoji": True,
+            },
+            "value": str(b["payload"]),
+        }
+        for index, b in enumerate(buttons)
+        if len(str(b.get("payload") or "")) <= SLACK_BUTTON_VALUE_LIMIT and b.get("payload")
     ]
-    return [{"type": "actions", "elements": elements[i:i + SLACK_ACTIONS_PER_BLOCK]}
-            for i in range(0, len(elements), SLACK_ACTIONS_PER_BLOCK)]
+    return [
+        {"type": "actions", "elements": elements[i : i + SLACK_ACTIONS_PER_BLOCK]}
+        for i in range(0, len(elements), SLACK_ACTIONS_PER_BLOCK)
+    ]
 
 
 def slack_messages(text: str | None, buttons: Sequence[Button] = ()) -> list[dict]:
@@ -204,7 +232,7 @@ def slack_messages(text: str | None, buttons: Sequence[Button] = ()) -> list[dic
     button_blocks = slack_button_blocks(buttons)
     if not button_blocks:
         return [{"text": p} for p in parts]
-    messages = [{"text": p} for p in parts[:-1]]
+    messages: list[dict[str, Any]] = [{"text": p} for p in parts[:-1]]
     last = parts[-1] if parts else ""
     blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": last}}] if last else []
     fallback = last or ", ".join(to_plain_text(str(b["title"])) for b in buttons)
@@ -238,4 +266,4 @@ def telegram_inline_keyboard(buttons: Iterable[Button]) -> dict:
     """Buttons as a Telegram InlineKeyboardMarkup: two to a row when all titles are short, else one per row."""
     keys = [{"text": str(b["title"]), "callback_data": telegram_callback_data(b)} for b in buttons]
     per_row = 2 if all(len(k["text"]) <= TELEGRAM_SHORT_TITLE for k in keys) else 1
-    return {"inline_keyboard": [keys[i:i + per_row] for i in range(0, len(keys), per_row)]}
+    return {"inline_keyboard": [keys[i : i + per_row] for i in range(0, len(keys), per_row)]}

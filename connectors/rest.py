@@ -3,12 +3,14 @@ with a short reason, and a message too long or empty is answered at once without
 
 Register it in credentials.yml as `connectors.rest.RestInput`; it keeps the address /webhooks/rest/webhook.
 """
+
 from __future__ import annotations
 
 import json
 import logging
 from asyncio import CancelledError
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput as RasaRestInput
@@ -68,8 +70,9 @@ class RestInput(RasaRestInput):
                 return response.json([{"recipient_id": sender, "text": refused}])
             collector = CollectingOutputChannel()
             try:
-                await on_new_message(UserMessage(clean_text(message), collector, sender,
-                                                 input_channel=self.name(), metadata=metadata))
+                await on_new_message(
+                    UserMessage(clean_text(message), collector, sender, input_channel=self.name(), metadata=metadata)
+                )
             except CancelledError:
                 logger.error("REST message timed out (sender %s)", sender)
             except Exception:  # the turn failed: the client still gets what was said, never a 500

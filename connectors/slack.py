@@ -14,6 +14,7 @@ Differences from rasa.core.channels.slack (Rasa 3.6):
 Register it in credentials.yml as `connectors.slack.SlackInput` (scripts/credentials.py does so when
 SLACK_TOKEN and SLACK_SIGNING_SECRET are set). Webhook: POST /webhooks/slack/webhook (events and interactivity).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -22,11 +23,13 @@ import logging
 import re
 import urllib.parse
 import urllib.request
+from collections.abc import Awaitable, Callable
 from http import HTTPStatus
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from typing import Any
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
-from rasa.core.channels.slack import SlackBot as RasaSlackBot, SlackInput as RasaSlackInput
+from rasa.core.channels.slack import SlackBot as RasaSlackBot
+from rasa.core.channels.slack import SlackInput as RasaSlackInput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -49,11 +52,11 @@ def media_type(request: Request) -> str:
 def bypasses_proxy(url: str) -> bool:
     """True when NO_PROXY (or no_proxy) names the URL's host; slack_sdk itself never checks it."""
     host = urllib.parse.urlsplit(url).hostname or ""
-    return bool(host) and bool(urllib.request.proxy_bypass_environment(host))
+    return bool(host) and bool(urllib.request.proxy_bypass_environment(host))  # type: ignore[attr-defined]
 
 
-def web_client(token: Text, proxy: Optional[Text] = None, base_url: Optional[Text] = None) -> AsyncWebClient:
-    kwargs: Dict[str, Any] = {"proxy": proxy}
+def web_client(token: str, proxy: str | None = None, base_url: str | None = None) -> AsyncWebClient:
+    kwargs: dict[str, Any] = {"proxy": proxy}
     if base_url:
         kwargs["base_url"] = base_url if base_url.endswith("/") else base_url + "/"
     client = AsyncWebClient(token, **kwargs)
@@ -65,15 +68,21 @@ def web_client(token: Text, proxy: Optional[Text] = None, base_url: Optional[Tex
 class SlackBot(RasaSlackBot):
     """Posts a bot reply as Slack messages; the text and buttons are rendered by connectors.formatting."""
 
-    def __init__(self, token: Text, slack_channel: Optional[Text] = None, thread_id: Optional[Text] = None,
-                 proxy: Optional[Text] = None, api_base_url: Optional[Text] = None) -> None:
+    def __init__(
+        self,
+        token: str,
+        slack_channel: str | None = None,
+        thread_id: str | None = None,
+        proxy: str | None = None,
+        api_base_url: str | None = None,
+    ) -> None:
         OutputChannel.__init__(self)
         self.slack_channel = slack_channel
         self.thread_id = thread_id
         self.proxy = proxy
         self.client = web_client(token, proxy, api_base_url)
 
-    async def _post_message(self, channel: Text, **kwargs: Any) -> None:
+    async def _post_message(self, channel: str, **kwargs: Any) -> None:
         kwargs.pop("as_user", None)  # legacy; rejected or ignored for apps with bot tokens
         kwargs.setdefault("unfurl_links", False)
         kwargs.setdefault("unfurl_media", False)
@@ -81,25 +90,30 @@ class SlackBot(RasaSlackBot):
             kwargs["thread_ts"] = self.thread_id
         await self.client.chat_postMessage(channel=channel, **kwargs)
 
-    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         for message in formatting.slack_messages(text):
             await self._post_message(self.slack_channel or recipient_id, **message)
 
-    async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]],
-                                     **kwargs: Any) -> None:
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
         for message in formatting.slack_messages(text, buttons):
             await self._post_message(self.slack_channel or recipient_id, **message)
 
-    async def send_image_url(self, recipient_id: Text, image: Text, **kwargs: Any) -> None:
-        await self._post_message(self.slack_channel or recipient_id, text=image,
-                                 blocks=[{"type": "image", "image_url": image, "alt_text": image}])
+    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
+        await self._post_message(
+            self.slack_channel or recipient_id,
+            text=image,
+            blocks=[{"type": "image", "image_url": image, "alt_text": image}],
+        )
 
 
 class SlackInput(RasaSlackInput):
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "SlackInput":
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> SlackInput:
         if not credentials:
             cls.raise_missing_credentials_exception()
+        assert credentials is not None  # the call above raised otherwise
         return cls(
             credentials.get("slack_token"),
             credentials.get("slack_channel"),
@@ -113,21 +127,22 @@ class SlackInput(RasaSlackInput):
             api_base_url=credentials.get("api_base_url"),
         )
 
-    def __init__(self, *args: Any, api_base_url: Optional[Text] = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, api_base_url: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.api_base_url = api_base_url
         self._seen = RecentKeys()
 
-    def get_output_channel(self, channel: Optional[Text] = None, thread_id: Optional[Text] = None) -> OutputChannel:
+    def get_output_channel(self, channel: str | None = None, thread_id: str | None = None) -> OutputChannel:
         return SlackBot(self.slack_token, channel or self.slack_channel, thread_id, self.proxy, self.api_base_url)
 
     # -- reading requests -------------------------------------------------------------------------------
     @staticmethod
-    def _is_dm(channel_id: Optional[str], channel_type: Optional[str] = None) -> bool:
+    def _is_dm(channel_id: str | None, channel_type: str | None = None) -> bool:
         return channel_type == "im" or bool(channel_id and channel_id.startswith("D"))
 
-    def _thread_for(self, channel_id: Optional[str], channel_type: Optional[str], thread_ts: Optional[str],
-                    ts: Optional[str]) -> Optional[str]:
+    def _thread_for(
+        self, channel_id: str | None, channel_type: str | None, thread_ts: str | None, ts: str | None
+    ) -> str | None:
         """Where to answer: the question's thread in channels (use_threads), the plain conversation in DMs."""
         if thread_ts:
             return thread_ts  # a question inside a thread is always answered there
@@ -136,22 +151,34 @@ class SlackInput(RasaSlackInput):
         return None
 
     @staticmethod
-    def _bot_user_ids(event_body: Dict[str, Any]) -> List[str]:
+    def _bot_user_ids(event_body: dict[str, Any]) -> list[str]:
         users = list(event_body.get("authed_users") or [])
         users += [a.get("user_id") for a in event_body.get("authorizations") or [] if a.get("user_id")]
         return users
 
-    def _user_text(self, event: Dict[str, Any], bot_users: List[str]) -> str:
+    def _user_text(self, event: dict[str, Any], bot_users: list[str]) -> str:
         text = self._sanitize_user_message(event.get("text") or "", bot_users)
         if event.get("type") == "app_mention":
             text = LEADING_MENTION.sub("", text)
         return text.strip()[:MAX_USER_TEXT]
 
-    def _dispatch(self, on_new_message: Callable[[UserMessage], Awaitable[Any]], text: str, sender_id: str,
-                  channel_id: Optional[str], thread_ts: Optional[str], metadata: Dict[str, Any]) -> None:
-        message = UserMessage(text, self.get_output_channel(channel_id, thread_ts), sender_id,
-                              input_channel=self.name(), metadata=metadata)
-        task = asyncio.create_task(on_new_message(message))
+    def _dispatch(
+        self,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        text: str,
+        sender_id: str,
+        channel_id: str | None,
+        thread_ts: str | None,
+        metadata: dict[str, Any],
+    ) -> None:
+        message = UserMessage(
+            text,
+            self.get_output_channel(channel_id, thread_ts),
+            sender_id,
+            input_channel=self.name(),
+            metadata=metadata,
+        )
+        task = asyncio.ensure_future(on_new_message(message))
         self._background_tasks.add(task)
         task.add_done_callback(self._background_tasks.discard)
         task.add_done_callback(_log_failure)
@@ -169,8 +196,8 @@ class SlackInput(RasaSlackInput):
         if not self._is_user_message(body) or event.get("subtype") not in (None, "file_share", "thread_broadcast"):
             return response.text("ignored")
         channel_id, ts = event.get("channel"), event.get("ts")
-        metadata = {"out_channel": channel_id, "thread_id": event.get("thread_ts") or ts,
-                    "users": self._bot_user_ids(body)}
+        users = self._bot_user_ids(body)
+        metadata = {"out_channel": channel_id, "thread_id": event.get("thread_ts") or ts, "users": users}
         if not self._is_supported_channel(body, metadata):
             return response.text("channel not supported")
         # One answer per message: Slack retries an event it thinks we missed, and a mention in a channel the bot
@@ -179,7 +206,7 @@ class SlackInput(RasaSlackInput):
             retry = request.headers.get(self.retry_num_header)
             logger.info("Slack event %s (retry %s) already handled", body.get("event_id"), retry)
             return response.text("already handled", headers={"X-Slack-No-Retry": "1"})
-        text = self._user_text(event, metadata["users"])
+        text = self._user_text(event, users)
         if not text:
             return response.text("empty")
         sender = self._get_conversation_id(event.get("user", ""), channel_id, metadata["thread_id"])
@@ -207,8 +234,9 @@ class SlackInput(RasaSlackInput):
         container = payload.get("container") or {}
         thread_ts = message.get("thread_ts") or container.get("thread_ts")
         ts = message.get("ts") or container.get("message_ts")
-        if not self._seen.add(f"action:{channel_id}:{ts}:{action.get('action_ts')}:{user_id}"
-                              if action.get("action_ts") else None):
+        if not self._seen.add(
+            f"action:{channel_id}:{ts}:{action.get('action_ts')}:{user_id}" if action.get("action_ts") else None
+        ):
             return response.text("already handled")
         metadata = {"out_channel": channel_id, "thread_id": thread_ts or ts, "users": [user_id] if user_id else []}
         sender = self._get_conversation_id(user_id, channel_id, metadata["thread_id"])
@@ -227,8 +255,10 @@ class SlackInput(RasaSlackInput):
         async def webhook(request: Request) -> HTTPResponse:
             if not self.is_request_from_slack_authentic(request):
                 logger.warning("Slack request with a missing, wrong or stale signature rejected")
-                return response.text("Message is not properly signed with a valid X-Slack-Signature header",
-                                     status=HTTPStatus.UNAUTHORIZED)
+                return response.text(
+                    "Message is not properly signed with a valid X-Slack-Signature header",
+                    status=HTTPStatus.UNAUTHORIZED,
+                )
             kind = media_type(request)
             if kind == "application/json":
                 return await self._handle_event(request, on_new_message)
@@ -239,6 +269,6 @@ class SlackInput(RasaSlackInput):
         return slack_webhook
 
 
-def _log_failure(task: "asyncio.Task") -> None:
+def _log_failure(task: asyncio.Task) -> None:
     if not task.cancelled() and task.exception() is not None:
         logger.error("Slack message handling failed", exc_info=task.exception())

@@ -5,6 +5,7 @@ Rasa 3.6 calls `sio.enter_room(...)` without awaiting it (RasaHQ/rasa#13027), so
 unguessable session ids (32 hex characters, as the widget makes them), and keeps Rasa's JWT check.
 Register it in credentials.yml as `connectors.socketio.SocketIOInput`.
 """
+
 from __future__ import annotations
 
 import inspect
@@ -12,10 +13,12 @@ import json
 import logging
 import re
 import uuid
-from typing import Any, Awaitable, Callable, Optional
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import UserMessage, decode_bearer_token
-from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput as RasaSocketIOInput, SocketIOOutput
+from rasa.core.channels.socketio import SocketBlueprint, SocketIOOutput
+from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -38,14 +41,14 @@ class SocketIOInput(RasaSocketIOInput):
             return response.json({"status": "ok"})
 
         @sio.on("connect")
-        async def connect(sid: str, environ: dict, auth: Optional[dict]) -> bool:
+        async def connect(sid: str, environ: dict, auth: dict | None) -> bool:
             if not self.jwt_key:
                 return True
             token = (auth or {}).get("token")
             return bool(token and decode_bearer_token(token, self.jwt_key, self.jwt_algorithm))
 
         @sio.on("session_request")
-        async def session_request(sid: str, data: Optional[dict]) -> None:
+        async def session_request(sid: str, data: dict | None) -> None:
             requested = (data or {}).get("session_id")
             session_id = requested if isinstance(requested, str) and SESSION_ID.match(requested) else uuid.uuid4().hex
             if self.session_persistence:
@@ -81,7 +84,8 @@ class SocketIOInput(RasaSocketIOInput):
             if refused is not None:  # too long or empty: answered at once, never sent to NLU
                 await output.send_text_message(sender_id, refused)
                 return
-            await on_new_message(UserMessage(clean_text(text), output, sender_id, input_channel=self.name(),
-                                             metadata=metadata))
+            await on_new_message(
+                UserMessage(clean_text(text), output, sender_id, input_channel=self.name(), metadata=metadata)
+            )
 
         return blueprint

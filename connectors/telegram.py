@@ -16,6 +16,7 @@ Differences from rasa.core.channels.telegram (Rasa 3.6):
 Register it in credentials.yml as `connectors.telegram.TelegramInput` (scripts/credentials.py does so when
 TELEGRAM_TOKEN, TELEGRAM_BOT_NAME and TELEGRAM_WEBHOOK_URL are set). Webhook: POST /webhooks/telegram/webhook.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -24,15 +25,17 @@ import json
 import logging
 import re
 import threading
+from collections.abc import Awaitable, Callable, Coroutine
 from http import HTTPStatus
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from typing import Any
 
 from aiogram import Bot
 from aiogram.bot.api import TELEGRAM_PRODUCTION, TelegramAPIServer
 from aiogram.types import Update
 from aiogram.utils.exceptions import TelegramAPIError
 from rasa.core.channels.channel import InputChannel, UserMessage
-from rasa.core.channels.telegram import TelegramInput as RasaTelegramInput, TelegramOutput as RasaTelegramOutput
+from rasa.core.channels.telegram import TelegramInput as RasaTelegramInput
+from rasa.core.channels.telegram import TelegramOutput as RasaTelegramOutput
 from rasa.shared.exceptions import RasaException
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -51,36 +54,47 @@ COMMAND = re.compile(r"^/(\w+)(?:@\w+)?\s*$")
 COMMANDS = {"start": "/greet", "help": "/help", "restart": "/restart"}
 
 
-def api_server(base_url: Optional[str]) -> TelegramAPIServer:
+def api_server(base_url: str | None) -> TelegramAPIServer:
     return TelegramAPIServer.from_base(base_url) if base_url else TELEGRAM_PRODUCTION
 
 
 class TelegramOutput(RasaTelegramOutput):
     """Sends a bot reply as Telegram HTML messages, the buttons as an inline keyboard under the last part."""
 
-    def __init__(self, access_token: Optional[Text], api_base_url: Optional[Text] = None) -> None:
+    def __init__(self, access_token: str | None, api_base_url: str | None = None) -> None:
         Bot.__init__(self, access_token, server=api_server(api_base_url))
 
-    async def _send_parts(self, recipient_id: Text, text: Optional[Text], reply_markup: Optional[dict] = None) -> None:
+    async def _send_parts(self, recipient_id: str, text: str | None, reply_markup: dict | None = None) -> None:
         parts = formatting.telegram_messages(text)
         if not parts and reply_markup:
             parts = ["Please choose:"]
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
-            await self.send_message(recipient_id, part, parse_mode="HTML", disable_web_page_preview=True,
-                                    reply_markup=reply_markup if last else None)
+            await self.send_message(
+                recipient_id,
+                part,
+                parse_mode="HTML",
+                disable_web_page_preview=True,
+                reply_markup=reply_markup if last else None,
+            )
 
-    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         await self._send_parts(recipient_id, text)
 
-    async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]],
-                                     button_type: Optional[Text] = "inline", **kwargs: Any) -> None:
+    async def send_text_with_buttons(
+        self,
+        recipient_id: str,
+        text: str,
+        buttons: list[dict[str, Any]],
+        button_type: str | None = "inline",
+        **kwargs: Any,
+    ) -> None:
         await self._send_parts(recipient_id, text, formatting.telegram_inline_keyboard(buttons))
 
 
-def _run_in_own_loop(coroutine_factory: Callable[[], Awaitable[Any]]) -> Any:
+def _run_in_own_loop(coroutine_factory: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
     """Run a coroutine to completion on a fresh event loop in another thread (safe even inside a running loop)."""
-    result: Dict[str, Any] = {}
+    result: dict[str, Any] = {}
 
     def target() -> None:
         try:
@@ -98,21 +112,33 @@ def _run_in_own_loop(coroutine_factory: Callable[[], Awaitable[Any]]) -> Any:
 
 class TelegramInput(RasaTelegramInput):
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         if not credentials:
             cls.raise_missing_credentials_exception()
-        return cls(credentials.get("access_token"), credentials.get("verify"), credentials.get("webhook_url"),
-                   api_base_url=credentials.get("api_base_url"), secret_token=credentials.get("secret_token"))
+        assert credentials is not None  # the call above raised otherwise
+        return cls(
+            credentials.get("access_token"),
+            credentials.get("verify"),
+            credentials.get("webhook_url"),
+            api_base_url=credentials.get("api_base_url"),
+            secret_token=credentials.get("secret_token"),
+        )
 
-    def __init__(self, access_token: Optional[Text], verify: Optional[Text], webhook_url: Optional[Text],
-                 debug_mode: bool = False, api_base_url: Optional[Text] = None,
-                 secret_token: Optional[Text] = None) -> None:
+    def __init__(
+        self,
+        access_token: str | None,
+        verify: str | None,
+        webhook_url: str | None,
+        debug_mode: bool = False,
+        api_base_url: str | None = None,
+        secret_token: str | None = None,
+    ) -> None:
         super().__init__(access_token, verify, webhook_url, debug_mode)
         if secret_token and not SECRET_TOKEN.match(secret_token):
             raise RasaException("TELEGRAM_SECRET_TOKEN may only contain A-Z, a-z, 0-9, _ and - (1 to 256 characters)")
         self.api_base_url = api_base_url
         self.secret_token = secret_token or None
-        self._bot_username: Optional[str] = None
+        self._bot_username: str | None = None
         self._seen = RecentKeys()
 
     def get_output_channel(self) -> RasaTelegramOutput:
@@ -125,7 +151,7 @@ class TelegramInput(RasaTelegramInput):
 
         async def register() -> Any:
             try:
-                payload: Dict[str, Any] = {"url": self.webhook_url, "allowed_updates": json.dumps(ALLOWED_UPDATES)}
+                payload: dict[str, Any] = {"url": self.webhook_url, "allowed_updates": json.dumps(ALLOWED_UPDATES)}
                 if self.secret_token:
                     payload["secret_token"] = self.secret_token
                 return await channel.request("setWebhook", payload)  # aiogram 2.15 predates secret_token
@@ -199,8 +225,15 @@ class TelegramInput(RasaTelegramInput):
             if not text:
                 return response.text("success")
             try:
-                await on_new_message(UserMessage(text[:MAX_USER_TEXT], out_channel, str(chat_id),
-                                                 input_channel=self.name(), metadata=self.get_metadata(request)))
+                await on_new_message(
+                    UserMessage(
+                        text[:MAX_USER_TEXT],
+                        out_channel,
+                        str(chat_id),
+                        input_channel=self.name(),
+                        metadata=self.get_metadata(request),
+                    )
+                )
             except Exception as error:  # answer 200 anyway: Telegram would redeliver the update again and again
                 logger.error("Telegram update %s failed: %s", update.update_id, error, exc_info=True)
                 if self.debug_mode:

@@ -16,6 +16,7 @@ checkpoints; a power cut may lose the last turns but cannot corrupt the database
 Register it in endpoints.yml:  tracker_store: {type: connectors.tracker_store.ForgetfulSQLTrackerStore, url: <URL>}
 (Rasa passes the URL as `host`, which SQLTrackerStore takes whole when it has a scheme.)
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -25,15 +26,16 @@ import logging
 import os
 import time
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Optional, TypeVar
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs, is_postgresql_url
 from rasa.shared.core.constants import ACTION_SESSION_START_NAME
 from rasa.shared.core.events import ActionExecuted, Event, UserUttered
-from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -47,8 +49,8 @@ CACHE_SIZE = int(os.environ.get("TRACKER_CACHE_SIZE", "200"))  # conversations k
 @dataclass
 class _Cached:
     tracker: DialogueStateTracker
-    events: int    # how many of its events are stored
-    last_id: int   # id of the last stored event
+    events: int  # how many of its events are stored
+    last_id: int  # id of the last stored event
 
 
 def asked_to_forget(tracker: DialogueStateTracker) -> bool:
@@ -67,7 +69,9 @@ def _fast_sqlite(connection: Any, _record: Any) -> None:
 
 
 class ForgetfulSQLTrackerStore(SQLTrackerStore):
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    engine: sa.engine.Engine
+
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._cache: OrderedDict[str, _Cached] = OrderedDict()
         self._found_empty: set[str] = set()  # senders with no stored event when last loaded (a first turn)
@@ -78,8 +82,9 @@ class ForgetfulSQLTrackerStore(SQLTrackerStore):
             # SQLAlchemy 1.4 opens a new SQLite connection per session (NullPool): keep a few open instead.
             url = self.engine.url
             self.engine.dispose()
-            self.engine = sa.create_engine(url, poolclass=sa.pool.QueuePool, pool_size=2,
-                                           connect_args={"check_same_thread": False})
+            self.engine = sa.create_engine(
+                url, poolclass=sa.pool.QueuePool, pool_size=2, connect_args={"check_same_thread": False}
+            )
             sa.event.listen(self.engine, "connect", _fast_sqlite)
             self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         if is_postgresql_url(self.engine.url):
@@ -124,8 +129,7 @@ class ForgetfulSQLTrackerStore(SQLTrackerStore):
             last_id = session.execute(self._last_id, {"sender_id": tracker.sender_id}).scalar()
             session.commit()
         self._found_empty.discard(tracker.sender_id)
-        starts_session = any(isinstance(e, ActionExecuted) and e.action_name == ACTION_SESSION_START_NAME
-                             for e in new)
+        starts_session = any(isinstance(e, ActionExecuted) and e.action_name == ACTION_SESSION_START_NAME for e in new)
         if last_id is not None and not (starts_session and len(new) < len(tracker.events)):
             # (a new session in a loaded conversation: the next load holds only the new session; let it)
             self._remember(tracker, last_id)
@@ -134,9 +138,14 @@ class ForgetfulSQLTrackerStore(SQLTrackerStore):
     def _row(sender_id: str, event: Event) -> dict[str, Any]:
         """The columns Rasa's SQLTrackerStore writes for an event."""
         data = event.as_dict()
-        return {"sender_id": sender_id, "type_name": event.type_name, "timestamp": data.get("timestamp"),
-                "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
-                "action_name": data.get("name"), "data": json.dumps(data)}
+        return {
+            "sender_id": sender_id,
+            "type_name": event.type_name,
+            "timestamp": data.get("timestamp"),
+            "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+            "action_name": data.get("name"),
+            "data": json.dumps(data),
+        }
 
     def _remember(self, tracker: DialogueStateTracker, last_id: int) -> None:
         if tracker.events.maxlen is not None:  # max_event_history: the count of events no longer says what is new
@@ -145,10 +154,10 @@ class ForgetfulSQLTrackerStore(SQLTrackerStore):
         while len(self._cache) > CACHE_SIZE:
             self._cache.popitem(last=False)
 
-    async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> Optional[Any]:
+    async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> Any | None:
         return await self._with_retries(lambda: self._load(sender_id, fetch_events_from_all_sessions))
 
-    async def _load(self, sender_id: str, all_sessions: bool) -> Optional[DialogueStateTracker]:
+    async def _load(self, sender_id: str, all_sessions: bool) -> DialogueStateTracker | None:
         cached = None if all_sessions else self._cache.get(sender_id)
         with self.session_scope() as session:
             if cached is not None and len(cached.tracker.events) == cached.events:  # untouched since it was saved
@@ -184,13 +193,16 @@ class ForgetfulSQLTrackerStore(SQLTrackerStore):
         """Delete the conversations whose last event is older than `days`; the number of conversations."""
         cutoff = time.time() - days * 86400
         with self.session_scope() as session:
-            last = (session.query(self.SQLEvent.sender_id)
-                    .group_by(self.SQLEvent.sender_id)
-                    .having(sa.func.max(self.SQLEvent.timestamp) < cutoff))
+            last = (
+                session.query(self.SQLEvent.sender_id)
+                .group_by(self.SQLEvent.sender_id)
+                .having(sa.func.max(self.SQLEvent.timestamp) < cutoff)
+            )
             senders = [row[0] for row in last]
             for start in range(0, len(senders), 500):
-                chunk = senders[start:start + 500]
+                chunk = senders[start : start + 500]
                 session.query(self.SQLEvent).filter(self.SQLEvent.sender_id.in_(chunk)).delete(
-                    synchronize_session=False)
+                    synchronize_session=False
+                )
             session.commit()
         return len(senders)

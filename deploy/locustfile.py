@@ -1,7 +1,9 @@
 """Load for the benchmark and the scaled layout: each simulated user has one realistic multi-turn conversation
-after another (each as a new visitor: a new sender id), with no think time, and every turn is written to LOAD_LOG (one JSON line per message) for scripts/scale_test.py
-to check: answered once, in order, with the conversation's context. Each message carries its number in the
-metadata, which the tracker store keeps with the message: the texts repeat, the numbers do not."""
+after another (each as a new visitor: a new sender id), with no think time, and every turn is written to
+LOAD_LOG (one JSON line per message) for scripts/scale_test.py to check: answered once, in order, with the
+conversation's context. Each message carries its number in the metadata, which the tracker store keeps with
+the message: the texts repeat, the numbers do not."""
+
 from __future__ import annotations
 
 import json
@@ -45,9 +47,13 @@ class Visitor(HttpUser):
         self.sender, self.seq = f"load-{uuid.uuid4().hex[:12]}", 0
         for message, expected in CONVERSATION:
             started = time.time()
-            with self.client.post("/webhooks/rest/webhook", json={"sender": self.sender, "message": message,
-                                                                 "metadata": {"seq": self.seq}},
-                                  name="turn", catch_response=True, timeout=60) as response:
+            with self.client.post(
+                "/webhooks/rest/webhook",
+                json={"sender": self.sender, "message": message, "metadata": {"seq": self.seq}},
+                name="turn",
+                catch_response=True,
+                timeout=60,
+            ) as response:
                 try:
                     replies = response.json() if response.status_code == 200 else []
                 except ValueError:
@@ -56,8 +62,20 @@ class Visitor(HttpUser):
                 apology = any(a in text for a in APOLOGY)
                 if response.status_code != 200 or not replies:
                     response.failure(f"status {response.status_code}, {len(replies)} replies")
-                self.log.write(json.dumps({
-                    "sender": self.sender, "seq": self.seq, "message": message, "status": response.status_code,
-                    "replies": len(replies), "apology": apology, "context_ok": (expected in text) or apology,
-                    "started": started, "seconds": time.time() - started}) + "\n")
+                self.log.write(
+                    json.dumps(
+                        {
+                            "sender": self.sender,
+                            "seq": self.seq,
+                            "message": message,
+                            "status": response.status_code,
+                            "replies": len(replies),
+                            "apology": apology,
+                            "context_ok": (expected in text) or apology,
+                            "started": started,
+                            "seconds": time.time() - started,
+                        }
+                    )
+                    + "\n"
+                )
             self.seq += 1

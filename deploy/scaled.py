@@ -5,6 +5,7 @@ several action servers and Rasa processes, and nginx in front (rate limits, the 
 Everything lives in one run folder (default build/scaled/): data, logs, the rendered nginx.conf, api-token.
 Tests and the scale test (scripts/scale_test.py) use the Layout class to start it and to inject faults.
 """
+
 from __future__ import annotations
 
 import os
@@ -49,16 +50,24 @@ def require(program: str, package: str) -> str:
 class Process:
     """One child process with its output in <run>/<name>.log."""
 
-    def __init__(self, name: str, command: list[str], env: dict[str, str], run: Path, ready_url: str | None = None,
-                 ready_port: int | None = None):
+    def __init__(
+        self,
+        name: str,
+        command: list[str],
+        env: dict[str, str],
+        run: Path,
+        ready_url: str | None = None,
+        ready_port: int | None = None,
+    ):
         self.name, self.command, self.env, self.run = name, command, env, run
         self.ready_url, self.ready_port = ready_url, ready_port
         self.process: subprocess.Popen | None = None
 
-    def start(self) -> "Process":
+    def start(self) -> Process:
         log = open(self.run / f"{self.name}.log", "ab")
-        self.process = subprocess.Popen(self.command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-                                        start_new_session=True)
+        self.process = subprocess.Popen(
+            self.command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
         log.close()
         return self
 
@@ -71,7 +80,7 @@ class Process:
                 if self.ready_url:
                     urllib.request.urlopen(self.ready_url, timeout=2).close()
                 else:
-                    socket.create_connection(("127.0.0.1", self.ready_port), timeout=2).close()
+                    socket.create_connection(("127.0.0.1", self.ready_port or 0), timeout=2).close()
                 return
             except OSError:
                 time.sleep(0.5)
@@ -88,8 +97,14 @@ class Process:
 
 
 class Layout:
-    def __init__(self, run: Path, rasa_processes: int | None = None, action_processes: int | None = None,
-                 rate: int | None = None, burst: int | None = None):
+    def __init__(
+        self,
+        run: Path,
+        rasa_processes: int | None = None,
+        action_processes: int | None = None,
+        rate: int | None = None,
+        burst: int | None = None,
+    ):
         env = os.environ
         self.run = run
         self.rasa_count = rasa_processes or int(env.get("RASA_PROCESSES", "2"))
@@ -114,16 +129,23 @@ class Layout:
         return f"{self.edge_url}{path}{'&' if '?' in path else '?'}token={self.token}"
 
     def base_env(self) -> dict[str, str]:
-        return {**os.environ, "PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3",
-                "SQLALCHEMY_SILENCE_UBER_WARNING": "1", "SANIC_HOST": "127.0.0.1",
-                "KNOWLEDGE_DATABASE_URL": self.pg_url("knowledge", "postgresql+psycopg2"),
-                "CURATION_DATABASE_URL": self.pg_url("curation", "postgresql+psycopg2"),
-                "TRACKER_STORE_URL": self.pg_url("trackers"), "REDIS_URL": f"redis://127.0.0.1:{self.redis_port}/0",
-                "SQL_POOL_SIZE": os.environ.get("SQL_POOL_SIZE", "5"),
-                "SQL_MAX_OVERFLOW": os.environ.get("SQL_MAX_OVERFLOW", "10"),
-                # a conversation's lock, left by a process that died mid-turn, frees after this many seconds; it
-                # must outlast the slowest turn, or two processes run one conversation at once and lose events
-                "TICKET_LOCK_LIFETIME": os.environ.get("TICKET_LOCK_LIFETIME", "30")}
+        return {
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "RASA_TELEMETRY_ENABLED": "false",
+            "TF_CPP_MIN_LOG_LEVEL": "3",
+            "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+            "SANIC_HOST": "127.0.0.1",
+            "KNOWLEDGE_DATABASE_URL": self.pg_url("knowledge", "postgresql+psycopg2"),
+            "CURATION_DATABASE_URL": self.pg_url("curation", "postgresql+psycopg2"),
+            "TRACKER_STORE_URL": self.pg_url("trackers"),
+            "REDIS_URL": f"redis://127.0.0.1:{self.redis_port}/0",
+            "SQL_POOL_SIZE": os.environ.get("SQL_POOL_SIZE", "5"),
+            "SQL_MAX_OVERFLOW": os.environ.get("SQL_MAX_OVERFLOW", "10"),
+            # a conversation's lock, left by a process that died mid-turn, frees after this many seconds; it
+            # must outlast the slowest turn, or two processes run one conversation at once and lose events
+            "TICKET_LOCK_LIFETIME": os.environ.get("TICKET_LOCK_LIFETIME", "30"),
+        }
 
     # -- the parts -----------------------------------------------------------------------------------------
     def _pg(self, *command: str) -> None:
@@ -138,12 +160,33 @@ class Layout:
             self._pg(str(self.pg_bin / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
         self._pg_start()
         for db in ("trackers", "knowledge", "curation"):
-            subprocess.run([*self.as_postgres, str(self.pg_bin / "createdb"), "-h", "127.0.0.1", "-p",
-                            str(self.pg_port), "-U", "postgres", db], capture_output=True)
+            subprocess.run(
+                [
+                    *self.as_postgres,
+                    str(self.pg_bin / "createdb"),
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    str(self.pg_port),
+                    "-U",
+                    "postgres",
+                    db,
+                ],
+                capture_output=True,
+            )
 
     def _pg_start(self) -> None:
-        self._pg(str(self.pg_bin / "pg_ctl"), "-D", str(self.run / "pgdata"), "-w", "-l", str(self.run / "postgres.log"),
-                 "-o", f"-p {self.pg_port} -h 127.0.0.1 -k {self.run} -c max_connections=200", "start")
+        self._pg(
+            str(self.pg_bin / "pg_ctl"),
+            "-D",
+            str(self.run / "pgdata"),
+            "-w",
+            "-l",
+            str(self.run / "postgres.log"),
+            "-o",
+            f"-p {self.pg_port} -h 127.0.0.1 -k {self.run} -c max_connections=200",
+            "start",
+        )
 
     def restart_postgres(self) -> None:
         """A fast stop and a start of PostgreSQL (every open connection is cut)."""
@@ -151,34 +194,84 @@ class Layout:
         self._pg_start()
 
     def stop_postgres(self) -> None:
-        subprocess.run([*self.as_postgres, str(self.pg_bin / "pg_ctl"), "-D", str(self.run / "pgdata"), "-m", "fast",
-                        "stop"], capture_output=True)
+        subprocess.run(
+            [*self.as_postgres, str(self.pg_bin / "pg_ctl"), "-D", str(self.run / "pgdata"), "-m", "fast", "stop"],
+            capture_output=True,
+        )
 
     def start_redis(self) -> None:
         redis = require("redis-server", "redis-server")
-        process = Process("redis", [redis, "--port", str(self.redis_port), "--bind", "127.0.0.1", "--save", "",
-                                    "--appendonly", "no", "--dir", str(self.run)], self.base_env(), self.run,
-                          ready_port=self.redis_port)
+        process = Process(
+            "redis",
+            [
+                redis,
+                "--port",
+                str(self.redis_port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.run),
+            ],
+            self.base_env(),
+            self.run,
+            ready_port=self.redis_port,
+        )
         self.processes["redis"] = process.start()
         process.wait_ready(20)
 
     def build_knowledge(self) -> None:
-        subprocess.run([PYTHON, "-m", "knowledge", "build"], cwd=ROOT, env=self.base_env(), check=True,
-                       capture_output=True)
+        subprocess.run(
+            [PYTHON, "-m", "knowledge", "build"], cwd=ROOT, env=self.base_env(), check=True, capture_output=True
+        )
 
     def action_process(self, n: int) -> Process:
         port = self.action_ports[n - 1]
-        return Process(f"actions-{n}", [PYTHON, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
-                       self.base_env(), self.run, ready_url=f"http://127.0.0.1:{port}/health")
+        return Process(
+            f"actions-{n}",
+            [PYTHON, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
+            self.base_env(),
+            self.run,
+            ready_url=f"http://127.0.0.1:{port}/health",
+        )
 
     def rasa_process(self, n: int) -> Process:
         port = self.rasa_ports[n - 1]
-        model = subprocess.run([PYTHON, "scripts/model.py", "path"], cwd=ROOT, check=True, capture_output=True,
-                               text=True, env=self.base_env()).stdout.strip()
-        return Process(f"rasa-{n}", [PYTHON, str(ROOT / "scripts" / "rasa_server.py"), "run", "--enable-api", "--auth-token", self.token, "-i",
-                                     "127.0.0.1", "-p", str(port), "-m", model, "--credentials",
-                                     str(self.run / "credentials.yml"), "--endpoints", str(self.run / "endpoints.yml")],
-                       self.base_env(), self.run, ready_url=f"http://127.0.0.1:{port}/")
+        model = subprocess.run(
+            [PYTHON, "scripts/model.py", "path"],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+            env=self.base_env(),
+        ).stdout.strip()
+        return Process(
+            f"rasa-{n}",
+            [
+                PYTHON,
+                str(ROOT / "scripts" / "rasa_server.py"),
+                "run",
+                "--enable-api",
+                "--auth-token",
+                self.token,
+                "-i",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "-m",
+                model,
+                "--credentials",
+                str(self.run / "credentials.yml"),
+                "--endpoints",
+                str(self.run / "endpoints.yml"),
+            ],
+            self.base_env(),
+            self.run,
+            ready_url=f"http://127.0.0.1:{port}/",
+        )
 
     def start_rasa(self, n: int) -> None:
         process = self.rasa_process(n)
@@ -198,29 +291,52 @@ class Layout:
         # max_fails=0: nginx never takes a process out; a dead one refuses the connection at once and the turn
         # goes to the other (marking both out under load answered hundreds of turns with "no live upstreams").
         servers = lambda ports: "\n        ".join(f"server 127.0.0.1:{p} max_fails=0;" for p in ports)  # noqa: E731
-        values = {"RUN": self.run, "PORT": self.edge_port, "ACTION_PORT": self.action_edge_port, "RATE": self.rate,
-                  "BURST": self.burst, "RASA_SERVERS": servers(self.rasa_ports),
-                  "ACTION_SERVERS": servers(self.action_ports)}
+        values = {
+            "RUN": self.run,
+            "PORT": self.edge_port,
+            "ACTION_PORT": self.action_edge_port,
+            "RATE": self.rate,
+            "BURST": self.burst,
+            "RASA_SERVERS": servers(self.rasa_ports),
+            "ACTION_SERVERS": servers(self.action_ports),
+        }
         # ${NAME} is ours; nginx's own $variables are left alone
-        config = re.sub(r"\$\{([A-Z_]+)\}", lambda m: str(values[m.group(1)]),
-                        (DEPLOY / "nginx.conf.template").read_text())
+        config = re.sub(
+            r"\$\{([A-Z_]+)\}", lambda m: str(values[m.group(1)]), (DEPLOY / "nginx.conf.template").read_text()
+        )
         (self.run / "nginx.conf").write_text(config)
-        process = Process("nginx", [nginx, "-p", str(self.run), "-c", str(self.run / "nginx.conf")], self.base_env(),
-                          self.run, ready_port=self.edge_port)
+        process = Process(
+            "nginx",
+            [nginx, "-p", str(self.run), "-c", str(self.run / "nginx.conf")],
+            self.base_env(),
+            self.run,
+            ready_port=self.edge_port,
+        )
         self.processes["nginx"] = process.start()
         process.wait_ready(20)
 
     # -- the whole layout ----------------------------------------------------------------------------------
-    def start(self) -> "Layout":
+    def start(self) -> Layout:
         self.run.mkdir(parents=True, exist_ok=True)
         token_file = self.run / "api-token"
         token_file.write_text(self.token + "\n")
         token_file.chmod(0o600)
         env = self.base_env()
-        subprocess.run([PYTHON, "scripts/endpoints.py", str(self.run / "endpoints.yml"), str(self.action_edge_port),
-                        f"http://127.0.0.1:{self.action_edge_port}/webhook"], cwd=ROOT, env=env, check=True)
-        subprocess.run([PYTHON, "scripts/credentials.py", str(self.run / "credentials.yml")], cwd=ROOT, env=env,
-                       check=True)
+        subprocess.run(
+            [
+                PYTHON,
+                "scripts/endpoints.py",
+                str(self.run / "endpoints.yml"),
+                str(self.action_edge_port),
+                f"http://127.0.0.1:{self.action_edge_port}/webhook",
+            ],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
+        subprocess.run(
+            [PYTHON, "scripts/credentials.py", str(self.run / "credentials.yml")], cwd=ROOT, env=env, check=True
+        )
         for step in yaml.safe_load((DEPLOY / "processes.yml").read_text()):  # the documented start order
             name = step["name"]
             if name == "postgres":

@@ -1,12 +1,13 @@
 """Build the knowledge database from validated content, atomically."""
+
 from __future__ import annotations
 
 import dataclasses
 import json
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from sqlalchemy.orm import Session
 
@@ -27,8 +28,9 @@ def document_rows(content: Content) -> Iterator[DocumentRow]:
     for position, source in enumerate(content.sources.values()):
         yield DocumentRow(kind=SOURCE, key=source.id, position=position, body=to_document(source))
     for position, topic in enumerate(topics_in_menu_order(content)):
-        yield DocumentRow(kind=TOPIC, key=topic.slug, position=position,
-                          body=to_document(dataclasses.replace(topic, examples=())))
+        yield DocumentRow(
+            kind=TOPIC, key=topic.slug, position=position, body=to_document(dataclasses.replace(topic, examples=()))
+        )
     for position, myth in enumerate(content.myths):
         yield DocumentRow(kind=MYTH, key=myth.id, position=position, body=to_document(myth))
     for position, question in enumerate(content.quiz):
@@ -42,9 +44,20 @@ def _write(url: str, content: Content, fingerprint: str) -> None:
     try:
         with Session(engine) as session, session.begin():
             connection = session.connection()
-            for table in ("search_index", "search_documents", "tour_steps", "quiz_questions", "myth_sources",
-                          "myths", "glossary_terms", "topic_sources", "sources", "related_topics", "key_points",
-                          "topics"):  # the tables of earlier versions of the database
+            for table in (
+                "search_index",
+                "search_documents",
+                "tour_steps",
+                "quiz_questions",
+                "myth_sources",
+                "myths",
+                "glossary_terms",
+                "topic_sources",
+                "sources",
+                "related_topics",
+                "key_points",
+                "topics",
+            ):  # the tables of earlier versions of the database
                 connection.exec_driver_sql(f"DROP TABLE IF EXISTS {table}")
             Base.metadata.drop_all(connection)
             Base.metadata.create_all(connection)

@@ -1,4 +1,5 @@
 """python -m knowledge build|check|search|show|report"""
+
 from __future__ import annotations
 
 import argparse
@@ -16,7 +17,9 @@ from .store import KnowledgeStore, KnowledgeStoreUnavailable
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m knowledge", description=__doc__)
-    parser.add_argument("--database-url", default=None, help="defaults to $KNOWLEDGE_DATABASE_URL or build/knowledge.db")
+    parser.add_argument(
+        "--database-url", default=None, help="defaults to $KNOWLEDGE_DATABASE_URL or build/knowledge.db"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     build_cmd = commands.add_parser("build", help="validate the content and (re)build the database")
     build_cmd.add_argument("path", nargs="?", type=Path, default=CONTENT_DIR)
@@ -38,15 +41,22 @@ def _show(store: KnowledgeStore, slug: str, as_json: bool) -> int:
         return 1
     sources, related = store.sources(topic.sources), store.related(topic)
     if as_json:
-        data = {**dataclasses.asdict(topic), "last_reviewed": topic.last_reviewed.isoformat(),
-                "related": [{"slug": slug, "title": title} for slug, title in related],
-                "sources": [dict(dataclasses.asdict(s), citation=s.citation(), link=s.link) for s in sources]}
+        data = {
+            **dataclasses.asdict(topic),
+            "last_reviewed": topic.last_reviewed.isoformat(),
+            "related": [{"slug": slug, "title": title} for slug, title in related],
+            "sources": [dict(dataclasses.asdict(s), citation=s.citation(), link=s.link) for s in sources],
+        }
         data.pop("examples")
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return 0
     print(f"{topic.title} [{topic.slug}] (reviewed {topic.last_reviewed}; evidence: {topic.evidence_level})\n")
-    for heading, body in (("Short", topic.short_answer), ("Detailed", topic.detailed_answer),
-                          ("Plain", topic.plain_answer), ("Evidence", topic.evidence_summary)):
+    for heading, body in (
+        ("Short", topic.short_answer),
+        ("Detailed", topic.detailed_answer),
+        ("Plain", topic.plain_answer),
+        ("Evidence", topic.evidence_summary),
+    ):
         print(f"## {heading}\n{body}\n")
     print("## Key points\n" + "\n".join(f"- {p}" for p in topic.key_points) + "\n")
     print("## Related: " + ", ".join(topic.related) + "\n")
@@ -60,13 +70,17 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "check":
             content = load_content(args.path)
-            print(f"{args.path}: OK ({len(content.topics)} topics, {len(content.sources)} sources, "
-                  f"{len(content.myths)} myths, {len(content.quiz)} quiz questions)")
+            print(
+                f"{args.path}: OK ({len(content.topics)} topics, {len(content.sources)} sources, "
+                f"{len(content.myths)} myths, {len(content.quiz)} quiz questions)"
+            )
             return 0
         if args.command == "build":
             content = build(args.path, url)
-            print(f"built {url} from {args.path}: {len(content.topics)} topics, {len(content.sources)} sources, "
-                  f"{len(content.myths)} myths, {len(content.quiz)} quiz questions")
+            print(
+                f"built {url} from {args.path}: {len(content.topics)} topics, {len(content.sources)} sources, "
+                f"{len(content.myths)} myths, {len(content.quiz)} quiz questions"
+            )
             return 0
         store = KnowledgeStore(url)
         if args.command == "search":

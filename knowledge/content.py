@@ -1,12 +1,14 @@
 """Load and validate the curated YAML content. Every error names the file and the field."""
+
 from __future__ import annotations
 
 import datetime as dt
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import yaml
 
@@ -17,28 +19,85 @@ VERDICTS = ("false", "unproven", "partly true")
 MIN_EXAMPLES = 5  # per topic; the curated content has 30+ (tests/unit/test_content_quality.py)
 
 # Every key a content file may hold: anything else is a typo that would silently drop content.
-TOPIC_KEYS = ("slug", "title", "last_reviewed", "evidence_level", "short_answer", "detailed_answer", "plain_answer",
-              "evidence_summary", "children_note", "adults_note", "key_points", "related", "glossary", "sources",
-              "examples")
+TOPIC_KEYS = (
+    "slug",
+    "title",
+    "last_reviewed",
+    "evidence_level",
+    "short_answer",
+    "detailed_answer",
+    "plain_answer",
+    "evidence_summary",
+    "children_note",
+    "adults_note",
+    "key_points",
+    "related",
+    "glossary",
+    "sources",
+    "examples",
+)
 GLOSSARY_KEYS = ("term", "synonyms", "definition")
-SOURCE_KEYS = ("id", "authors", "authors_unknown", "year", "title", "journal", "pmid", "doi", "url",
-               "study_design", "evidence_note", "verification")  # verification: how a curator checked it
+SOURCE_KEYS = (
+    "id",
+    "authors",
+    "authors_unknown",
+    "year",
+    "title",
+    "journal",
+    "pmid",
+    "doi",
+    "url",
+    "study_design",
+    "evidence_note",
+    "verification",
+)  # verification: how a curator checked it
 MYTH_KEYS = ("id", "claim", "phrasings", "verdict", "correction", "topic", "sources")
 QUESTION_KEYS = ("id", "topic", "question", "choices", "answer", "explanation")
 # The files the loader reads; anything else in the content folder would be ignored without a word.
-CONTENT_FILES = {"sources.yml": "sources", "myths.yml": "myths", "quiz.yml": "questions", "tour.yml": "tour",
-                 "menu.yml": "menu"}
+CONTENT_FILES = {
+    "sources.yml": "sources",
+    "myths.yml": "myths",
+    "quiz.yml": "questions",
+    "tour.yml": "tour",
+    "menu.yml": "menu",
+}
 TOPICS_DIR = "topics"
 
 # The topic contract shared with the dialogue, the tests and later content.
 TOPIC_SLUGS = (
-    "atopic_dermatitis", "gut_skin_axis", "gut_microbiota", "dysbiosis", "leaky_gut", "immune_regulation",
-    "scfa", "butyrate", "dietary_fiber", "prebiotics", "probiotics", "probiotics_treatment",
-    "probiotics_prevention", "probiotic_strains", "synbiotics", "postbiotics", "fmt", "early_life",
-    "skin_microbiome", "diet_and_eczema", "standard_care", "emerging_research",
+    "atopic_dermatitis",
+    "gut_skin_axis",
+    "gut_microbiota",
+    "dysbiosis",
+    "leaky_gut",
+    "immune_regulation",
+    "scfa",
+    "butyrate",
+    "dietary_fiber",
+    "prebiotics",
+    "probiotics",
+    "probiotics_treatment",
+    "probiotics_prevention",
+    "probiotic_strains",
+    "synbiotics",
+    "postbiotics",
+    "fmt",
+    "early_life",
+    "skin_microbiome",
+    "diet_and_eczema",
+    "standard_care",
+    "emerging_research",
     # added with the content issue: what parents and patients ask beyond the seed's story
-    "infant_formula", "vitamin_d", "fish_oil", "emollients_prevention", "fermented_foods", "antibiotics",
-    "diet_fads", "natural_remedies", "steroid_worries", "itch_sleep_stress",
+    "infant_formula",
+    "vitamin_d",
+    "fish_oil",
+    "emollients_prevention",
+    "fermented_foods",
+    "antibiotics",
+    "diet_fads",
+    "natural_remedies",
+    "steroid_worries",
+    "itch_sleep_stress",
 )
 
 
@@ -180,7 +239,7 @@ class _Reader:
             if required:
                 self.fail(key, "missing or empty")
             return None
-        if not isinstance(value, (str, int, float)):
+        if not isinstance(value, str | int | float):
             self.fail(key, f"must be text, got {type(value).__name__}")
             return None
         return reflow(str(value))
@@ -191,7 +250,7 @@ class _Reader:
             if required:
                 self.fail(key, "missing")
             return ()
-        if not isinstance(value, list) or not all(isinstance(v, (str, int)) and str(v).strip() for v in value):
+        if not isinstance(value, list) or not all(isinstance(v, str | int) and str(v).strip() for v in value):
             self.fail(key, "must be a list of non-empty texts")
             return ()
         return tuple(str(v).strip() for v in value)
@@ -240,10 +299,15 @@ def _parse_source(r: _Reader) -> Source | None:
     # A source whose author list could not be verified says so (authors_unknown: true) rather than guess.
     authors = r.text("authors", required=r.data.get("authors_unknown") is not True) or ""
     source = Source(
-        id=r.text("id") or "", authors=authors, year=r.data.get("year"),
-        title=r.text("title") or "", journal=r.text("journal", required=False),
-        pmid=r.text("pmid", required=False), doi=r.text("doi", required=False),
-        url=r.text("url", required=False), study_design=r.text("study_design") or "",
+        id=r.text("id") or "",
+        authors=authors,
+        year=r.data.get("year"),
+        title=r.text("title") or "",
+        journal=r.text("journal", required=False),
+        pmid=r.text("pmid", required=False),
+        doi=r.text("doi", required=False),
+        url=r.text("url", required=False),
+        study_design=r.text("study_design") or "",
         evidence_note=r.text("evidence_note") or "",
     )
     if not (source.pmid or source.doi or source.url):
@@ -262,7 +326,9 @@ def _parse_glossary(r: _Reader) -> tuple[GlossaryTerm, ...]:
         er.only(GLOSSARY_KEYS)
         term = er.text("term")
         if term:
-            terms.append(GlossaryTerm(term, er.text_list("synonyms", required=False), er.text("definition", required=False)))
+            terms.append(
+                GlossaryTerm(term, er.text_list("synonyms", required=False), er.text("definition", required=False))
+            )
     return tuple(terms)
 
 
@@ -278,13 +344,20 @@ def _parse_topic(path: Path, problems: list[str]) -> Topic | None:
     if slug and not SLUG_PATTERN.match(slug):
         r.fail("slug", f"'{slug}' must be lower case letters, digits and underscores")
     topic = Topic(
-        slug=slug or path.stem, title=r.text("title") or "", last_reviewed=r.date("last_reviewed"),
-        evidence_level=r.text("evidence_level") or "", short_answer=r.text("short_answer") or "",
-        detailed_answer=r.text("detailed_answer") or "", plain_answer=r.text("plain_answer") or "",
-        evidence_summary=r.text("evidence_summary") or "", children_note=r.text("children_note", required=False),
+        slug=slug or path.stem,
+        title=r.text("title") or "",
+        last_reviewed=r.date("last_reviewed"),
+        evidence_level=r.text("evidence_level") or "",
+        short_answer=r.text("short_answer") or "",
+        detailed_answer=r.text("detailed_answer") or "",
+        plain_answer=r.text("plain_answer") or "",
+        evidence_summary=r.text("evidence_summary") or "",
+        children_note=r.text("children_note", required=False),
         adults_note=r.text("adults_note", required=False),
-        key_points=r.text_list("key_points"), related=r.text_list("related"),
-        glossary=_parse_glossary(r), sources=r.text_list("sources"),
+        key_points=r.text_list("key_points"),
+        related=r.text_list("related"),
+        glossary=_parse_glossary(r),
+        sources=r.text_list("sources"),
         examples=r.text_list("examples"),
     )
     if r.data and not topic.key_points:
@@ -301,9 +374,15 @@ def _parse_myth(r: _Reader) -> Myth | None:
     verdict = r.text("verdict") or ""
     if verdict and verdict not in VERDICTS:
         r.fail("verdict", f"must be one of {', '.join(VERDICTS)}, got '{verdict}'")
-    myth = Myth(id=r.text("id") or "", claim=r.text("claim") or "", phrasings=r.text_list("phrasings"),
-                verdict=verdict, correction=r.text("correction") or "", topic=r.text("topic") or "",
-                sources=r.text_list("sources"))
+    myth = Myth(
+        id=r.text("id") or "",
+        claim=r.text("claim") or "",
+        phrasings=r.text_list("phrasings"),
+        verdict=verdict,
+        correction=r.text("correction") or "",
+        topic=r.text("topic") or "",
+        sources=r.text_list("sources"),
+    )
     return myth if myth.id else None
 
 
@@ -316,9 +395,14 @@ def _parse_question(r: _Reader) -> QuizQuestion | None:
     answer = r.text("answer") or ""
     if choices and answer not in {str(k) for k in choices}:
         r.fail("answer", f"'{answer}' is not one of the choices")
-    question = QuizQuestion(id=r.text("id") or "", topic=r.text("topic") or "", question=r.text("question") or "",
-                            choices=tuple((str(k), str(v)) for k, v in choices.items()), answer=answer,
-                            explanation=r.text("explanation") or "")
+    question = QuizQuestion(
+        id=r.text("id") or "",
+        topic=r.text("topic") or "",
+        question=r.text("question") or "",
+        choices=tuple((str(k), str(v)) for k, v in choices.items()),
+        answer=answer,
+        explanation=r.text("explanation") or "",
+    )
     return question if question.id else None
 
 
@@ -346,8 +430,9 @@ def _check_examples(content: Content, problems: list[str]) -> None:
         for index, example in enumerate(topic.examples):
             key = " ".join(example.lower().split())
             if key in owner and owner[key] != topic.slug:
-                problems.append(f"{topic.slug}.yml: examples[{index}]: '{example}' is also an example of "
-                                f"'{owner[key]}'")
+                problems.append(
+                    f"{topic.slug}.yml: examples[{index}]: '{example}' is also an example of " f"'{owner[key]}'"
+                )
             owner.setdefault(key, topic.slug)
 
 
@@ -388,14 +473,18 @@ def _check_layout(content_dir: Path, problems: list[str]) -> None:
         if path.is_dir() and path.name == TOPICS_DIR:
             continue
         hint = "topic files go in topics/" if path.suffix in (".yml", ".yaml") else "not a content file"
-        problems.append(f"{content_dir.name}/{path.name}: (file): this is not read ({hint}; the folder holds "
-                        f"{', '.join(CONTENT_FILES)} and {TOPICS_DIR}/)")
+        problems.append(
+            f"{content_dir.name}/{path.name}: (file): this is not read ({hint}; the folder holds "
+            f"{', '.join(CONTENT_FILES)} and {TOPICS_DIR}/)"
+        )
     topics_dir = content_dir / TOPICS_DIR
     if topics_dir.is_dir():
         for path in sorted(topics_dir.iterdir()):
             if not path.name.startswith(".") and not (path.is_file() and path.suffix == ".yml"):
-                problems.append(f"{TOPICS_DIR}/{path.name}: (file): this is not read (one topic per <slug>.yml file "
-                                f"directly in {TOPICS_DIR}/)")
+                problems.append(
+                    f"{TOPICS_DIR}/{path.name}: (file): this is not read (one topic per <slug>.yml file "
+                    f"directly in {TOPICS_DIR}/)"
+                )
 
 
 def load_content(content_dir: Path) -> Content:

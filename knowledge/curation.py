@@ -4,12 +4,14 @@ Kept in its own database (CURATION_DATABASE_URL) because the knowledge database 
 Only the topic is stored with feedback, never the message; unanswered text is stored with e-mail addresses
 and phone numbers removed.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import re
 import threading
 from collections import Counter
+from typing import Any
 
 from sqlalchemy import Boolean, Column, DateTime, Integer, String, Text, func, select
 from sqlalchemy.engine import Engine
@@ -18,7 +20,7 @@ from sqlalchemy.orm import Session, declarative_base
 from .database import make_engine
 from .settings import curation_url
 
-CurationBase = declarative_base()
+CurationBase: Any = declarative_base()  # SQLAlchemy 1.4's declarative base has no static type
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 PHONE = re.compile(r"(?<!\w)\+?\(?\d[\d\s().-]{6,}\d(?!\w)")
@@ -43,7 +45,9 @@ class UnansweredRow(CurationBase):
 def redact(text: str) -> str:
     """Remove e-mail addresses and phone numbers, collapse whitespace, lower-case for counting."""
     text = EMAIL.sub("[email]", text)
-    text = PHONE.sub(lambda m: "[phone]" if sum(c.isdigit() for c in m.group()) >= MIN_PHONE_DIGITS else m.group(), text)
+    text = PHONE.sub(
+        lambda m: "[phone]" if sum(c.isdigit() for c in m.group()) >= MIN_PHONE_DIGITS else m.group(), text
+    )
     return " ".join(text.split()).lower()
 
 
@@ -75,8 +79,11 @@ class CurationStore:
     def feedback_summary(self) -> dict[str, tuple[int, int]]:
         """topic slug -> (helpful, not helpful)."""
         with Session(self.engine) as session:
-            rows = session.execute(select(FeedbackRow.topic_slug, FeedbackRow.helpful, func.count())
-                                   .group_by(FeedbackRow.topic_slug, FeedbackRow.helpful)).all()
+            rows = session.execute(
+                select(FeedbackRow.topic_slug, FeedbackRow.helpful, func.count()).group_by(
+                    FeedbackRow.topic_slug, FeedbackRow.helpful
+                )
+            ).all()
         summary: dict[str, list[int]] = {}
         for slug, helpful, count in rows:
             summary.setdefault(slug, [0, 0])[0 if helpful else 1] += count

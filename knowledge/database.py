@@ -1,4 +1,5 @@
 """The one way this package opens a database: the same engine settings for the knowledge and curation stores."""
+
 from __future__ import annotations
 
 from pathlib import Path

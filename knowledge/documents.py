@@ -3,6 +3,7 @@
 The dataclasses of content.py are written with `to_document` and read back with `from_document`, which
 rebuilds nested dataclasses, tuples, optional fields and dates from the field types.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -10,7 +11,7 @@ import datetime as dt
 import json
 import types
 import typing
-from functools import lru_cache
+from functools import cache
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -31,7 +32,7 @@ def _encode(value: Any) -> str:
     raise TypeError(f"cannot store {type(value).__name__} in a content document")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _field_types(cls: type) -> dict[str, Any]:
     return typing.get_type_hints(cls)
 
@@ -46,7 +47,7 @@ def _decode(kind: Any, value: Any) -> Any:
         if len(arguments) == 2 and arguments[1] is Ellipsis:
             return tuple(_decode(arguments[0], item) for item in value)
         return tuple(_decode(a, item) for a, item in zip(arguments, value))
-    if dataclasses.is_dataclass(kind):
+    if dataclasses.is_dataclass(kind) and isinstance(kind, type):
         types_of = _field_types(kind)
         return kind(**{name: _decode(types_of[name], item) for name, item in value.items() if name in types_of})
     if kind is dt.date:

@@ -1,9 +1,10 @@
 """Content fingerprints: tell whether a built database or trained model matches the files it came from."""
+
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 
 def files_fingerprint(paths: Iterable[Path], root: Path) -> str:

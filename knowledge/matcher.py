@@ -1,29 +1,31 @@
 """Find glossary terms in a message with spaCy phrase matching on lower case and on lemmas."""
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable
-
-from .nlp import load_pipeline  # first: it imports spaCy without TensorFlow
 
 from spacy.language import Language  # noqa: E402
 from spacy.matcher import PhraseMatcher  # noqa: E402
 from spacy.util import filter_spans  # noqa: E402
 
+from .nlp import load_pipeline  # first: it imports spaCy without TensorFlow
 
 # Words that frame a question rather than say what it is about. Unlike search stopwords, words such as
 # "all", "any", "not" and "always" stay: they are what tells one myth from another.
-FILLER_WORDS = frozenset("""a an the is are was be it its this that these those to of in on for and or my our your
+FILLER_WORDS = frozenset(
+    """a an the is are was be it its this that these those to of in on for and or my our your
 i me we you he she they do does did can could will would should true really heard read someone told say said
-hear people claim claims believe if whether there what s""".split())
+hear people claim claims believe if whether there what s""".split()
+)
 
 
 @dataclass(frozen=True)
 class TermMatch:
-    phrase: str       # the glossary phrase that matched
+    phrase: str  # the glossary phrase that matched
     topic_slug: str
-    start: int        # token offsets in the message
+    start: int  # token offsets in the message
     end: int
 
     @property
@@ -60,5 +62,7 @@ class GlossaryMatcher:
         for match_id, start, end in (*self._lower(doc), *self._lemma(doc)):
             labelled[(start, end)] = self.nlp.vocab.strings[match_id]
         spans = filter_spans([doc[start:end] for start, end in labelled])
-        return [TermMatch(labelled[(s.start, s.end)], self.topic_of[labelled[(s.start, s.end)]], s.start, s.end)
-                for s in sorted(spans, key=lambda s: s.start)]
+        return [
+            TermMatch(labelled[(s.start, s.end)], self.topic_of[labelled[(s.start, s.end)]], s.start, s.end)
+            for s in sorted(spans, key=lambda s: s.start)
+        ]

@@ -5,10 +5,15 @@ spaCy's thinc imports TensorFlow and h5py when they are installed (Rasa installs
 already loaded (as in the Rasa server), spaCy is imported with both hidden; only thinc's optional TensorFlow
 and MXNet wrappers and their HDF5 files are lost, which this project does not use.
 """
+
 from __future__ import annotations
 
 import sys
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 # The project's packaged pipeline (tokenizer + lookup lemmatizer, no vectors); built by scripts/build_spacy.py.
 PIPELINE_PACKAGE = "en_gsa_lookup"
@@ -17,10 +22,11 @@ PIPELINE_PACKAGE = "en_gsa_lookup"
 def _import_spacy():
     if "spacy" in sys.modules or "tensorflow" in sys.modules:
         import spacy
+
         return spacy
     hidden = [name for name in ("tensorflow", "h5py") if name not in sys.modules]
     for name in hidden:
-        sys.modules[name] = None  # makes `import <name>` raise ImportError inside thinc
+        sys.modules[name] = None  # type: ignore[assignment]  # makes `import <name>` raise ImportError inside thinc
     try:
         import spacy
     finally:
@@ -33,7 +39,7 @@ spacy = _import_spacy()
 
 
 @lru_cache(maxsize=1)
-def load_pipeline() -> "spacy.language.Language":
+def load_pipeline() -> Language:
     """The installed project pipeline, or an equivalent built on the fly (blank English + lookup lemmas)."""
     try:
         return spacy.load(PIPELINE_PACKAGE)

@@ -1,4 +1,5 @@
 """The curators' report: review dates, sources per topic, uncited sources, feedback, unanswered questions."""
+
 from __future__ import annotations
 
 from .curation import CurationStore
@@ -7,7 +8,10 @@ from .store import KnowledgeStore
 
 def print_report(store: KnowledgeStore, curation: CurationStore | None = None) -> int:
     content = store.snapshot()
-    topics = sorted((content.topic(slug) for slug, _ in content.menu), key=lambda t: (t.last_reviewed, t.slug))
+    topics = sorted(
+        (t for slug, _ in content.menu if (t := content.topic(slug)) is not None),
+        key=lambda t: (t.last_reviewed, t.slug),
+    )
     cited = {s for t in topics for s in t.sources} | {s for m in content.myths() for s in m.sources}
     uncited = sorted(s.id for s in content.all_sources() if s.id not in cited)
     curation = curation or CurationStore()

@@ -1,12 +1,13 @@
 """Full-text search over the topics, in memory: bm25 as SQLite FTS5 ranks it."""
+
 from __future__ import annotations
 
 import math
 import re
 import sqlite3
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 import numpy as np
 
@@ -21,11 +22,10 @@ STOPWORDS = frozenset(
 WORD = re.compile(r"[a-z0-9]+")
 
 
-
 @dataclass(frozen=True)
 class SearchDocument:
-    kind: str   # what the document is ("topic": the bot indexes topics only)
-    ref: str    # its slug or id
+    kind: str  # what the document is ("topic": the bot indexes topics only)
+    ref: str  # its slug or id
     title: str
     terms: str  # the phrases people type for it (a topic's glossary): they count more than the body
     body: str
@@ -66,10 +66,14 @@ class SearchIndex:
         self._lock = threading.Lock()
         with self._lock:
             c = self._connection
-            c.execute("CREATE VIRTUAL TABLE search_index USING fts5("
-                      "kind UNINDEXED, ref UNINDEXED, title, terms, body, tokenize='porter unicode61')")
-            c.executemany("INSERT INTO search_index (rowid, kind, ref, title, terms, body) VALUES (?, ?, ?, ?, ?, ?)",
-                          [(i, d.kind, d.ref, d.title, d.terms, d.body) for i, d in enumerate(self.documents)])
+            c.execute(
+                "CREATE VIRTUAL TABLE search_index USING fts5("
+                "kind UNINDEXED, ref UNINDEXED, title, terms, body, tokenize='porter unicode61')"
+            )
+            c.executemany(
+                "INSERT INTO search_index (rowid, kind, ref, title, terms, body) VALUES (?, ?, ?, ?, ?, ?)",
+                [(i, d.kind, d.ref, d.title, d.terms, d.body) for i, d in enumerate(self.documents)],
+            )
             c.execute("CREATE VIRTUAL TABLE search_terms USING fts5vocab(search_index, 'instance')")
             c.execute("CREATE VIRTUAL TABLE query_text USING fts5(text, tokenize='porter unicode61')")
             c.execute("CREATE VIRTUAL TABLE query_terms USING fts5vocab(query_text, 'instance')")
@@ -80,9 +84,13 @@ class SearchIndex:
             weights = frequency.setdefault(term, {})
             weights[doc] = weights.get(doc, 0.0) + COLUMN_WEIGHTS[column]
             length[doc] += 1
-        self._postings = {term: (np.fromiter(weights, dtype=np.int64, count=len(weights)),
-                                 np.fromiter(weights.values(), dtype=np.float64, count=len(weights)))
-                          for term, weights in frequency.items()}
+        self._postings = {
+            term: (
+                np.fromiter(weights, dtype=np.int64, count=len(weights)),
+                np.fromiter(weights.values(), dtype=np.float64, count=len(weights)),
+            )
+            for term, weights in frequency.items()
+        }
         self._rows = len(self.documents)
         average = length.sum() / self._rows if self._rows else 1.0
         self._norm = 1 - B + B * length / average  # per document, as FTS5 computes it
@@ -91,8 +99,7 @@ class SearchIndex:
         """FTS5's tokens of the words, one per word (each is [a-z0-9]+), in order."""
         with self._lock:
             self._connection.execute("INSERT INTO query_text (rowid, text) VALUES (1, ?)", (" ".join(words),))
-            stems = [term for (term,) in self._connection.execute(
-                "SELECT term FROM query_terms ORDER BY offset")]
+            stems = [term for (term,) in self._connection.execute("SELECT term FROM query_terms ORDER BY offset")]
             self._connection.execute("DELETE FROM query_text")
         return stems
 

@@ -1,4 +1,5 @@
 """Where the knowledge store lives. Paths are derived from this file, never from the current directory."""
+
 from __future__ import annotations
 
 import os

@@ -4,6 +4,7 @@ A snapshot is immutable once made, so any number of threads may read it; the sto
 the database is rebuilt. Every lookup is a dictionary access, a spaCy pass over one message (cached) or a
 query of the in-memory full-text index.
 """
+
 from __future__ import annotations
 
 from collections import Counter, defaultdict
@@ -38,6 +39,7 @@ class GlossaryEntry:
 @dataclass(frozen=True)
 class MythMatch(Myth):
     """A myth as found in a message."""
+
     similarity: float = 1.0  # how close the message came to the myth's wording (0..1)
 
 
@@ -61,8 +63,11 @@ class Snapshot:
 
         # myths: the lemmas of each claim and phrasing, and which of them each lemma occurs in (numpy arrays:
         # a message's overlap with every phrasing is then one bincount, however many myths there are)
-        phrasings = [(myth.id, self._matcher.content_lemmas(text)) for myth in content.myths
-                     for text in (myth.claim, *myth.phrasings)]
+        phrasings = [
+            (myth.id, self._matcher.content_lemmas(text))
+            for myth in content.myths
+            for text in (myth.claim, *myth.phrasings)
+        ]
         phrasings = [(myth_id, lemmas) for myth_id, lemmas in phrasings if lemmas]
         self._phrasing_myth = [myth_id for myth_id, _ in phrasings]
         self._phrasing_size = np.array([len(lemmas) for _, lemmas in phrasings], dtype=np.float64)
@@ -74,9 +79,15 @@ class Snapshot:
 
         # topics only: myths are found by their wording (find_myth), never by full-text relevance
         self._index = SearchIndex(
-            SearchDocument("topic", t.slug, t.title, "\n".join(self._phrases(t)),
-                           "\n".join((t.short_answer, t.detailed_answer, t.plain_answer, *t.key_points)))
-            for t in self._topics.values())
+            SearchDocument(
+                "topic",
+                t.slug,
+                t.title,
+                "\n".join(self._phrases(t)),
+                "\n".join((t.short_answer, t.detailed_answer, t.plain_answer, *t.key_points)),
+            )
+            for t in self._topics.values()
+        )
 
     @staticmethod
     def _phrases(topic: Topic) -> list[str]:

@@ -6,14 +6,15 @@ when the stored fingerprint differs (checked at most every RELOAD_CHECK_SECONDS)
 read raises KnowledgeStoreUnavailable with what to do; once loaded, content is served from memory even if the
 database goes away.
 """
+
 from __future__ import annotations
 
 import json
 import os
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
@@ -63,7 +64,8 @@ class KnowledgeStore:
         except (DatabaseError, InterfaceError) as error:
             raise KnowledgeStoreUnavailable(
                 f"knowledge database at {self.url} is not readable ({error.__class__.__name__}): rebuild it with "
-                "`python -m knowledge build`") from error
+                "`python -m knowledge build`"
+            ) from error
 
     def _read_fingerprint(self, session: Session) -> str:
         row = session.get(MetaRow, "fingerprint")
@@ -74,8 +76,9 @@ class KnowledgeStore:
     def _load(self, session: Session, fingerprint: str) -> Snapshot:
         content = Content()
         lists: dict[str, list[str]] = {}
-        rows = session.execute(select(DocumentRow.kind, DocumentRow.key, DocumentRow.body)
-                               .order_by(DocumentRow.kind, DocumentRow.position))
+        rows = session.execute(
+            select(DocumentRow.kind, DocumentRow.key, DocumentRow.body).order_by(DocumentRow.kind, DocumentRow.position)
+        )
         for kind, key, body in rows:
             if kind == SOURCE:
                 content.sources[key] = from_document(Source, body)

@@ -13,6 +13,7 @@ It also opens a new HTTP client session, and so a new connection, for every call
 one session is kept per action endpoint, its idle connections closed after KEEPALIVE_SECONDS, before the
 action server (Sanic: 5 s) would close them under a request.
 """
+
 from __future__ import annotations
 
 import logging
@@ -26,13 +27,16 @@ logger = logging.getLogger(__name__)
 ACTIONS_UNAVAILABLE = (
     "Sorry, the part of me that looks up answers is not responding right now, so I cannot answer that. "
     "Please try again in a minute. If this is about urgent symptoms, such as infected or blistering eczema "
-    "with a fever, swelling of the face or throat, or trouble breathing, get urgent medical help now.")
+    "with a fever, swelling of the face or throat, or trouble breathing, get urgent medical help now."
+)
 
 _installed = False
 
 
 def installed() -> bool:
     return _installed
+
+
 KEEPALIVE_SECONDS = 3.0
 
 
@@ -53,7 +57,7 @@ def install() -> None:
 
     original_run = RemoteAction.run
 
-    async def run_or_apologise(self: RemoteAction, output_channel, nlg, tracker, domain):  # type: ignore[no-untyped-def]
+    async def run_or_apologise(self: RemoteAction, output_channel, nlg, tracker, domain):
         _keep_session(self.action_endpoint)
         try:
             return await original_run(self, output_channel, nlg, tracker, domain)
@@ -67,8 +71,8 @@ def install() -> None:
             logger.error("custom action '%s' failed; the user was asked to try again", self.name())
             return [BotUttered(text=ACTIONS_UNAVAILABLE)]
 
-    RemoteAction.run = run_or_apologise  # type: ignore[method-assign]
-    RemoteAction._validate_action_result = _validate_with_cached_validator  # type: ignore[method-assign]
+    RemoteAction.run = run_or_apologise
+    RemoteAction._validate_action_result = _validate_with_cached_validator
     _installed = True
 
 
@@ -99,11 +103,17 @@ def _keep_session(endpoint: Any) -> None:
     def session() -> _KeptSession:
         loop = asyncio.get_running_loop()
         if loop not in sessions or sessions[loop].closed:
-            auth = (aiohttp.BasicAuth(endpoint.basic_auth["username"], endpoint.basic_auth["password"])
-                    if endpoint.basic_auth else None)
+            auth = (
+                aiohttp.BasicAuth(endpoint.basic_auth["username"], endpoint.basic_auth["password"])
+                if endpoint.basic_auth
+                else None
+            )
             sessions[loop] = aiohttp.ClientSession(
-                headers=endpoint.headers, auth=auth, timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
-                connector=aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE_SECONDS))
+                headers=endpoint.headers,
+                auth=auth,
+                timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
+                connector=aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE_SECONDS),
+            )
         return _KeptSession(sessions[loop])
 
     endpoint._kept_sessions = sessions
@@ -128,7 +138,9 @@ def _validate_with_cached_validator(self: Any, result: dict[str, Any]) -> bool:
         _action_result_validator().validate(result)
         return True
     except ValidationError as error:
-        error.message += (". Failed to validate Action server response from API, make sure your response from "
-                          f"the Action endpoint is valid. For more information about the format visit "
-                          f"{DOCS_BASE_URL}/custom-actions")
+        error.message += (
+            ". Failed to validate Action server response from API, make sure your response from "
+            f"the Action endpoint is valid. For more information about the format visit "
+            f"{DOCS_BASE_URL}/custom-actions"
+        )
         raise

@@ -9,6 +9,7 @@ Training, features and predictions are Rasa's, unchanged; two things make a pred
 coefficients are laid out for one message at a time (nlu_components/linear_models.py), and the sentence
 features of the featurizers are joined in one step (Rasa joins them pair by pair, copying the first).
 """
+
 from __future__ import annotations
 
 import logging
@@ -38,8 +39,11 @@ class JoblibLogisticRegressionClassifier(LogisticRegressionClassifier):
         for message in messages:
             if message.get_dense_features(attribute=TEXT)[1] is not None:
                 return super()._create_X(messages)  # not in this pipeline: Rasa's way
-            parts = [f.features for f in message.features
-                     if f.attribute == TEXT and f.is_sparse() and f.type == FEATURE_TYPE_SENTENCE]
+            parts = [
+                f.features
+                for f in message.features
+                if f.attribute == TEXT and f.is_sparse() and f.type == FEATURE_TYPE_SENTENCE
+            ]
             rows.append(hstack(parts, format="csr") if parts else csr_matrix([]))
         return rows[0] if len(rows) == 1 else vstack(rows, format="csr")
 
@@ -48,8 +52,14 @@ class JoblibLogisticRegressionClassifier(LogisticRegressionClassifier):
             joblib.dump(self.clf, model_dir / MODEL_FILE)
 
     @classmethod
-    def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "JoblibLogisticRegressionClassifier":
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> JoblibLogisticRegressionClassifier:
         component = cls(config, execution_context.node_name, model_storage, resource)
         try:
             with model_storage.read_from(resource) as model_dir:

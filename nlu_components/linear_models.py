@@ -1,4 +1,5 @@
 """Linear classifiers laid out for predicting one message at a time."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,4 +1,5 @@
 """The one Rasa version whose internals this project changes (training hook, action-failure fix)."""
+
 from __future__ import annotations
 
 SUPPORTED_RASA_VERSION = "3.6.21"
@@ -15,4 +16,5 @@ def require_supported_rasa(what: str) -> None:
     if rasa.__version__ != SUPPORTED_RASA_VERSION:
         raise UnsupportedRasaVersion(
             f"{what} was written for Rasa {SUPPORTED_RASA_VERSION}, found Rasa {rasa.__version__}: "
-            "read the Rasa code it replaces before changing SUPPORTED_RASA_VERSION in nlu_components/rasa_version.py")
+            "read the Rasa code it replaces before changing SUPPORTED_RASA_VERSION in nlu_components/rasa_version.py"
+        )

@@ -7,6 +7,7 @@
   otherwise "her cheeks are red and dry" would alarm because "cheeks" occurred in urgent training examples.
   It then falls back to the classifier's next intent.
 """
+
 from __future__ import annotations
 
 import logging
@@ -39,8 +40,13 @@ class SafetyNet(GraphComponent, IntentClassifier):
         self._start_up_checked = False
 
     @classmethod
-    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "SafetyNet":
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> SafetyNet:
         return cls(SafetyPhrases.from_file())
 
     def process(self, messages: list[Message]) -> list[Message]:
@@ -59,8 +65,10 @@ class SafetyNet(GraphComponent, IntentClassifier):
     def _check_start_up(self) -> None:
         """Say once, loudly, when the server was started without its start-up step (plain `rasa run`)."""
         if not self._start_up_checked and not action_failures.installed():
-            logger.warning("Rasa was started without scripts/rasa_server.py: a failed custom action will leave the "
-                           "user without a reply; start it with `python scripts/rasa_server.py run ...`")
+            logger.warning(
+                "Rasa was started without scripts/rasa_server.py: a failed custom action will leave the "
+                "user without a reply; start it with `python scripts/rasa_server.py run ...`"
+            )
         self._start_up_checked = True
 
     def _apply_rule(self, message: Message, match: SafetyMatch) -> None:
@@ -80,8 +88,11 @@ class SafetyNet(GraphComponent, IntentClassifier):
                 return
             ranking = [r for r in message.get(INTENT_RANKING_KEY, []) if r.get("name") != "red_flag"]
             if ranking:
-                logger.info("safety net: classifier red_flag (%.2f) without an urgent sign -> %s",
-                            confidence, ranking[0]["name"])
+                logger.info(
+                    "safety net: classifier red_flag (%.2f) without an urgent sign -> %s",
+                    confidence,
+                    ranking[0]["name"],
+                )
                 message.set(INTENT, ranking[0], add_to_output=True)
                 message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
 

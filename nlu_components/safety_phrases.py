@@ -12,6 +12,7 @@ has a phrase in the message. Matching is on lower case and on lemmas, so "bliste
 - the signs of an `all_of` rule must occur in one sentence; its context groups anywhere in the message;
 - a sign followed in its sentence by words saying it is over ("a fever last week that's gone now") does not count.
 """
+
 from __future__ import annotations
 
 import re
@@ -20,12 +21,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-
-from knowledge.nlp import load_pipeline  # first: it imports spaCy without TensorFlow
-
 from spacy.language import Language  # noqa: E402
 from spacy.matcher import PhraseMatcher  # noqa: E402
 from spacy.tokens import Doc  # noqa: E402
+
+from knowledge.nlp import load_pipeline  # first: it imports spaCy without TensorFlow
 
 PHRASES_FILE = Path(__file__).resolve().parents[1] / "data" / "safety" / "phrases.yml"
 TIERS = ("self_harm", "emergency", "same_day")
@@ -42,7 +42,7 @@ CLAUSE_END = re.compile(r"(?<=[.!?;,\n])\s+|\s+(?:but|although|though|and now|no
 
 @dataclass(frozen=True)
 class SafetyMatch:
-    category: str              # the tier: self_harm, emergency or same_day
+    category: str  # the tier: self_harm, emergency or same_day
     evidence: tuple[str, ...]  # the phrases that fired
     about_child: bool = False  # self-harm reported by a parent about a child
 
@@ -79,7 +79,7 @@ class SafetyPhrases:
                     matcher.add(label, [self.nlp(str(p).lower()) for p in phrases])
 
     @classmethod
-    def from_file(cls, path: Path = PHRASES_FILE) -> "SafetyPhrases":
+    def from_file(cls, path: Path = PHRASES_FILE) -> SafetyPhrases:
         return cls(yaml.safe_load(path.read_text(encoding="utf-8")))
 
     @staticmethod
@@ -104,12 +104,15 @@ class SafetyPhrases:
         counts = self._qualifier(doc, by_label, sentences)
         return tuple(doc[s:e].text for label, s, e in hits if label == "symptoms" and counts(label, s, e))
 
-    def _read(self, text: str) -> tuple[Doc, list[tuple[str, int, int]], dict[str, list[tuple[int, int]]],
-                                        list[tuple[int, int]]]:
+    def _read(
+        self, text: str
+    ) -> tuple[Doc, list[tuple[str, int, int]], dict[str, list[tuple[int, int]]], list[tuple[int, int]]]:
         # phone keyboards type curly apostrophes: "can’t" must match "can't"
         doc = self.nlp(text.lower().replace("\u2019", "'").replace("\u2018", "'"))
-        hits = sorted({(self.nlp.vocab.strings[m], s, e) for matcher in self._matchers for m, s, e in matcher(doc)},
-                      key=lambda h: (h[1], h[2], h[0]))
+        hits = sorted(
+            {(self.nlp.vocab.strings[m], s, e) for matcher in self._matchers for m, s, e in matcher(doc)},
+            key=lambda h: (h[1], h[2], h[0]),
+        )
         by_label: dict[str, list[tuple[int, int]]] = {}
         for label, start, end in hits:
             by_label.setdefault(label, []).append((start, end))
@@ -129,13 +132,15 @@ class SafetyPhrases:
             evidence = self._fired(category, found)
             if evidence:
                 # a child's words reported by a parent, unless the writer speaks of themselves ("kill myself")
-                about_child = (category == "self_harm" and bool(by_label.get("child_subject"))
-                               and not FIRST_PERSON.search(" ".join(evidence)))
+                about_child = (
+                    category == "self_harm"
+                    and bool(by_label.get("child_subject"))
+                    and not FIRST_PERSON.search(" ".join(evidence))
+                )
                 return SafetyMatch(category, evidence, about_child)
         return None
 
-    def _qualifier(self, doc: Doc, by_label: dict[str, list[tuple[int, int]]],
-                   sentences: list[tuple[int, int]]):
+    def _qualifier(self, doc: Doc, by_label: dict[str, list[tuple[int, int]]], sentences: list[tuple[int, int]]):
         """A test of whether a phrase found at (start, end) describes an urgent sign now."""
         excluded = {i for s, e in by_label.get("exclude", []) for i in range(s, e)}
         negation_ends = {e for s, e in by_label.get("negations", [])}
@@ -144,13 +149,16 @@ class SafetyPhrases:
 
         def inside(label: str, s: int, e: int) -> bool:
             return any(s <= start < e for start, _ in by_label.get(label, []))
+
         # clauses that place what they describe in the past, with nothing saying it is happening now
         past = [(s, e) for s, e in self._spans(doc, CLAUSE_END) if inside("past", s, e) and not inside("present", s, e)]
 
         def negated(start: int) -> bool:
             # "no fever", "not really swollen"; a comma or full stop in between ends the negation ("no, he can't")
-            return any(start - NEGATION_WINDOW <= n <= start and not any(t.is_punct for t in doc[n:start])
-                       for n in negation_ends)
+            return any(
+                start - NEGATION_WINDOW <= n <= start and not any(t.is_punct for t in doc[n:start])
+                for n in negation_ends
+            )
 
         def resolved(start: int, end: int) -> bool:
             index = next((i for i, (s, e) in enumerate(sentences) if s <= start < e), len(sentences) - 1)
@@ -166,6 +174,7 @@ class SafetyPhrases:
             if label.split(":")[-1] in context:
                 return True
             return not (any(s <= start < e for s, e in past) or negated(start) or resolved(start, end))
+
         return counts
 
     def _fired(self, category: str, found: list[dict[str, list[str]]]) -> tuple[str, ...]:
@@ -178,6 +187,8 @@ class SafetyPhrases:
             signs = [g for g in groups if g not in context]
             for sentence in found:
                 if signs and all(f"{category}:{g}" in sentence for g in signs):
-                    background = [p for g in groups if g in context for s in found for p in s.get(f"{category}:{g}", [])]
+                    background = [
+                        p for g in groups if g in context for s in found for p in s.get(f"{category}:{g}", [])
+                    ]
                     return tuple(p for g in signs for p in sentence[f"{category}:{g}"]) + tuple(background)
         return ()

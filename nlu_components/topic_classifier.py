@@ -6,6 +6,7 @@ arrives as lookup tables named `topic_glossary:<slug>`. The output is `topics` i
 of {name, confidence}, the probability that no topic is named, the question part of a long message and a second
 topic it asks about. Actions read it from the tracker (actions/analysis.py); nothing runs spaCy again.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -24,8 +25,14 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from nlu_components import topic_model
 from nlu_components.linear_models import for_prediction
-from nlu_components.topic_model import (GLOSSARY_LOOKUP_PREFIX, NONE, NONE_INTENTS, TopicModel, TopicPrediction,
-                                        training_set)
+from nlu_components.topic_model import (
+    GLOSSARY_LOOKUP_PREFIX,
+    NONE,
+    NONE_INTENTS,
+    TopicModel,
+    TopicPrediction,
+    training_set,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -43,14 +50,28 @@ class TopicClassifier(GraphComponent):
             "c": TopicModel.c,
             # A message that clearly names a topic is a question about it, not a command: "the zonulin test"
             # is not "start the quiz". Follow-up intents (more_detail, sources...) keep their intent.
-            "topic_beats_intents": ["quiz_start", "quiz_answer", "tour_start", "tour_next", "tour_restart", "greet",
-                                    "goodbye", "thank", "help", "stop", "feedback_positive", "feedback_negative",
-                                    "bot_challenge", "out_of_scope"],
+            "topic_beats_intents": [
+                "quiz_start",
+                "quiz_answer",
+                "tour_start",
+                "tour_next",
+                "tour_restart",
+                "greet",
+                "goodbye",
+                "thank",
+                "help",
+                "stop",
+                "feedback_positive",
+                "feedback_negative",
+                "bot_challenge",
+                "out_of_scope",
+            ],
             "topic_beats_intent_confidence": 0.6,
         }
 
-    def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-                 model: TopicModel | None = None):
+    def __init__(
+        self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource, model: TopicModel | None = None
+    ):
         self.config = {**self.get_default_config(), **config}
         self.model_storage, self.resource, self.model = model_storage, resource, model
 
@@ -62,13 +83,24 @@ class TopicClassifier(GraphComponent):
         return hashlib.sha256(b"".join(p.read_bytes() for p in sources)).hexdigest()
 
     @classmethod
-    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "TopicClassifier":
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> TopicClassifier:
         return cls(config, model_storage, resource)
 
     @classmethod
-    def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "TopicClassifier":
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> TopicClassifier:
         try:
             with model_storage.read_from(resource) as directory:
                 model = joblib.load(directory / MODEL_FILE)
@@ -79,12 +111,17 @@ class TopicClassifier(GraphComponent):
         return cls(config, model_storage, resource, model)
 
     def train(self, training_data: TrainingData) -> Resource:
-        examples = [(e.get(TEXT), e.get(INTENT), ((e.get(METADATA) or {}).get(METADATA_EXAMPLE) or {}).get("topic"))
-                    for e in training_data.intent_examples if e.get(TEXT)]
+        examples = [
+            (e.get(TEXT), e.get(INTENT), ((e.get(METADATA) or {}).get(METADATA_EXAMPLE) or {}).get("topic"))
+            for e in training_data.intent_examples
+            if e.get(TEXT)
+        ]
         texts, labels = training_set(examples, self.config["topic_intent"], tuple(self.config["none_intents"]))
-        glossary = {table["name"][len(GLOSSARY_LOOKUP_PREFIX):]: list(table["elements"])
-                    for table in training_data.lookup_tables
-                    if table["name"].startswith(GLOSSARY_LOOKUP_PREFIX) and isinstance(table["elements"], list)}
+        glossary = {
+            table["name"][len(GLOSSARY_LOOKUP_PREFIX) :]: list(table["elements"])
+            for table in training_data.lookup_tables
+            if table["name"].startswith(GLOSSARY_LOOKUP_PREFIX) and isinstance(table["elements"], list)
+        }
         if len(set(labels) - {NONE}) < 2:
             logger.warning("fewer than two topics have examples: the topic classifier is not trained")
             return self.resource
@@ -111,8 +148,11 @@ class TopicClassifier(GraphComponent):
         if intent not in self.config["topic_beats_intents"] or not prediction.ranking:
             return
         slug, confidence = prediction.ranking[0]
-        if confidence >= self.config["topic_beats_intent_confidence"] and slug in prediction.named \
-                and prediction.none < 1 - confidence:
+        if (
+            confidence >= self.config["topic_beats_intent_confidence"]
+            and slug in prediction.named
+            and prediction.none < 1 - confidence
+        ):
             chosen = {"name": self.config["topic_intent"], "confidence": confidence}
             ranking = [r for r in message.get(INTENT_RANKING_KEY, []) if r.get("name") != chosen["name"]]
             logger.debug("topic classifier: '%s' names %s (%.2f): ask_topic", intent, slug, confidence)

@@ -8,6 +8,7 @@ A long message is read the way a person reads a letter: the question in it (its 
 counts most, the story around it adds context. A second topic that another part of the message names and asks
 about is returned as `also`, so the answer can offer it.
 """
+
 from __future__ import annotations
 
 import re
@@ -21,43 +22,74 @@ from sklearn.linear_model import LogisticRegression
 NONE = "_none"  # messages about no topic at all ("tell me more", "thanks")
 GLOSSARY_LOOKUP_PREFIX = "topic_glossary:"  # NLU lookup tables of each topic's glossary phrases
 SENTENCE_SPLIT = re.compile(r"(?<=[.?!])\s+|\n+")
-CLAUSE_SPLIT = re.compile(r",\s*(?:and|or|but)?\s*|\s+(?:and|or|but|also)\s+(?=(?:would|could|can|do|does|is|are|should|what|how|will|maybe)\b)",
-                          re.IGNORECASE)
-QUESTION_START = re.compile(r"^\s*(what|how|why|when|where|which|who|is|are|can|could|do|does|did|should|would|"
-                            r"will|any|tell me|explain|please)\b", re.IGNORECASE)
+CLAUSE_SPLIT = re.compile(
+    r",\s*(?:and|or|but)?\s*|\s+(?:and|or|but|also)\s+(?=(?:would|could|can|do|does|is|are|should|what|how|will|maybe)\b)",
+    re.IGNORECASE,
+)
+QUESTION_START = re.compile(
+    r"^\s*(what|how|why|when|where|which|who|is|are|can|could|do|does|did|should|would|"
+    r"will|any|tell me|explain|please)\b",
+    re.IGNORECASE,
+)
 CONTINUATION = re.compile(r"^\s*(and|also|or|plus|if so|but|so)\b", re.IGNORECASE)
 # Weight of "this topic's glossary is named" beside the word features (unit length): chosen by 4-fold
 # cross-validation on the training examples (accuracy 0.880 without it, 0.902 at 0.25, 0.898 at 0.5, 0.888 at 1).
 GLOSSARY_WEIGHT = 0.25
-FOCUS_WEIGHT = 0.6      # share of the question sentence in a long message's ranking
+FOCUS_WEIGHT = 0.6  # share of the question sentence in a long message's ranking
 ALSO_MIN_CONFIDENCE = 0.25  # a second topic this likely in its part of the message is offered
 ALSO_SURE = 0.6
 
 
 # Intents whose examples name no topic: they teach the model what "no topic" looks like.
-NONE_INTENTS = ("greet", "goodbye", "thank", "bot_challenge", "help", "more_detail", "simpler", "sources",
-                "related_topics", "tour_start", "tour_next", "tour_restart", "stop", "quiz_start", "quiz_answer",
-                "feedback_positive", "feedback_negative", "out_of_scope", "distress", "ask_what_to_do")
+NONE_INTENTS = (
+    "greet",
+    "goodbye",
+    "thank",
+    "bot_challenge",
+    "help",
+    "more_detail",
+    "simpler",
+    "sources",
+    "related_topics",
+    "tour_start",
+    "tour_next",
+    "tour_restart",
+    "stop",
+    "quiz_start",
+    "quiz_answer",
+    "feedback_positive",
+    "feedback_negative",
+    "out_of_scope",
+    "distress",
+    "ask_what_to_do",
+)
 RANKING_LENGTH = 5
 
 
 @dataclass(frozen=True)
 class TopicPrediction:
-    ranking: list[tuple[str, float]]       # topics, most likely first (probabilities over topics and NONE)
-    none: float                            # probability that the message names no topic
-    focus: str                             # the part of the message read as the question
-    also: str | None = None                # a second topic the message asks about
-    named: tuple[str, ...] = ()            # topics whose glossary phrases occur in the message
+    ranking: list[tuple[str, float]]  # topics, most likely first (probabilities over topics and NONE)
+    none: float  # probability that the message names no topic
+    focus: str  # the part of the message read as the question
+    also: str | None = None  # a second topic the message asks about
+    named: tuple[str, ...] = ()  # topics whose glossary phrases occur in the message
 
     def as_parse_data(self, text: str) -> dict:
         """The form in which the NLU hands the prediction to the actions (parse data key `topics`)."""
-        return {"ranking": [{"name": slug, "confidence": round(p, 4)} for slug, p in self.ranking[:RANKING_LENGTH]],
-                "none": round(self.none, 4), "focus": self.focus if self.focus != text.strip() else None,
-                "also": self.also, "named": list(self.named)}
+        return {
+            "ranking": [{"name": slug, "confidence": round(p, 4)} for slug, p in self.ranking[:RANKING_LENGTH]],
+            "none": round(self.none, 4),
+            "focus": self.focus if self.focus != text.strip() else None,
+            "also": self.also,
+            "named": list(self.named),
+        }
 
 
-def training_set(examples: list[tuple[str, str, str | None]], topic_intent: str = "ask_topic",
-                 none_intents: tuple[str, ...] = NONE_INTENTS) -> tuple[list[str], list[str]]:
+def training_set(
+    examples: list[tuple[str, str, str | None]],
+    topic_intent: str = "ask_topic",
+    none_intents: tuple[str, ...] = NONE_INTENTS,
+) -> tuple[list[str], list[str]]:
     """(texts, labels) from (text, intent, topic) examples: topic questions by topic, the rest as NONE."""
     texts, labels = [], []
     for text, intent, topic in examples:
@@ -72,22 +104,26 @@ def training_set(examples: list[tuple[str, str, str | None]], topic_intent: str 
 
 @dataclass
 class TopicModel:
-    glossary: dict[str, list[str]]         # topic slug -> phrases that name it
+    glossary: dict[str, list[str]]  # topic slug -> phrases that name it
     c: float = 100.0  # chosen by 4-fold cross-validation on the training examples (C 20: 0.882, 50: 0.884, 100: 0.888)
     _patterns: dict[str, re.Pattern[str]] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1, lowercase=True,
-                                     token_pattern=r"(?u)\b\w[\w'-]*\b")
+        self.words = TfidfVectorizer(
+            ngram_range=(1, 2), sublinear_tf=True, min_df=1, lowercase=True, token_pattern=r"(?u)\b\w[\w'-]*\b"
+        )
         self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2)
         self.classifier = LogisticRegression(C=self.c, max_iter=3000, class_weight="balanced", random_state=1)
         self._compile()
 
     def _compile(self) -> None:
         self._patterns = {
-            slug: re.compile(r"\b(?:" + "|".join(re.escape(p.lower()) for p in sorted(set(phrases), key=len, reverse=True))
-                             + r")\b")
-            for slug, phrases in self.glossary.items() if phrases}
+            slug: re.compile(
+                r"\b(?:" + "|".join(re.escape(p.lower()) for p in sorted(set(phrases), key=len, reverse=True)) + r")\b"
+            )
+            for slug, phrases in self.glossary.items()
+            if phrases
+        }
 
     def __setstate__(self, state: dict) -> None:  # compiled patterns are rebuilt after loading
         self.__dict__.update(state)
@@ -106,11 +142,12 @@ class TopicModel:
         return csr_matrix(np.array(rows, dtype=float).reshape(len(texts), len(slugs)))
 
     def _features(self, texts: list[str]) -> csr_matrix:
-        return hstack([self.words.transform(texts), self.chars.transform(texts),
-                       self._glossary_features(texts)]).tocsr()
+        return hstack(
+            [self.words.transform(texts), self.chars.transform(texts), self._glossary_features(texts)]
+        ).tocsr()
 
     # -- training and prediction ---------------------------------------------------------------------------
-    def fit(self, texts: list[str], labels: list[str]) -> "TopicModel":
+    def fit(self, texts: list[str], labels: list[str]) -> TopicModel:
         self.words.fit(texts)
         self.chars.fit(texts)
         self.classifier.fit(self._features(texts), labels)
@@ -134,8 +171,13 @@ class TopicModel:
             weight = FOCUS_WEIGHT * (1.0 - asked.get(NONE, 0.0))  # "Can you tell me more?" names nothing
             combined = {k: weight * asked[k] + (1 - weight) * on_all[k] for k in on_all}
         ranking = sorted(((k, v) for k, v in combined.items() if k != NONE), key=lambda kv: -kv[1])
-        return TopicPrediction(ranking, combined.get(NONE, 0.0), focus, self._second_topic(sentences, ranking),
-                               tuple(self.named_topics(text)))
+        return TopicPrediction(
+            ranking,
+            combined.get(NONE, 0.0),
+            focus,
+            self._second_topic(sentences, ranking),
+            tuple(self.named_topics(text)),
+        )
 
     def _question_weight(self, question: str, last: bool) -> float:
         """How much a question sentence says about the topic: one that names a topic counts more, a follow-on
@@ -155,12 +197,12 @@ class TopicModel:
             return None
         for part, probs in zip(parts, self.probabilities(parts)):
             # the part's likeliest topic when it is sure or names it, else the likeliest topic it names
-            best = max((k for k in probs if k != NONE), key=probs.get)
+            best = max((k for k in probs if k != NONE), key=lambda k: probs[k])
             named = [k for k in self.named_topics(part) if k != main]
             if best != main and (probs[best] >= ALSO_SURE or best in named):
-                candidate = best
+                candidate: str | None = best
             else:
-                candidate = max(named, key=lambda k: probs.get(k, 0.0), default=None)
+                candidate = max(named, key=lambda k: probs.get(k, 0.0)) if named else None
             if candidate is not None and candidate != main and probs.get(candidate, 0.0) >= ALSO_MIN_CONFIDENCE:
                 return candidate
         return None
@@ -168,5 +210,3 @@ class TopicModel:
 
 def is_question(sentence: str) -> bool:
     return sentence.rstrip().endswith("?") or bool(QUESTION_START.match(sentence))
-
-

@@ -8,6 +8,7 @@ Every figure comes from this run, on this machine: compare them with each other 
 from another machine. The one-process figures are the layout `make run` starts (SQLite trackers); the scaled
 ones are deploy/ (PostgreSQL, Redis, two Rasa processes and two action servers behind nginx).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,14 +26,15 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import model as model_script  # noqa: E402
-from knowledge.builder import build  # noqa: E402
-from knowledge.content import load_content  # noqa: E402
-from knowledge.settings import CONTENT_DIR  # noqa: E402
-from knowledge.store import KnowledgeStore  # noqa: E402
+
 from benchmarks.chart import write_chart  # noqa: E402
 from benchmarks.large_content import write_scaled_content  # noqa: E402
 from benchmarks.load import LoadResult, locust_binary, percentile, run_load  # noqa: E402
 from benchmarks.store_timing import LookupTiming, questions, time_lookups  # noqa: E402
+from knowledge.builder import build  # noqa: E402
+from knowledge.content import load_content  # noqa: E402
+from knowledge.settings import CONTENT_DIR  # noqa: E402
+from knowledge.store import KnowledgeStore  # noqa: E402
 from tests.support.stack import Stack  # noqa: E402
 
 LARGE_FACTOR = 100
@@ -85,15 +87,16 @@ class Table:
 
 
 def load_row(table: Table, label: str, result: LoadResult, target: str = "") -> None:
-    table.add(f"{label}, {result.users} users: msg/s; p50 / p95; errors",
-              f"{result.per_second:.1f} msg/s; {ms(result.p50)} / {ms(result.p95)}; {result.errors} of {result.sent}",
-              target)
+    table.add(
+        f"{label}, {result.users} users: msg/s; p50 / p95; errors",
+        f"{result.per_second:.1f} msg/s; {ms(result.p50)} / {ms(result.p95)}; {result.errors} of {result.sent}",
+        target,
+    )
 
 
 def lookup_rows(table: Table, label: str, timings: list[LookupTiming], target: str) -> None:
     for timing in timings:
-        table.add(f"knowledge store {label}, {timing.name}: p50 / p99", f"{ms(timing.p50)} / {ms(timing.p99)}",
-                  target)
+        table.add(f"knowledge store {label}, {timing.name}: p50 / p99", f"{ms(timing.p50)} / {ms(timing.p99)}", target)
 
 
 def measure_single_process(table: Table, work: Path, quick: bool) -> list[LoadResult]:
@@ -118,12 +121,17 @@ def measure_single_process(table: Table, work: Path, quick: bool) -> list[LoadRe
         for users, seconds in durations.items():
             result = run_load(stack.rasa_url, users, seconds, work, f"load-{users}")
             results.append(result)
-            load_row(table, f"locust, one process ({seconds} s)", result,
-                     "≥ 40 msg/s, p95 < 2 s, 0 errors" if users == 50 else "")
-        table.add("memory (RSS) after the load: action server", f"{rss_mb(stack.actions.process.pid):.0f} MB",
-                  "≤ 150 MB")
-        table.add("memory (RSS) after the load: Rasa server", f"{rss_mb(stack.rasa.process.pid):.0f} MB",
-                  "≤ 700 MB")
+            load_row(
+                table,
+                f"locust, one process ({seconds} s)",
+                result,
+                "≥ 40 msg/s, p95 < 2 s, 0 errors" if users == 50 else "",
+            )
+        assert stack.actions.process and stack.rasa.process, "the stack is running"
+        table.add(
+            "memory (RSS) after the load: action server", f"{rss_mb(stack.actions.process.pid):.0f} MB", "≤ 150 MB"
+        )
+        table.add("memory (RSS) after the load: Rasa server", f"{rss_mb(stack.rasa.process.pid):.0f} MB", "≤ 700 MB")
     finally:
         stack.stop()
     return results
@@ -143,7 +151,9 @@ def measure_scaled(table: Table, work: Path) -> list[LoadResult]:
     started = time.monotonic()
     try:
         layout.start()
-        table.add("scaled layout: ready (PostgreSQL, Redis, 2+2 processes, nginx)", f"{time.monotonic() - started:.0f} s")
+        table.add(
+            "scaled layout: ready (PostgreSQL, Redis, 2+2 processes, nginx)", f"{time.monotonic() - started:.0f} s"
+        )
         run_load(layout.edge_url, 10, 5, work, "scaled-warm-up")
         result = run_load(layout.edge_url, 50, 120, work, "scaled-50")
         load_row(table, "locust, scaled (120 s)", result, "≥ 70 msg/s")
@@ -176,8 +186,11 @@ def measure_store(table: Table, work: Path, quick: bool) -> None:
 def measure_training(table: Table, fresh: bool) -> None:
     if fresh:
         with tempfile.TemporaryDirectory() as out:
-            table.add("training from scratch", f"{model_script.train_into(Path(out), 'benchmark', quiet=True):.0f} s",
-                      "≤ 2 min")
+            table.add(
+                "training from scratch",
+                f"{model_script.train_into(Path(out), 'benchmark', quiet=True):.0f} s",
+                "≤ 2 min",
+            )
     elif not model_script.model_path().exists():
         started = time.monotonic()
         model_script.train()
@@ -204,8 +217,12 @@ def main() -> int:
         scaled = [] if args.quick or args.no_scaled else measure_scaled(table, work)
         measure_store(table, work, args.quick)
     chart = ROOT / ("build/benchmark-quick.png" if args.quick else "docs/benchmark.png")
-    write_chart(chart, single, scaled, f"make benchmark{' --quick' if args.quick else ''}, {time.strftime('%Y-%m-%d')}, "
-                                       f"{os.cpu_count()} cores")
+    write_chart(
+        chart,
+        single,
+        scaled,
+        f"make benchmark{' --quick' if args.quick else ''}, {time.strftime('%Y-%m-%d')}, " f"{os.cpu_count()} cores",
+    )
     table.print(f"benchmark, {time.strftime('%Y-%m-%d %H:%M')}, {machine}; {time.monotonic() - started:.0f} s in all")
     print(f"\nchart: {chart.relative_to(ROOT)}")
     return 0

@@ -4,6 +4,7 @@ No model can be downloaded here, so the pipeline is made from spaCy itself and s
 packaged as `en_gsa_lookup` so that config.yml can name it independently of the current directory.
 Usage: python scripts/build_spacy.py OUTPUT_DIR   (prints the package folder to pip install)
 """
+
 from __future__ import annotations
 
 import sys
@@ -21,7 +22,13 @@ def main(output: Path) -> int:
     nlp = spacy.blank("en")
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     nlp.initialize()
-    nlp.meta.update({"name": NAME, "version": VERSION, "description": "Tokenizer and lookup lemmatizer for the gut-skin axis assistant"})
+    nlp.meta.update(
+        {
+            "name": NAME,
+            "version": VERSION,
+            "description": "Tokenizer and lookup lemmatizer for the gut-skin axis assistant",
+        }
+    )
     nlp.to_disk(pipeline_dir)
     packages = output / "packages"
     packages.mkdir(parents=True, exist_ok=True)

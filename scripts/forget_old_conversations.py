@@ -4,6 +4,7 @@ Usage: python scripts/forget_old_conversations.py [--days N]
 N defaults to CONVERSATION_RETENTION_DAYS (30). The store is TRACKER_STORE_URL (default: build/trackers.db).
 Run it daily (cron, a systemd timer); `make forget-old` runs it once.
 """
+
 from __future__ import annotations
 
 import argparse

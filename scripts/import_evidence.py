@@ -3,6 +3,7 @@
 Run once when the evidence base changes; the output is curated content and is committed.
 Only citation data is carried over (never the evidence base's prose findings).
 """
+
 from __future__ import annotations
 
 import re
@@ -27,6 +28,7 @@ def convert(entry: dict) -> dict:
     doi = _identifier(entry.get("doi"), r"10\.\d{4,9}/\S+")
     if doi:
         doi = doi.rstrip(".,;)")
+    url: str | None
     if doi:
         url = f"https://doi.org/{doi}"
     elif pmid:
@@ -58,7 +60,9 @@ def main(argv: list[str]) -> int:
         "# Generated from the project's verified evidence base by scripts/import_evidence.py,\n"
         "# then curated by hand. Unverified entries of the evidence base are left out.\n"
     )
-    OUTPUT.write_text(header + yaml.safe_dump({"sources": sources}, sort_keys=False, allow_unicode=True, width=110), encoding="utf-8")
+    OUTPUT.write_text(
+        header + yaml.safe_dump({"sources": sources}, sort_keys=False, allow_unicode=True, width=110), encoding="utf-8"
+    )
     print(f"wrote {len(sources)} sources to {OUTPUT}")
     return 0
 

@@ -1,9 +1,11 @@
 """Train a Rasa model only when none matches the current training inputs; print the model's path.
 
 The model is named after a fingerprint of everything training reads (config, domain, NLU and dialogue
-data, the NLU data generated from the knowledge store, the custom NLU components), so an up-to-date model is reused as is.
+data, the NLU data generated from the knowledge store, the custom NLU components), so an up-to-date model is
+reused as is.
 Usage: python scripts/model.py path|train
 """
+
 from __future__ import annotations
 
 import os
@@ -24,8 +26,12 @@ PREFIX = "gsa-"
 
 def training_files() -> list[Path]:
     # the pipeline's own trained component is code whose output the model stores: a change needs a new model
-    files = [ROOT / "config.yml", ROOT / "domain.yml", *sorted((ROOT / "nlu_components").glob("topic_*.py")),
-             ROOT / "nlu_components" / "intent_classifier.py"]
+    files = [
+        ROOT / "config.yml",
+        ROOT / "domain.yml",
+        *sorted((ROOT / "nlu_components").glob("topic_*.py")),
+        ROOT / "nlu_components" / "intent_classifier.py",
+    ]
     for folder in TRAINING_DATA:
         files += sorted(folder.rglob("*.yml"))
     return files
@@ -38,11 +44,28 @@ def model_path() -> Path:
 def train_into(out: Path, name: str, quiet: bool = False) -> float:
     """Train a model from scratch into out/<name>.tar.gz (scripts/rasa_train.py: no Rasa cache); the seconds."""
     started = time.monotonic()
-    command = [sys.executable, str(ROOT / "scripts" / "rasa_train.py"), "--config", "config.yml", "--domain", "domain.yml",
-               "--data", *(str(p.relative_to(ROOT)) for p in TRAINING_DATA), "--out", str(out),
-               "--fixed-model-name", name]
-    subprocess.run(command, cwd=ROOT, check=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
-                   stdout=subprocess.DEVNULL if quiet else None, stderr=subprocess.DEVNULL if quiet else None)
+    command = [
+        sys.executable,
+        str(ROOT / "scripts" / "rasa_train.py"),
+        "--config",
+        "config.yml",
+        "--domain",
+        "domain.yml",
+        "--data",
+        *(str(p.relative_to(ROOT)) for p in TRAINING_DATA),
+        "--out",
+        str(out),
+        "--fixed-model-name",
+        name,
+    ]
+    subprocess.run(
+        command,
+        cwd=ROOT,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.DEVNULL if quiet else None,
+        stderr=subprocess.DEVNULL if quiet else None,
+    )
     return time.monotonic() - started
 
 

@@ -5,6 +5,7 @@ so a failed custom action gets an apology instead of silence, and a Rasa version
 stops the start with a clear message instead of running with a half-applied patch.
 Usage: python scripts/rasa_server.py run <arguments of rasa run>
 """
+
 from __future__ import annotations
 
 import sys

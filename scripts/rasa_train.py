@@ -7,6 +7,7 @@ cache never saves anything: it is left out (`--force` skips Rasa's fingerprint r
 caching). `--skip-validation`: `rasa data validate` runs in the test suite (tests/test_rasa_project.py).
 Usage: python scripts/rasa_train.py <arguments of rasa train>
 """
+
 from __future__ import annotations
 
 import sys
@@ -31,15 +32,26 @@ def main(argv: list[str]) -> None:
         def __init__(self, **_: Any) -> None:  # takes TrainingHook's cache, model_storage, pruned_schema
             pass
 
-        def on_before_node(self, node_name: str, execution_context: ExecutionContext, config: dict[str, Any],
-                           received_inputs: dict[str, Any]) -> dict:
+        def on_before_node(
+            self,
+            node_name: str,
+            execution_context: ExecutionContext,
+            config: dict[str, Any],
+            received_inputs: dict[str, Any],
+        ) -> dict:
             return {}
 
-        def on_after_node(self, node_name: str, execution_context: ExecutionContext, config: dict[str, Any],
-                          output: Any, input_hook_data: dict) -> None:
+        def on_after_node(
+            self,
+            node_name: str,
+            execution_context: ExecutionContext,
+            config: dict[str, Any],
+            output: Any,
+            input_hook_data: dict,
+        ) -> None:
             return None
 
-    graph_trainer.TrainingHook = NoCacheHook  # type: ignore[misc]
+    graph_trainer.TrainingHook = NoCacheHook
     from rasa.__main__ import main as rasa_main
 
     sys.argv = ["rasa", "train", *argv, "--force", "--skip-validation"]

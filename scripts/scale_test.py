@@ -7,6 +7,7 @@ message answered exactly once and in order, the conversation's context kept (a "
 topic just asked), and every failed turn answered with the apology rather than silence.
 The last line gives the figures; the exit status is 0 only when nothing was lost, duplicated or reordered.
 """
+
 from __future__ import annotations
 
 import collections
@@ -50,8 +51,11 @@ def stored_turns(layout: Layout) -> dict[str, list[int]]:
     engine = sa.create_engine(layout.pg_url("trackers", "postgresql+psycopg2"))
     stored: dict[str, list[int]] = collections.defaultdict(list)
     with engine.connect() as connection:
-        rows = connection.execute(sa.text("SELECT sender_id, data FROM events WHERE type_name = 'user' "
-                                          "AND sender_id LIKE 'load-%' ORDER BY id"))
+        rows = connection.execute(
+            sa.text(
+                "SELECT sender_id, data FROM events WHERE type_name = 'user' " "AND sender_id LIKE 'load-%' ORDER BY id"
+            )
+        )
         for sender, data in rows:
             seq = (json.loads(data).get("metadata") or {}).get("seq")
             if isinstance(seq, int):
@@ -103,13 +107,34 @@ def main() -> int:
     injector = threading.Thread(target=inject_faults, args=(layout, faults), daemon=True)
     log_path = run / "load.jsonl"
     try:
-        print(f"==> locust: {USERS} users for {SECONDS} s, think time 0; faults: kill rasa-1, restart PostgreSQL",
-              flush=True)
+        print(
+            f"==> locust: {USERS} users for {SECONDS} s, think time 0; faults: kill rasa-1, restart PostgreSQL",
+            flush=True,
+        )
         injector.start()
-        subprocess.run([str(binary), "-f", str(LOCUSTFILE), "--headless", "-u", str(USERS),
-                        "-r", str(USERS), "-t", f"{SECONDS}s", "--host", layout.edge_url, "--only-summary",
-                        "--stop-timeout", "60", "--csv", str(run / "locust")],
-                       env={**os.environ, "LOAD_LOG": str(log_path)}, check=False)
+        subprocess.run(
+            [
+                str(binary),
+                "-f",
+                str(LOCUSTFILE),
+                "--headless",
+                "-u",
+                str(USERS),
+                "-r",
+                str(USERS),
+                "-t",
+                f"{SECONDS}s",
+                "--host",
+                layout.edge_url,
+                "--only-summary",
+                "--stop-timeout",
+                "60",
+                "--csv",
+                str(run / "locust"),
+            ],
+            env={**os.environ, "LOAD_LOG": str(log_path)},
+            check=False,
+        )
         injector.join(timeout=120)
         turns = [json.loads(line) for line in log_path.read_text().splitlines() if line.strip()]
         # throughput over the load itself (locust's wind-down at the end is not load)
@@ -122,13 +147,20 @@ def main() -> int:
     latencies = sorted(t["seconds"] for t in turns if t["status"] == 200)
     p50, p95 = percentile(latencies, 0.5), percentile(latencies, 0.95)
     print(f"    latency p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms; logs in {run}")
-    bad = counts["lost"] + counts["duplicated"] + counts["out of order"] + counts["missing from the store"] \
+    bad = (
+        counts["lost"]
+        + counts["duplicated"]
+        + counts["out of order"]
+        + counts["missing from the store"]
         + counts["context lost"]
-    print(f"scale test: sent {counts['sent']}, answered {counts['answered']}, apologies {counts['apologies']}, "
-          f"lost {counts['lost']}, duplicated {counts['duplicated']}, out of order {counts['out of order']}, "
-          f"missing from the store {counts['missing from the store']}, context lost {counts['context lost']}, "
-          f"errors {counts['lost'] + counts['apologies']}, {counts['answered'] / duration:.1f} msg/s "
-          f"({USERS} users, {SECONDS} s, 2 Rasa processes)")
+    )
+    print(
+        f"scale test: sent {counts['sent']}, answered {counts['answered']}, apologies {counts['apologies']}, "
+        f"lost {counts['lost']}, duplicated {counts['duplicated']}, out of order {counts['out of order']}, "
+        f"missing from the store {counts['missing from the store']}, context lost {counts['context lost']}, "
+        f"errors {counts['lost'] + counts['apologies']}, {counts['answered'] / duration:.1f} msg/s "
+        f"({USERS} users, {SECONDS} s, 2 Rasa processes)"
+    )
     return 1 if bad else 0
 
 

@@ -7,6 +7,7 @@ by scripts/credentials.py, refuses connections without a valid token.
 
 Usage: python scripts/serve_web.py [--port 8080] [--bind 127.0.0.1] [--rasa-url http://localhost:5005]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -46,8 +47,15 @@ def connect_sources(rasa_url: str) -> str:
 
 class WebHandler(SimpleHTTPRequestHandler):
     server_version = "gsa-web"
-    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".js": "text/javascript", ".css": "text/css",
-                      ".html": "text/html", ".json": "application/json", ".png": "image/png", ".svg": "image/svg+xml"}
+    extensions_map = {
+        **SimpleHTTPRequestHandler.extensions_map,
+        ".js": "text/javascript",
+        ".css": "text/css",
+        ".html": "text/html",
+        ".json": "application/json",
+        ".png": "image/png",
+        ".svg": "image/svg+xml",
+    }
 
     def __init__(self, *args, rasa_url: str, jwt_secret: str | None, **kwargs):
         self.rasa_url = rasa_url
@@ -71,8 +79,8 @@ class WebHandler(SimpleHTTPRequestHandler):
         if path == "/token":
             if not self.jwt_secret:
                 return self.send_error(HTTPStatus.NOT_FOUND, "JWT is not configured")
-            body = {"token": make_token(self.jwt_secret), "expires_in": TOKEN_TTL_SECONDS}
-            return self._send(json.dumps(body).encode(), "application/json", head)
+            token = {"token": make_token(self.jwt_secret), "expires_in": TOKEN_TTL_SECONDS}
+            return self._send(json.dumps(token).encode(), "application/json", head)
         if any(path == hidden or path.startswith(hidden + "/") for hidden in HIDDEN):
             return self.send_error(HTTPStatus.NOT_FOUND)
         if head:
@@ -101,15 +109,20 @@ class WebHandler(SimpleHTTPRequestHandler):
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Referrer-Policy", "no-referrer")
         if path == "/" or path.endswith(".html"):
-            self.send_header("Content-Security-Policy", (
-                "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; "
-                f"connect-src 'self' {connect_sources(self.rasa_url)}; object-src 'none'; base-uri 'none'; "
-                "frame-ancestors 'self'"))
+            self.send_header(
+                "Content-Security-Policy",
+                (
+                    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; "
+                    f"connect-src 'self' {connect_sources(self.rasa_url)}; object-src 'none'; base-uri 'none'; "
+                    "frame-ancestors 'self'"
+                ),
+            )
         super().end_headers()
 
 
-def make_server(port: int, bind: str, rasa_url: str, jwt_secret: str | None,
-                directory: Path = WEB_DIR) -> ThreadingHTTPServer:
+def make_server(
+    port: int, bind: str, rasa_url: str, jwt_secret: str | None, directory: Path = WEB_DIR
+) -> ThreadingHTTPServer:
     handler = partial(WebHandler, directory=str(directory), rasa_url=rasa_url.rstrip("/"), jwt_secret=jwt_secret)
     server = ThreadingHTTPServer((bind, port), handler)
     server.daemon_threads = True
@@ -129,8 +142,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"warning: {JWT_SECRET_ENV} is shorter than 32 bytes; use a long random secret", file=sys.stderr)
         warnings.filterwarnings("ignore", message=".*HMAC key.*")  # said once above, not on every token
     server = make_server(args.port, args.bind, args.rasa_url, secret)
-    print(f"serving {WEB_DIR} on http://{args.bind}:{args.port}/ (Rasa at {args.rasa_url}"
-          f"{', JWT tokens at /token' if secret else ''})", file=sys.stderr, flush=True)
+    print(
+        f"serving {WEB_DIR} on http://{args.bind}:{args.port}/ (Rasa at {args.rasa_url}"
+        f"{', JWT tokens at /token' if secret else ''})",
+        file=sys.stderr,
+        flush=True,
+    )
     try:
         server.serve_forever()
     except KeyboardInterrupt:

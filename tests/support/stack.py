@@ -5,6 +5,7 @@ import json
 import secrets
 import subprocess
 import urllib.request
+from typing import Any
 from pathlib import Path
 
 from tests.support.processes import PYTHON, ROOT, Server, base_env, free_port
@@ -64,7 +65,7 @@ class Stack:
         """A URL of the HTTP API with the token (the channels' webhooks need none)."""
         return f"{self.rasa_url}{path}{'&' if '?' in path else '?'}token={self.token}"
 
-    def _post(self, path: str, payload: dict) -> object:
+    def _post(self, path: str, payload: dict) -> Any:
         url = f"{self.rasa_url}{path}" if path.startswith("/webhooks/") else self.api_url(path)
         request = urllib.request.Request(url, data=json.dumps(payload).encode(),
                                          headers={"Content-Type": "application/json"})
