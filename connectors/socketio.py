@@ -3,6 +3,8 @@
 Rasa 3.6 calls `sio.enter_room(...)` without awaiting it (RasaHQ/rasa#13027), so with
 `session_persistence: true` replies never reach the client. This connector awaits it, accepts only
 unguessable session ids (32 hex characters, as the widget makes them), and keeps Rasa's JWT check.
+Rasa's socketio output also splits every text at blank lines into separate messages, so a topic's bold title
+arrived as a bubble of its own before the answer: here one bot message is one widget message.
 Register it in credentials.yml as `connectors.socketio.SocketIOInput`.
 """
 
@@ -16,7 +18,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from rasa.core.channels.channel import UserMessage, decode_bearer_token
+from rasa.core.channels.channel import OutputChannel, UserMessage, decode_bearer_token
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOOutput
 from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
 from sanic import Blueprint, response
@@ -30,7 +32,23 @@ logger = logging.getLogger(__name__)
 SESSION_ID = re.compile(r"^[0-9a-f]{32}$")
 
 
+class WholeMessageOutput(SocketIOOutput):
+    """One bot message, paragraphs and all, as one socket message (the widget renders the paragraphs)."""
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self._send_message(recipient_id, {"text": text.strip()})
+
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
+        quick_replies = [{"content_type": "text", "title": b["title"], "payload": b["payload"]} for b in buttons]
+        await self._send_message(recipient_id, {"text": text.strip(), "quick_replies": quick_replies})
+
+
 class SocketIOInput(RasaSocketIOInput):
+    def get_output_channel(self) -> OutputChannel | None:
+        return WholeMessageOutput(self.sio, self.bot_message_evt) if self.sio is not None else None
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[])
         blueprint = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
@@ -79,7 +97,7 @@ class SocketIOInput(RasaSocketIOInput):
             text = data.get("message")
             if not isinstance(text, str):
                 return
-            output = SocketIOOutput(sio, self.bot_message_evt)
+            output = WholeMessageOutput(sio, self.bot_message_evt)
             refused = refusal(text)
             if refused is not None:  # too long or empty: answered at once, never sent to NLU
                 await output.send_text_message(sender_id, refused)

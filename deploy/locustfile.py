@@ -15,7 +15,7 @@ from locust import HttpUser, task
 
 LOG_PATH = os.environ.get("LOAD_LOG", "load.jsonl")
 # The bot's apologies for a failed turn: nginx's (no process answered), a custom action that failed, and the
-# knowledge store out of reach (actions/base.py STORE_DOWN). Any other reply is an answer.
+# knowledge store out of reach (domain.yml utter_store_down). Any other reply is an answer.
 APOLOGY = ("Sorry, something went wrong", "Sorry, the part of me", "Sorry, my library of answers")
 # (message, a text the answer must contain: the conversation's context, "" when anything sensible will do)
 CONVERSATION = [

@@ -248,7 +248,9 @@
     });
     var sheet = el("link", { rel: "stylesheet", href: new URL("widget.css", BASE).href });
     var wrapper = el("div", { class: "gsa", hidden: true });
-    var show = function () { wrapper.hidden = false; };
+    var self = this;
+    // Hidden until styled; a panel restored open after a reload could only scroll once it is shown.
+    var show = function () { wrapper.hidden = false; if (self.isOpen()) self.scrollToEnd(true); };
     sheet.addEventListener("load", show);
     sheet.addEventListener("error", show);
     root.appendChild(sheet);
