@@ -35,7 +35,7 @@ test: setup dev-venv
 
 unit: dev-venv spacy
 	@echo "==> running the unit tests"
-	@cd $(ROOT) && $(PY) -m pytest -q -n auto tests/unit
+	@cd $(ROOT) && $(PY) -m pytest -q tests/unit
 
 lint: dev-venv
 	@echo "==> ruff (lint, then format check) and mypy (settings in pyproject.toml)"

@@ -2,7 +2,9 @@
 
 medical_advice is for personal doses, products, diagnoses and starting or stopping a treatment. A general
 question that mentions "my eczema" or "my son" is a question: it gets the topic's answer, not a refusal.
+The refusal opens each utter_advice_refused* response (domain.yml, slot advice_refusal).
 """
+
 from __future__ import annotations
 
 import re
@@ -16,10 +18,6 @@ from actions import replies
 from actions.base import topic_slot
 from actions.topic_actions import QuestionAction
 
-REFUSAL = ("I can't give personal medical advice: I can't suggest doses or products, diagnose, or tell you to "
-           "start or stop a treatment. A doctor, pharmacist or nurse who knows you (or your child) can. "
-           "Please don't stop a prescribed treatment without talking to them first.")
-
 # What makes a request personal advice rather than a question about what research says.
 ADVICE_CUES = re.compile(
     r"\b(dose|doses|dosage|dosing|how much|how many|how often|how long should|cfu|mg|capsules?|drops|"
@@ -32,7 +30,9 @@ ADVICE_CUES = re.compile(
     r"diagnos\w*|do i have|have i got|does (?:he|she|my \w+) have|has (?:he|she|my \w+) got|"
     r"is (?:this|it|that) (?:eczema|psoriasis|an? allergy|allergic|fungal|infected|leaky gut)|"
     r"is (?:he|she|my \w+) allergic|am i allergic|check my|"
-    r"stop (?:using|taking|the|his|her|my)|cold turkey|where can i get)\b", re.IGNORECASE)
+    r"stop (?:using|taking|the|his|her|my)|cold turkey|where can i get)\b",
+    re.IGNORECASE,
+)
 
 
 def asks_for_personal_advice(text: str) -> bool:
@@ -49,18 +49,26 @@ class ActionMedicalAdvice(QuestionAction):
             return self.answer_question(dispatcher, analysis)  # a question about a topic, asked personally
         myth = analysis.myth
         if myth is not None:  # e.g. "should I delay peanut?": a known misconception, answered in general terms
-            dispatcher.utter_message(text=f"{REFUSAL}\n\nWhat research says in general: {myth.correction}",
-                                     buttons=[replies.topic_button(myth.topic, "Learn more"),
-                                              replies.button("Sources", "sources")])
+            dispatcher.utter_message(
+                response="utter_advice_refused_myth",
+                correction=myth.correction,
+                buttons=[replies.topic_button(myth.topic, "Learn more"), replies.button("Sources", "sources")],
+            )
             return topic_slot(myth.topic)
         slug = analysis.topic
         topic = self.store().topic(slug) if slug else None
         if topic is None:
-            dispatcher.utter_message(text=REFUSAL, buttons=[replies.topic_button("standard_care", "Standard eczema care")]
-                                     if self.store().topic("standard_care") else [])
+            dispatcher.utter_message(
+                response="utter_advice_refused",
+                buttons=[replies.topic_button("standard_care", "Standard eczema care")]
+                if self.store().topic("standard_care")
+                else [],
+            )
             return []
         dispatcher.utter_message(
-            text=f"{REFUSAL}\n\nWhat I can share is general information about **{topic.title}**: "
-                 f"{topic.short_answer}",
-            buttons=[replies.button("Tell me more", "more_detail"), replies.button("Sources", "sources")])
+            response="utter_advice_refused_topic",
+            title=topic.title,
+            summary=topic.short_answer,
+            buttons=[replies.button("Tell me more", "more_detail"), replies.button("Sources", "sources")],
+        )
         return topic_slot(topic.slug)

@@ -4,6 +4,7 @@ The topics come ranked from the NLU (nlu_components/topic_classifier.py, in the 
 no action guesses a topic from words again. A myth, a glossary definition and search hits are looked up in the
 knowledge store only when an action asks, at most once per turn.
 """
+
 from __future__ import annotations
 
 import re
@@ -20,43 +21,54 @@ STRONG_MYTH_SIMILARITY = 0.5
 MYTH_MIN_WORDS = 4  # fewer words than this cannot state a myth
 # A request for information states no claim: "tell me about probiotics to prevent eczema" wants the topic,
 # not a myth check (a myth stated almost in its own words is still answered as one).
-INFORMATION_REQUEST = re.compile(r"^\W*(please\s+)?(tell me (about|more)|explain|describe|what (is|are)\b|"
-                                 r"how (can|do|should|could) (i|we)\b|info(rmation)? (on|about))", re.IGNORECASE)
+INFORMATION_REQUEST = re.compile(
+    r"^\W*(please\s+)?(tell me (about|more)|explain|describe|what (is|are)\b|"
+    r"how (can|do|should|could) (i|we)\b|info(rmation)? (on|about))",
+    re.IGNORECASE,
+)
 MYTH_IN_ITS_OWN_WORDS = 0.8  # this close, the message states the myth whatever topic it seems to be about
 DEFINITION_CUES = re.compile(r"\b(mean|means|meaning|stand for|stands for|define|definition)\b", re.IGNORECASE)
 # Thresholds on the topic classifier's probabilities (calibrated: the tests measure it). Set by hand, not
 # fitted to the held-out sets.
-NAMED_MIN_CONFIDENCE = 0.3     # below this the message does not clearly name a topic
-CLARIFY_BELOW = 0.45           # a top topic under this ...
-CLARIFY_RATIO = 0.7            # ... with a runner-up at least this close is asked about, not guessed
-SHORT_QUESTION_WORDS = 12      # longer messages are never answered with "Do you mean X or Y?"
-SWITCH_CONFIDENCE = 0.7        # a follow-up moves to a topic it does not name only when this sure
-MYTH_TOPIC_MIN = 0.15          # a myth's topic must be at least this likely for the message
+NAMED_MIN_CONFIDENCE = 0.3  # below this the message does not clearly name a topic
+CLARIFY_BELOW = 0.45  # a top topic under this ...
+CLARIFY_RATIO = 0.7  # ... with a runner-up at least this close is asked about, not guessed
+SHORT_QUESTION_WORDS = 12  # longer messages are never answered with "Do you mean X or Y?"
+SWITCH_CONFIDENCE = 0.7  # a follow-up moves to a topic it does not name only when this sure
+MYTH_TOPIC_MIN = 0.15  # a myth's topic must be at least this likely for the message
 
 
 @dataclass
 class MessageAnalysis:
-    text: str                                   # what the user typed; "" for a button payload
+    text: str  # what the user typed; "" for a button payload
     store: KnowledgeStore = field(repr=False)
-    button_topic: str | None = None             # the topic a button named
+    button_topic: str | None = None  # the topic a button named
     ranking: list[tuple[str, float]] = field(default_factory=list)
-    none: float = 1.0                           # probability that no topic is named
-    focus: str | None = None                    # the question part of a long message
-    also: str | None = None                     # a second topic the message asks about
-    named: tuple[str, ...] = ()                 # topics whose glossary phrases the message contains
+    none: float = 1.0  # probability that no topic is named
+    focus: str | None = None  # the question part of a long message
+    also: str | None = None  # a second topic the message asks about
+    named: tuple[str, ...] = ()  # topics whose glossary phrases the message contains
 
     @classmethod
-    def of(cls, tracker: Tracker, store: KnowledgeStore) -> "MessageAnalysis":
+    def of(cls, tracker: Tracker, store: KnowledgeStore) -> MessageAnalysis:
         message = tracker.latest_message or {}
         text = message.get("text") or ""
         topics = message.get("topics") or {}
-        ranking = [(str(r["name"]), float(r["confidence"])) for r in topics.get("ranking", [])
-                   if isinstance(r, dict) and "name" in r and "confidence" in r]
-        return cls(text="" if text.startswith("/") else text, store=store,  # payloads carry entities, not words
-                   button_topic=next((str(v) for v in tracker.get_latest_entity_values("topic") if v), None),
-                   ranking=ranking, none=float(topics.get("none", 1.0 if not ranking else 0.0)),
-                   focus=topics.get("focus"), also=topics.get("also"),
-                   named=tuple(str(n) for n in topics.get("named") or ()))
+        ranking = [
+            (str(r["name"]), float(r["confidence"]))
+            for r in topics.get("ranking", [])
+            if isinstance(r, dict) and "name" in r and "confidence" in r
+        ]
+        return cls(
+            text="" if text.startswith("/") else text,
+            store=store,  # payloads carry entities, not words
+            button_topic=next((str(v) for v in tracker.get_latest_entity_values("topic") if v), None),
+            ranking=ranking,
+            none=float(topics.get("none", 1.0 if not ranking else 0.0)),
+            focus=topics.get("focus"),
+            also=topics.get("also"),
+            named=tuple(str(n) for n in topics.get("named") or ()),
+        )
 
     # -- topics -------------------------------------------------------------------------------------------
     @property

@@ -1,5 +1,8 @@
 """What every custom action shares: blocking work off the event loop, a clear reply when the store is down,
-and the turn's reading of the message (actions/analysis.py)."""
+the turn's reading of the message (actions/analysis.py) and the counter slots.
+
+Fixed copy lives in domain.yml as utter_* responses; actions send them by name with their variables."""
+
 from __future__ import annotations
 
 import logging
@@ -12,14 +15,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import replies, services
 from actions.analysis import MessageAnalysis
-from knowledge.content import TOPIC_SLUGS
-from knowledge.content import Topic
+from knowledge.content import TOPIC_SLUGS, Topic
 from knowledge.store import KnowledgeStore, KnowledgeStoreUnavailable
 
 logger = logging.getLogger(__name__)
-
-STORE_DOWN = ("Sorry, my library of answers is not available right now, so I cannot look that up. "
-              "Please try again in a little while.")
 
 
 class KnowledgeAction(Action, ABC):
@@ -31,15 +30,16 @@ class KnowledgeAction(Action, ABC):
     def name(self) -> str: ...
 
     @abstractmethod
-    def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        ...
+    def respond(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]: ...
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         try:
             return await services.in_thread(self.respond, dispatcher, tracker, domain)
         except KnowledgeStoreUnavailable as error:
             logger.error("%s: %s", self.name(), error)
-            dispatcher.utter_message(text=STORE_DOWN)
+            dispatcher.utter_message(response="utter_store_down")
             return []
 
     # -- helpers shared by topic actions ------------------------------------------------------------
@@ -54,19 +54,25 @@ class KnowledgeAction(Action, ABC):
     def load_topic(self, dispatcher: CollectingDispatcher, slug: str | None) -> Topic | None:
         """The topic, or None after telling the user why there is nothing to show."""
         if not slug:
-            dispatcher.utter_message(
-                text="Which topic would you like to know about? Pick one or ask me in your own words.",
-                buttons=replies.menu_buttons(self.store().topics()))
+            dispatcher.utter_message(response="utter_which_topic", buttons=replies.menu_buttons(self.store().topics()))
             return None
         topic = self.store().topic(slug)
         if topic is None:
             known = slug in TOPIC_SLUGS
             dispatcher.utter_message(
-                text=("I don't have content on that topic yet. These are the topics I can explain:" if known
-                      else "I don't know that topic. These are the topics I can explain:"),
-                buttons=replies.menu_buttons(self.store().topics()))
+                response="utter_topic_not_ready" if known else "utter_unknown_topic",
+                buttons=replies.menu_buttons(self.store().topics()),
+            )
         return topic
 
 
 def topic_slot(slug: str) -> list[EventType]:
     return [SlotSet("topic", slug)]
+
+
+def counter(tracker: Tracker, name: str) -> int | None:
+    """A counter slot (tour_step, quiz_index, quiz_score) as an int; None when unset.
+
+    int() also reads the 2.0-style floats of conversations stored while these were float slots."""
+    value = tracker.get_slot(name)
+    return None if value is None else int(value)

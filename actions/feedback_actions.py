@@ -1,4 +1,5 @@
 """'That helped' / 'not helpful': stored with the topic only (never the message) for content curators."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -17,13 +18,10 @@ class _FeedbackAction(KnowledgeAction):
     def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         slug = tracker.get_slot("topic")
         if not slug:
-            dispatcher.utter_message(text="Thanks! Ask me anything about the gut-skin axis in eczema.")
+            dispatcher.utter_message(response="utter_feedback_no_topic")
             return []
-        services.curation().record_feedback(slug, self.helpful)
-        dispatcher.utter_message(
-            text="Thank you, glad it helped!" if self.helpful else
-            "Thank you for telling me. I've noted it so the people who write my answers can improve them. "
-            "You could also try \"in simpler words\" or \"tell me more\".")
+        services.record_feedback(slug, self.helpful)
+        dispatcher.utter_message(response="utter_feedback_positive" if self.helpful else "utter_feedback_negative")
         return []
 
 

@@ -1,4 +1,5 @@
 """A short quiz drawn from the curated questions, with buttons, a score and an explanation per answer."""
+
 from __future__ import annotations
 
 import random
@@ -10,7 +11,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import replies
-from actions.base import KnowledgeAction
+from actions.base import KnowledgeAction, counter
 from knowledge.content import QuizQuestion
 
 QUIZ_LENGTH = 4
@@ -42,8 +43,8 @@ class _QuizAction(KnowledgeAction):
 
     def ask(self, dispatcher: CollectingDispatcher, question: QuizQuestion, number: int, total: int) -> None:
         dispatcher.utter_message(
-            text=f"**Question {number} of {total}**\n\n{question.question}",
-            buttons=[replies.button(f"{key}) {text}", "quiz_answer", quiz_choice=key) for key, text in question.choices])
+            text=replies.quiz_question_text(question, number, total), buttons=replies.quiz_choice_buttons(question)
+        )
 
 
 class ActionQuizStart(_QuizAction):
@@ -53,15 +54,14 @@ class ActionQuizStart(_QuizAction):
     def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         questions = self.store().quiz_questions()
         if not questions:
-            dispatcher.utter_message(text="Sorry, I have no quiz questions yet.")
+            dispatcher.utter_message(response="utter_no_quiz_questions")
             return []
         # A different draw for each quiz, reproducible for the same conversation history.
         rng = random.Random(f"{tracker.sender_id}:{len(tracker.events)}")
         chosen = rng.sample(questions, min(QUIZ_LENGTH, len(questions)))
-        dispatcher.utter_message(text=f"Let's see what you remember: {len(chosen)} questions. Tap an answer.")
+        dispatcher.utter_message(response="utter_quiz_start", count=len(chosen))
         self.ask(dispatcher, chosen[0], 1, len(chosen))
-        return [SlotSet("quiz_questions", [q.id for q in chosen]), SlotSet("quiz_index", 0.0),
-                SlotSet("quiz_score", 0.0)]
+        return [SlotSet("quiz_questions", [q.id for q in chosen]), SlotSet("quiz_index", 0), SlotSet("quiz_score", 0)]
 
 
 class ActionQuizAnswer(_QuizAction):
@@ -71,34 +71,35 @@ class ActionQuizAnswer(_QuizAction):
     def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         ids = tracker.get_slot("quiz_questions")
         if not ids:
-            dispatcher.utter_message(text="There's no quiz running right now. Would you like one?",
-                                     buttons=[replies.button("Quiz me", "quiz_start")])
+            dispatcher.utter_message(response="utter_no_quiz")
             return []
-        index, score = int(tracker.get_slot("quiz_index") or 0), int(tracker.get_slot("quiz_score") or 0)
+        index, score = counter(tracker, "quiz_index") or 0, counter(tracker, "quiz_score") or 0
         by_id = self.questions_by_id()
         if index >= len(ids) or any(question_id not in by_id for question_id in ids):
             # The content was rebuilt during the quiz: its questions are gone.
-            dispatcher.utter_message(text="Sorry, the quiz questions have changed since we started. "
-                                          "Let's start a fresh quiz.", buttons=[replies.button("Quiz me", "quiz_start")])
+            dispatcher.utter_message(response="utter_quiz_changed")
             return quiz_reset()
         question = by_id[ids[index]]
         choices = dict(question.choices)
         choice = typed_choice(tracker, choices)
         if choice not in choices:
-            dispatcher.utter_message(text="Please pick one of the answers below.")
+            dispatcher.utter_message(response="utter_quiz_pick_an_answer")
             self.ask(dispatcher, question, index + 1, len(ids))
             return []
-        correct = choice == question.answer
-        score += int(correct)
-        verdict = "Right!" if correct else f"Not quite. The answer is {question.answer}) {choices[question.answer]}."
-        dispatcher.utter_message(text=f"{verdict} {question.explanation}")
+        if choice == question.answer:
+            score += 1
+            dispatcher.utter_message(response="utter_quiz_right", explanation=question.explanation)
+        else:
+            dispatcher.utter_message(
+                response="utter_quiz_wrong",
+                answer=question.answer,
+                choice=choices[question.answer],
+                explanation=question.explanation,
+            )
         if index + 1 < len(ids):
             self.ask(dispatcher, by_id[ids[index + 1]], index + 2, len(ids))
-            return [SlotSet("quiz_index", float(index + 1)), SlotSet("quiz_score", float(score)),
-                    SlotSet("topic", question.topic)]
-        dispatcher.utter_message(text=f"You scored {score} out of {len(ids)}. Ask me about any topic to learn more.",
-                                 buttons=[replies.button("Another quiz", "quiz_start"),
-                                          replies.button("Show all topics", "help")])
+            return [SlotSet("quiz_index", index + 1), SlotSet("quiz_score", score), SlotSet("topic", question.topic)]
+        dispatcher.utter_message(response="utter_quiz_score", score=score, total=len(ids))
         return quiz_reset() + [SlotSet("topic", question.topic)]
 
 
@@ -110,11 +111,10 @@ class ActionStop(KnowledgeAction):
 
     def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         if tracker.get_slot("quiz_questions"):
-            dispatcher.utter_message(text=f"Quiz stopped. You had {int(tracker.get_slot('quiz_score') or 0)} right.")
+            dispatcher.utter_message(response="utter_quiz_stopped", score=counter(tracker, "quiz_score") or 0)
             return quiz_reset()
         if tracker.get_slot("tour_step") is not None:
-            dispatcher.utter_message(text="Tour paused. Say \"continue the tour\" whenever you want to carry on.",
-                                     buttons=[replies.button("Continue the tour", "tour_start")])
+            dispatcher.utter_message(response="utter_tour_paused")
             return []
-        dispatcher.utter_message(text="OK. Ask me anything about the gut-skin axis, or type \"help\" for topics.")
+        dispatcher.utter_message(response="utter_nothing_to_stop")
         return []

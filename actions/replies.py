@@ -1,14 +1,29 @@
 """Channel-neutral reply building: light Markdown text (**bold**, '- ' bullets, [text](url)) and buttons.
 
 Channels render this one format (see connectors/formatting.py); actions never format per channel.
+Here is only the layout of knowledge content (headings, labels, citations); the bot's own sentences are
+domain responses (domain.yml), sent by name.
 """
+
 from __future__ import annotations
 
 import json
+from typing import Any
 
-from knowledge.content import Source, Topic
+from knowledge.content import QuizQuestion, Source, Topic
 
 Button = dict[str, str]
+Message = dict[str, Any]  # keyword arguments of dispatcher.utter_message
+
+
+def text_message(text: str, buttons: list[Button]) -> Message:
+    return {"text": text, "buttons": buttons}
+
+
+def response_message(name: str, buttons: list[Button], **variables: Any) -> Message:
+    """A domain response with its {variables}. Never name a variable text, buttons, image, custom, elements,
+    attachment or button_type: Rasa hands the variables on to the output channel as keyword arguments."""
+    return {"response": name, "buttons": buttons, **variables}
 
 
 def intent_payload(intent: str, **entities: str) -> str:
@@ -69,3 +84,19 @@ def simple_text(topic: Topic) -> str:
 
 def menu_buttons(topics: list[tuple[str, str]]) -> list[Button]:
     return [topic_button(slug, title) for slug, title in topics]
+
+
+def tour_step_text(number: int, total: int, topic: Topic) -> str:
+    return f"**Step {number} of {total}: {topic.title}**\n\n{topic.short_answer}"
+
+
+def tour_buttons() -> list[Button]:
+    return [button("Next", "tour_next"), button("Tell me more", "more_detail"), button("Stop", "stop")]
+
+
+def quiz_question_text(question: QuizQuestion, number: int, total: int) -> str:
+    return f"**Question {number} of {total}**\n\n{question.question}"
+
+
+def quiz_choice_buttons(question: QuizQuestion) -> list[Button]:
+    return [button(f"{key}) {text}", "quiz_answer", quiz_choice=key) for key, text in question.choices]

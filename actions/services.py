@@ -1,14 +1,20 @@
 """The stores the actions share, created lazily in the action server process (after any fork)."""
+
 from __future__ import annotations
 
 import asyncio
+import logging
+from collections.abc import Callable
 from functools import lru_cache, partial
-from typing import Callable, TypeVar
+from typing import TypeVar
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from knowledge.curation import CurationStore
 from knowledge.store import KnowledgeStore
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=1)
@@ -19,6 +25,22 @@ def knowledge() -> KnowledgeStore:
 @lru_cache(maxsize=1)
 def curation() -> CurationStore:
     return CurationStore()
+
+
+def _curate(write: Callable[[CurationStore], object], what: str) -> None:
+    """Curation data helps the content writers later; a failed write must never cost the user the answer."""
+    try:
+        write(curation())
+    except (SQLAlchemyError, OSError) as error:
+        logger.warning("could not record %s for the curators: %s", what, error)
+
+
+def record_feedback(topic_slug: str, helpful: bool) -> None:
+    _curate(lambda store: store.record_feedback(topic_slug, helpful), "feedback")
+
+
+def record_unanswered(text: str) -> None:
+    _curate(lambda store: store.record_unanswered(text), "an unanswered question")
 
 
 async def in_thread(function: Callable[..., T], *args) -> T:

@@ -1,4 +1,5 @@
 """Answers from the knowledge store: a topic, then follow-ups on the current topic."""
+
 from __future__ import annotations
 
 import re
@@ -26,8 +27,9 @@ def offer_search_results(dispatcher: CollectingDispatcher, analysis: MessageAnal
     hits = analysis.search_hits
     if not hits:
         return False
-    dispatcher.utter_message(text="I'm not completely sure what you mean. Did you mean one of these?",
-                             buttons=[replies.topic_button(h.slug, h.title) for h in hits])
+    dispatcher.utter_message(
+        response="utter_did_you_mean", buttons=[replies.topic_button(h.slug, h.title) for h in hits]
+    )
     return True
 
 
@@ -40,8 +42,9 @@ class QuestionAction(KnowledgeAction, ABC):
         answered = self.answer_myth_or_definition(dispatcher, analysis)
         return self.answer_topic(dispatcher, analysis) if answered is None else answered
 
-    def answer_myth_or_definition(self, dispatcher: CollectingDispatcher,
-                                  analysis: MessageAnalysis) -> list[EventType] | None:
+    def answer_myth_or_definition(
+        self, dispatcher: CollectingDispatcher, analysis: MessageAnalysis
+    ) -> list[EventType] | None:
         """The definition it asks for, or a myth the message states; None when neither fits.
         ("What does the gut-brain-skin axis mean?" asks for a meaning; it states no myth about it.)"""
         entry = analysis.definition_asked
@@ -58,7 +61,7 @@ class QuestionAction(KnowledgeAction, ABC):
         slug = analysis.topic
         if slug is None:
             if analysis.text:
-                services.curation().record_unanswered(analysis.text)
+                services.record_unanswered(analysis.text)
             if not offer_search_results(dispatcher, analysis):
                 self.load_topic(dispatcher, None)
             return []
@@ -71,34 +74,48 @@ class QuestionAction(KnowledgeAction, ABC):
             return []
         text, buttons = replies.topic_text(topic), replies.follow_up_buttons()
         also_view = self.store().topic(also) if also else None
-        if also_view is not None:
-            text += f"\n\nYou also asked about {also_view.title}: tap below and I'll answer that too."
-            buttons = [replies.topic_button(also_view.slug, f"You also asked: {also_view.title}"), *buttons]
-        dispatcher.utter_message(text=text, buttons=buttons)
+        if also_view is None:
+            dispatcher.utter_message(text=text, buttons=buttons)
+        else:
+            dispatcher.utter_message(
+                response="utter_topic_also_asked",
+                topic_answer=text,
+                also=also_view.title,
+                buttons=[replies.topic_button(also_view.slug, f"You also asked: {also_view.title}"), *buttons],
+            )
         return topic_slot(topic.slug)
 
     def ask_which(self, dispatcher: CollectingDispatcher, choice: tuple[str, str]) -> list[EventType]:
         """Two topics are about as likely: ask instead of guessing."""
-        views = [self.store().topic(slug) for slug in choice]
-        if any(v is None for v in views):
+        first, second = (self.store().topic(slug) for slug in choice)
+        if first is None or second is None:
             return self.show_topic(dispatcher, choice[0])
-        dispatcher.utter_message(text=f"Do you mean {views[0].title} or {views[1].title}?",
-                                 buttons=[replies.topic_button(v.slug, v.title) for v in views])
+        dispatcher.utter_message(
+            response="utter_which_of_two",
+            first=first.title,
+            second=second.title,
+            buttons=[replies.topic_button(v.slug, v.title) for v in (first, second)],
+        )
         return []
 
     def answer_definition(self, dispatcher: CollectingDispatcher, entry: GlossaryEntry) -> list[EventType]:
         dispatcher.utter_message(
-            text=f"**{entry.term}**: {entry.definition}\n\nIt is explained in the topic *{entry.topic_title}*.",
-            buttons=[replies.topic_button(entry.topic_slug, f"Open: {entry.topic_title}")])
+            response="utter_definition",
+            term=entry.term,
+            definition=entry.definition,
+            topic_title=entry.topic_title,
+            buttons=[replies.topic_button(entry.topic_slug, f"Open: {entry.topic_title}")],
+        )
         return topic_slot(entry.topic_slug)
 
     def answer_myth(self, dispatcher: CollectingDispatcher, myth: MythMatch) -> list[EventType]:
-        topic = self.store().topic(myth.topic)
+        topic = self.store().known_topic(myth.topic)
         citations = "\n".join(replies.source_line(s) for s in self.store().sources(myth.sources))
         dispatcher.utter_message(
             text=f"**Myth check: \"{myth.claim.rstrip('.')}\"**\n\n{VERDICT_WORDS[myth.verdict]} "
-                 f"{myth.correction}\n\n**Sources**\n{citations}",
-            buttons=[replies.topic_button(myth.topic, f"Learn about {topic.title}")])
+            f"{myth.correction}\n\n**Sources**\n{citations}",
+            buttons=[replies.topic_button(myth.topic, f"Learn about {topic.title}")],
+        )
         return topic_slot(myth.topic)
 
 
@@ -125,14 +142,14 @@ class FollowUpAction(QuestionAction, ABC):
         slug = analysis.follow_up_topic(tracker.get_slot("topic"))
         if slug is None and len(analysis.text.split()) >= UNANSWERED_MIN_WORDS:
             # nothing to follow up on and no topic named: a question the bot could not place, for curators
-            services.curation().record_unanswered(analysis.text)
+            services.record_unanswered(analysis.text)
         topic = self.load_topic(dispatcher, slug)
         if topic is None:
             return []
-        text, buttons = self.reply(topic)
+        message = self.reply(topic)
         if tracker.get_slot("tour_step") is not None:
-            buttons = [replies.button("Next step", "tour_next"), *buttons]
-        dispatcher.utter_message(text=text, buttons=buttons)
+            message["buttons"] = [replies.button("Next step", "tour_next"), *message["buttons"]]
+        dispatcher.utter_message(**message)
         return topic_slot(topic.slug)
 
     def is_a_first_question(self, analysis: MessageAnalysis) -> bool:
@@ -140,8 +157,8 @@ class FollowUpAction(QuestionAction, ABC):
         return False
 
     @abstractmethod
-    def reply(self, topic: Topic) -> tuple[str, list[replies.Button]]:
-        """The text and buttons of this follow-up."""
+    def reply(self, topic: Topic) -> replies.Message:
+        """This follow-up's message (its buttons in code, so the tour's "Next step" can go first)."""
 
 
 class ActionMoreDetail(FollowUpAction):
@@ -152,35 +169,39 @@ class ActionMoreDetail(FollowUpAction):
         # "tell me about fad diets" as the first message asks about a topic; only "more" asks for the detail
         return analysis.topic is not None and not MORE_CUES.search(analysis.text)
 
-    def reply(self, topic: Topic) -> tuple[str, list[replies.Button]]:
+    def reply(self, topic: Topic) -> replies.Message:
         # The detailed answers point to neighbouring topics by title: offer the nearest ones as buttons.
         nearest = [replies.topic_button(slug, title) for slug, title in self.store().related(topic)[:RELATED_IN_DETAIL]]
-        return replies.detail_text(topic), nearest + replies.follow_up_buttons()
+        return replies.text_message(replies.detail_text(topic), nearest + replies.follow_up_buttons())
 
 
 class ActionSimpler(FollowUpAction):
     def name(self) -> str:
         return "action_simpler"
 
-    def reply(self, topic: Topic) -> tuple[str, list[replies.Button]]:
-        return replies.simple_text(topic), replies.follow_up_buttons()
+    def reply(self, topic: Topic) -> replies.Message:
+        return replies.text_message(replies.simple_text(topic), replies.follow_up_buttons())
 
 
 class ActionSources(FollowUpAction):
     def name(self) -> str:
         return "action_sources"
 
-    def reply(self, topic: Topic) -> tuple[str, list[replies.Button]]:
-        return (replies.sources_text(topic.title, self.store().sources(topic.sources)),
-                [replies.button("Tell me more", "more_detail"), replies.button("Related topics", "related_topics")])
+    def reply(self, topic: Topic) -> replies.Message:
+        return replies.text_message(
+            replies.sources_text(topic.title, self.store().sources(topic.sources)),
+            [replies.button("Tell me more", "more_detail"), replies.button("Related topics", "related_topics")],
+        )
 
 
 class ActionRelatedTopics(FollowUpAction):
     def name(self) -> str:
         return "action_related_topics"
 
-    def reply(self, topic: Topic) -> tuple[str, list[replies.Button]]:
-        return f"Topics related to {topic.title}:", [replies.topic_button(s, t) for s, t in self.store().related(topic)]
+    def reply(self, topic: Topic) -> replies.Message:
+        return replies.text_message(
+            f"Topics related to {topic.title}:", [replies.topic_button(s, t) for s, t in self.store().related(topic)]
+        )
 
 
 class ActionEvidence(FollowUpAction):
@@ -189,10 +210,12 @@ class ActionEvidence(FollowUpAction):
     def name(self) -> str:
         return "action_evidence"
 
-    def reply(self, topic: Topic) -> tuple[str, list[replies.Button]]:
-        return (f"**{topic.title}: what the evidence shows**\n\n{topic.evidence_summary}\n\n"
-                f"Strength of evidence: {topic.evidence_level}.",
-                [replies.button("Sources", "sources"), replies.button("Tell me more", "more_detail")])
+    def reply(self, topic: Topic) -> replies.Message:
+        return replies.text_message(
+            f"**{topic.title}: what the evidence shows**\n\n{topic.evidence_summary}\n\n"
+            f"Strength of evidence: {topic.evidence_level}.",
+            [replies.button("Sources", "sources"), replies.button("Tell me more", "more_detail")],
+        )
 
 
 class ActionChildren(FollowUpAction):
@@ -201,14 +224,14 @@ class ActionChildren(FollowUpAction):
     def name(self) -> str:
         return "action_children"
 
-    def reply(self, topic: Topic) -> tuple[str, list[replies.Button]]:
+    def reply(self, topic: Topic) -> replies.Message:
+        buttons = [
+            replies.topic_button("early_life", "Early life"),
+            replies.topic_button("probiotics_prevention", "Probiotics to prevent eczema"),
+        ]
         if topic.children_note:
-            text = f"**{topic.title} in babies and children**\n\n{topic.children_note}"
-        else:
-            text = (f"My notes on {topic.title} say nothing specific about babies or children. "
-                    "These topics cover early life:")
-        return text, [replies.topic_button("early_life", "Early life"),
-                      replies.topic_button("probiotics_prevention", "Probiotics to prevent eczema")]
+            return replies.text_message(f"**{topic.title} in babies and children**\n\n{topic.children_note}", buttons)
+        return replies.response_message("utter_children_no_note", buttons, title=topic.title)
 
 
 class ActionAdults(FollowUpAction):
@@ -217,13 +240,13 @@ class ActionAdults(FollowUpAction):
     def name(self) -> str:
         return "action_adults"
 
-    def reply(self, topic: Topic) -> tuple[str, list[replies.Button]]:
+    def reply(self, topic: Topic) -> replies.Message:
+        buttons = [replies.button("Sources", "sources"), replies.button("Tell me more", "more_detail")]
         if topic.adults_note:
-            text = f"**{topic.title} in adults**\n\n{topic.adults_note}"
-        else:
-            text = (f"My notes on {topic.title} say nothing specific about adults. What the evidence shows "
-                    f"overall:\n\n{topic.evidence_summary}")
-        return text, [replies.button("Sources", "sources"), replies.button("Tell me more", "more_detail")]
+            return replies.text_message(f"**{topic.title} in adults**\n\n{topic.adults_note}", buttons)
+        return replies.response_message(
+            "utter_adults_no_note", buttons, title=topic.title, summary=topic.evidence_summary
+        )
 
 
 class ActionWhatToDo(FollowUpAction):
@@ -232,16 +255,11 @@ class ActionWhatToDo(FollowUpAction):
     def name(self) -> str:
         return "action_what_to_do"
 
-    def reply(self, topic: Topic) -> tuple[str, list[replies.Button]]:
-        text = (f"I can't tell you what to do for you or your child personally, but this is what the research "
-                f"on {topic.title} means in practice:\n\n{topic.evidence_summary}\n\n"
-                "Whatever you read about the gut, the basis of eczema care stays the same: moisturising every day "
-                "and treating flares with what your doctor, nurse or pharmacist prescribes. They can help you "
-                "decide whether anything else is worth trying.")
+    def reply(self, topic: Topic) -> replies.Message:
         buttons = [replies.button("Sources", "sources")]
         if topic.slug != "standard_care":
             buttons.insert(0, replies.topic_button("standard_care", "Standard eczema care"))
-        return text, buttons
+        return replies.response_message("utter_what_to_do", buttons, title=topic.title, summary=topic.evidence_summary)
 
 
 class ActionDefineTerm(QuestionAction):
@@ -276,11 +294,7 @@ class ActionTopicMenu(KnowledgeAction):
         return "action_topic_menu"
 
     def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        dispatcher.utter_message(
-            text="I explain what research says about the gut-skin axis in eczema, in plain words and with sources. "
-                 "Ask me a question in your own words, say \"teach me from the start\" for a guided tour, "
-                 "or \"quiz me\" to test yourself. Or pick a topic:",
-            buttons=replies.menu_buttons(self.store().topics()))
+        dispatcher.utter_message(response="utter_topic_menu", buttons=replies.menu_buttons(self.store().topics()))
         return []
 
 
@@ -299,13 +313,10 @@ class ActionSearchFallback(QuestionAction):
         if analysis.topic is not None or analysis.alternatives is not None:  # unsure of the intent, sure of the subject
             return self.answer_topic(dispatcher, analysis)
         if analysis.text:
-            services.curation().record_unanswered(analysis.text)
+            services.record_unanswered(analysis.text)
         if offer_search_results(dispatcher, analysis):
             return []
-        dispatcher.utter_message(
-            text="Sorry, I don't know about that. I can explain the gut-skin axis in eczema: gut bacteria, "
-                 "leaky gut, short-chain fatty acids, fibre, prebiotics, probiotics and new research. "
-                 "Type \"help\" to see all topics.")
+        dispatcher.utter_message(response="utter_dont_know")
         return []
 
 
@@ -319,5 +330,5 @@ class ActionOutOfScope(KnowledgeAction):
         dispatcher.utter_message(response="utter_out_of_scope")
         text = self.analysis(tracker).text
         if text:
-            services.curation().record_unanswered(text)
+            services.record_unanswered(text)
         return []

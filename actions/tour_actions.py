@@ -1,4 +1,5 @@
 """The guided tour: the seed's story one topic at a time, with Next / Tell me more / Stop, resumable."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -8,29 +9,23 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import replies
-from actions.base import KnowledgeAction
+from actions.base import KnowledgeAction, counter
 
 
 class _TourAction(KnowledgeAction):
-    def show_step(self, dispatcher: CollectingDispatcher, step: int, intro: str = "") -> list[EventType]:
+    def show_step(self, dispatcher: CollectingDispatcher, step: int, intro: str | None = None) -> list[EventType]:
+        """Step `step` (0-based), opened by the domain response `intro` when one is given."""
         steps = self.store().tour()
         if step >= len(steps):
-            dispatcher.utter_message(
-                text="That's the end of the tour: well done! You can ask about any topic, or say \"quiz me\" "
-                     "to check what you remember.",
-                buttons=[replies.button("Quiz me", "quiz_start"), replies.button("Show all topics", "help")])
+            dispatcher.utter_message(response="utter_tour_end")
             return [SlotSet("tour_step", None)]
-        topic = self.store().topic(steps[step])
-        dispatcher.utter_message(
-            text=f"{intro}**Step {step + 1} of {len(steps)}: {topic.title}**\n\n{topic.short_answer}",
-            buttons=[replies.button("Next", "tour_next"), replies.button("Tell me more", "more_detail"),
-                     replies.button("Stop", "stop")])
-        return [SlotSet("tour_step", float(step)), SlotSet("topic", topic.slug)]
-
-
-def current_step(tracker: Tracker) -> int | None:
-    value = tracker.get_slot("tour_step")
-    return None if value is None else int(value)
+        topic = self.store().known_topic(steps[step])
+        text = replies.tour_step_text(step + 1, len(steps), topic)
+        if intro is None:
+            dispatcher.utter_message(text=text, buttons=replies.tour_buttons())
+        else:
+            dispatcher.utter_message(response=intro, step=text, buttons=replies.tour_buttons())
+        return [SlotSet("tour_step", step), SlotSet("topic", topic.slug)]
 
 
 class ActionTourStart(_TourAction):
@@ -38,11 +33,10 @@ class ActionTourStart(_TourAction):
         return "action_tour_start"
 
     def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        step = current_step(tracker)
+        step = counter(tracker, "tour_step")
         if step:
-            return self.show_step(dispatcher, step, "Welcome back to the tour. ")
-        return self.show_step(dispatcher, 0, "Let's walk through how the gut and the skin are linked, "
-                                             "one step at a time.\n\n")
+            return self.show_step(dispatcher, step, "utter_tour_resumed")
+        return self.show_step(dispatcher, 0, "utter_tour_start")
 
 
 class ActionTourRestart(_TourAction):
@@ -50,7 +44,7 @@ class ActionTourRestart(_TourAction):
         return "action_tour_restart"
 
     def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        return self.show_step(dispatcher, 0, "Starting the tour from the beginning.\n\n")
+        return self.show_step(dispatcher, 0, "utter_tour_restarted")
 
 
 class ActionTourNext(_TourAction):
@@ -58,5 +52,5 @@ class ActionTourNext(_TourAction):
         return "action_tour_next"
 
     def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        step = current_step(tracker)
+        step = counter(tracker, "tour_step")
         return self.show_step(dispatcher, 0 if step is None else step + 1)

@@ -13,7 +13,8 @@ import json
 import os
 import threading
 import time
-from collections.abc import Iterator
+import weakref
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import select
@@ -36,6 +37,27 @@ __all__ = ["GlossaryEntry", "KnowledgeStore", "KnowledgeStoreUnavailable", "Myth
 
 class KnowledgeStoreUnavailable(RuntimeError):
     """The knowledge database is missing or unreadable; the message says how to build it."""
+
+
+class _SharedSnapshots:
+    """Snapshots by content fingerprint, shared by the stores of a process: the same content is loaded once
+    (loading parses every glossary phrase) while any store still holds it; then it is freed (weak references)."""
+
+    def __init__(self) -> None:
+        self._snapshots: weakref.WeakValueDictionary[str, Snapshot] = weakref.WeakValueDictionary()
+        self._lock = threading.Lock()
+
+    def get(self, fingerprint: str, load: Callable[[], Snapshot]) -> Snapshot:
+        with self._lock:
+            snapshot = self._snapshots.get(fingerprint)
+        if snapshot is None:
+            snapshot = load()
+            with self._lock:
+                self._snapshots[fingerprint] = snapshot
+        return snapshot
+
+
+SHARED_SNAPSHOTS = _SharedSnapshots()
 
 
 class KnowledgeStore:
@@ -118,7 +140,7 @@ class KnowledgeStore:
             with self._reading() as session:
                 fingerprint = self._read_fingerprint(session)
                 if self._snapshot is None or self._snapshot.fingerprint != fingerprint:
-                    self._snapshot = self._load(session, fingerprint)
+                    self._snapshot = SHARED_SNAPSHOTS.get(fingerprint, lambda: self._load(session, fingerprint))
             if self._file is not None and self._engine is not None:
                 self._engine.dispose()  # a rebuilt file is a new file: no connection to the old one is kept
             self._file_signature, self._checked_at = signature, time.monotonic()
@@ -137,6 +159,13 @@ class KnowledgeStore:
     # -- lookups --------------------------------------------------------------------------------------
     def topic(self, slug: str) -> Topic | None:
         return self.snapshot().topic(slug)
+
+    def known_topic(self, slug: str) -> Topic:
+        """A topic that content validation guarantees (a tour step, a myth's topic): its absence is a bug."""
+        topic = self.topic(slug)
+        if topic is None:
+            raise KeyError(f"topic {slug!r} is not in the knowledge store, though the content refers to it")
+        return topic
 
     def topics(self) -> list[tuple[str, str]]:
         """(slug, title) of every topic, in content order (the topic menu)."""

@@ -3,6 +3,7 @@
 Before the Rasa server starts, the fake Slack Web API and the fake Telegram Bot API are started (Telegram's
 webhook is registered at start-up), and the Rasa server gets both channels pointed at them.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

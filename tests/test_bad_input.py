@@ -1,5 +1,6 @@
 """The bad-input corpus (tests/bad_input/corpus.yml) over REST and the website socket: never a 5xx, each
 answered in under 2 s, and the bot answers normally afterwards."""
+
 from __future__ import annotations
 
 import asyncio
@@ -65,8 +66,9 @@ def test_bad_input_over_rest(stack, case):
     if case["expect"] == 400:
         assert status == 400 and isinstance(body, dict) and body.get("error"), body
     else:
-        assert status == 200 and isinstance(body, list) and body and all(r.get("text") or r.get("buttons")
-                                                                           for r in body), body
+        assert (
+            status == 200 and isinstance(body, list) and body and all(r.get("text") or r.get("buttons") for r in body)
+        ), body
         said = "\n".join(r.get("text") or "" for r in body)
         assert (TOO_LONG_REPLY in said) == (case["expect"] == "too_long")
         if case["name"] in ("empty message", "whitespace only"):
@@ -88,7 +90,9 @@ async def socket_exchange(rasa_url: str, message: object, wait: float) -> tuple[
         normal_sent = time.monotonic()
         await client.emit("user_uttered", {"message": NORMAL_QUESTION, "session_id": session})
         await asyncio.sleep(3)
-    first = [(at, data.get("text") or "") for at, data in client.received("bot_uttered", since=sent) if at < normal_sent]
+    first = [
+        (at, data.get("text") or "") for at, data in client.received("bot_uttered", since=sent) if at < normal_sent
+    ]
     after = [data.get("text") or "" for _, data in client.received("bot_uttered", since=normal_sent)]
     return [text for _, text in first], after, (first[0][0] - sent if first else None)
 

@@ -4,6 +4,7 @@
 every story is a real conversation over REST: after each user message the bot must run exactly the story's
 actions, set the story's slots, and say something; a custom action that fails (the apology) fails the story.
 """
+
 from __future__ import annotations
 
 import uuid

@@ -1,4 +1,5 @@
 """The knowledge store on PostgreSQL: the same build and queries, changing only the database URL."""
+
 from __future__ import annotations
 
 import shutil
@@ -12,7 +13,9 @@ from knowledge.settings import CONTENT_DIR
 from knowledge.store import KnowledgeStore
 from tests.support.postgres import postgres_bin, throwaway_postgres
 
-pytestmark = pytest.mark.skipif(postgres_bin() is None, reason="PostgreSQL is not installed (apt-get install postgresql)")
+pytestmark = pytest.mark.skipif(
+    postgres_bin() is None, reason="PostgreSQL is not installed (apt-get install postgresql)"
+)
 
 
 @pytest.fixture(scope="module")
@@ -52,8 +55,9 @@ def test_failed_rebuild_keeps_the_previous_content(pg_store: KnowledgeStore, pos
     assert pg_store.fingerprint() == before and pg_store.topic("butyrate") is not None
 
 
-def test_a_rebuild_on_postgresql_reaches_a_running_store(postgres_url: str, tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch):
+def test_a_rebuild_on_postgresql_reaches_a_running_store(
+    postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     from knowledge import store as store_module
 
     monkeypatch.setattr(store_module, "RELOAD_CHECK_SECONDS", 0.0)  # check the fingerprint on every lookup
@@ -63,8 +67,9 @@ def test_a_rebuild_on_postgresql_reaches_a_running_store(postgres_url: str, tmp_
     store = KnowledgeStore(postgres_url)
     title = store.topic("butyrate").title
     path = content / "topics" / "butyrate.yml"
-    path.write_text(path.read_text(encoding="utf-8").replace(f"title: {title}", "title: Butyrate, revised", 1),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(f"title: {title}", "title: Butyrate, revised", 1), encoding="utf-8"
+    )
     build(content, postgres_url)
     try:
         assert store.topic("butyrate").title == "Butyrate, revised"

@@ -1,5 +1,6 @@
 """Ready for real traffic: a closed HTTP API, conversations that survive a restart, "delete my data", the
 action server on the loopback address, and no message text in the servers' logs."""
+
 from __future__ import annotations
 
 import json
@@ -10,7 +11,7 @@ import uuid
 
 import pytest
 
-from actions.session_actions import WELCOME
+from tests.support.replies import WELCOME
 from tests.support.stack import Stack
 
 pytestmark = pytest.mark.e2e
@@ -39,15 +40,18 @@ def stored_events(stack: Stack, sender: str) -> int:
         return db.execute("SELECT COUNT(*) FROM events WHERE sender_id = ?", (sender,)).fetchone()[0]
 
 
-@pytest.mark.parametrize("method, path, body", [
-    ("GET", "/conversations/{user}/tracker", None),
-    ("POST", "/conversations/{user}/tracker/events", {"event": "slot", "name": "topic", "value": "fmt"}),
-    ("PUT", "/conversations/{user}/tracker/events", []),
-    ("GET", "/status", None),
-    ("GET", "/domain", None),
-    ("PUT", "/model", {"model_file": "/tmp/evil.tar.gz"}),
-    ("POST", "/model/parse", {"text": "hello"}),
-])
+@pytest.mark.parametrize(
+    "method, path, body",
+    [
+        ("GET", "/conversations/{user}/tracker", None),
+        ("POST", "/conversations/{user}/tracker/events", {"event": "slot", "name": "topic", "value": "fmt"}),
+        ("PUT", "/conversations/{user}/tracker/events", []),
+        ("GET", "/status", None),
+        ("GET", "/domain", None),
+        ("PUT", "/model", {"model_file": "/tmp/evil.tar.gz"}),
+        ("POST", "/model/parse", {"text": "hello"}),
+    ],
+)
 def test_the_http_api_refuses_requests_without_the_token(stack, method, path, body):
     user = new_user()
     stack.say(user, "what is butyrate?")

@@ -2,6 +2,7 @@
 
 Expected texts come from the knowledge store the servers use, never from literals in this file.
 """
+
 from __future__ import annotations
 
 import re
@@ -12,10 +13,9 @@ import pytest
 from knowledge.content import load_content
 from knowledge.curation import CurationStore
 from knowledge.settings import CONTENT_DIR
-from actions.session_actions import WELCOME
 from nlu_components.action_failures import ACTIONS_UNAVAILABLE
 from nlu_components.safety_phrases import SafetyPhrases
-from tests.support.replies import EMERGENCY, SAME_DAY, URGENT_OPENINGS, opening
+from tests.support.replies import EMERGENCY, SAME_DAY, URGENT_OPENINGS, WELCOME, opening
 
 pytestmark = pytest.mark.e2e
 CONTENT = load_content(CONTENT_DIR)
@@ -182,8 +182,9 @@ def test_every_myth_question_gets_its_correction(stack, store, myth):
     assert stack.slot(user, "topic") == myth.topic
 
 
-DEFINED_TERMS = [(g.term, g.definition, slug) for slug, t in sorted(CONTENT.topics.items()) for g in t.glossary
-                 if g.definition]
+DEFINED_TERMS = [
+    (g.term, g.definition, slug) for slug, t in sorted(CONTENT.topics.items()) for g in t.glossary if g.definition
+]
 
 
 @pytest.mark.parametrize("term, definition, slug", DEFINED_TERMS, ids=[t for t, _, _ in DEFINED_TERMS])

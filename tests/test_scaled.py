@@ -1,6 +1,7 @@
 """The scaled layout (deploy/): two Rasa processes and two action servers on PostgreSQL and Redis behind nginx.
 One client far past the edge's rate limit gets 429s while another's conversation goes on; a conversation
 continues on the other process when one is killed."""
+
 from __future__ import annotations
 
 import http.client
@@ -15,9 +16,13 @@ import pytest
 
 from deploy.scaled import Layout
 
-pytestmark = [pytest.mark.e2e, pytest.mark.skipif(not (shutil.which("nginx") or Path("/usr/sbin/nginx").exists())
-                                                  or not shutil.which("redis-server"),
-                                                  reason="nginx and redis-server are needed (.ci/run installs them)")]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(
+        not (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()) or not shutil.which("redis-server"),
+        reason="nginx and redis-server are needed (.ci/run installs them)",
+    ),
+]
 
 
 @pytest.fixture(scope="module")
@@ -33,8 +38,12 @@ def say(layout: Layout, sender: str, message: str, source: str = "127.0.0.1") ->
     """POST to the edge's REST channel from a given loopback address (nginx limits per client address)."""
     connection = http.client.HTTPConnection("127.0.0.1", layout.edge_port, timeout=60, source_address=(source, 0))
     try:
-        connection.request("POST", "/webhooks/rest/webhook", json.dumps({"sender": sender, "message": message}),
-                           {"Content-Type": "application/json"})
+        connection.request(
+            "POST",
+            "/webhooks/rest/webhook",
+            json.dumps({"sender": sender, "message": message}),
+            {"Content-Type": "application/json"},
+        )
         response = connection.getresponse()
         body = response.read()
         return response.status, (json.loads(body) if response.status == 200 else [])
@@ -51,8 +60,9 @@ def test_one_client_past_the_limit_gets_429s_while_another_goes_on(layout):
 
     def flood() -> None:
         for _ in range(120):
-            connection = http.client.HTTPConnection("127.0.0.1", layout.edge_port, timeout=30,
-                                                    source_address=("127.0.0.2", 0))
+            connection = http.client.HTTPConnection(
+                "127.0.0.1", layout.edge_port, timeout=30, source_address=("127.0.0.2", 0)
+            )
             connection.request("GET", "/webhooks/rest/")
             statuses.append(connection.getresponse().status)
             connection.close()
@@ -60,8 +70,10 @@ def test_one_client_past_the_limit_gets_429s_while_another_goes_on(layout):
     flooder = threading.Thread(target=flood)
     flooder.start()
     user = f"calm-{uuid.uuid4().hex[:8]}"
-    answers = [say(layout, user, message, source="127.0.0.3") for message in
-               ("what is butyrate?", "tell me more", "what is the gut-skin axis?")]
+    answers = [
+        say(layout, user, message, source="127.0.0.3")
+        for message in ("what is butyrate?", "tell me more", "what is the gut-skin axis?")
+    ]
     flooder.join()
     assert statuses.count(429) >= 60 and 200 in statuses, statuses.count(429)
     assert [status for status, _ in answers] == [200, 200, 200]

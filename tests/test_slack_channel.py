@@ -3,6 +3,7 @@
 
 Expected texts come from the knowledge store the servers use.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -12,8 +13,8 @@ import time
 
 import pytest
 
-from knowledge.store import KnowledgeStore
 from connectors import formatting
+from knowledge.store import KnowledgeStore
 from tests.support import channels
 from tests.support.channels import SlackClient, slack_ts, unique
 
@@ -35,8 +36,12 @@ def with_text(posts, needle: str):
 
 
 def wait_for_post_containing(fake_slack, channel: str, needle: str, timeout: float = 30.0):
-    [post] = fake_slack.wait_for("chat.postMessage", lambda c: c.params.get("channel") == channel
-                                 and needle in c.params.get("text", ""), 1, timeout)
+    [post] = fake_slack.wait_for(
+        "chat.postMessage",
+        lambda c: c.params.get("channel") == channel and needle in c.params.get("text", ""),
+        1,
+        timeout,
+    )
     return post
 
 
@@ -49,8 +54,15 @@ def button_values(post) -> list[str]:
 
 
 def dm_event(user: str, channel: str, text: str, ts: str | None = None) -> dict:
-    return {"type": "message", "channel": channel, "channel_type": "im", "user": user, "text": text,
-            "ts": ts or slack_ts(), "team": "T0001"}
+    return {
+        "type": "message",
+        "channel": channel,
+        "channel_type": "im",
+        "user": user,
+        "text": text,
+        "ts": ts or slack_ts(),
+        "team": "T0001",
+    }
 
 
 def user_texts(stack, sender, including: str, timeout: float = 15.0) -> list[str]:
@@ -82,8 +94,13 @@ def test_direct_message_is_answered_in_the_conversation_with_buttons(stack, slac
 @pytest.mark.parametrize("authorizations", [True, False])
 def test_mention_in_a_channel_is_answered_in_its_thread(stack, slack, fake_slack, store, authorizations):
     user, channel, ts = unique("U"), unique("C"), slack_ts()
-    event = {"type": "app_mention", "channel": channel, "user": user, "ts": ts,
-             "text": f"<@{channels.SLACK_BOT_USER}> tell me about leaky gut"}
+    event = {
+        "type": "app_mention",
+        "channel": channel,
+        "user": user,
+        "ts": ts,
+        "text": f"<@{channels.SLACK_BOT_USER}> tell me about leaky gut",
+    }
     assert slack.event(event, authorizations=authorizations)[0] == 200
     answer = wait_for_post_containing(fake_slack, channel, bold_title(store, "leaky_gut"))
     assert answer.params["thread_ts"] == ts
@@ -96,14 +113,22 @@ def test_mention_in_a_channel_is_answered_in_its_thread(stack, slack, fake_slack
 def test_button_click_is_answered_in_the_thread_with_citations_as_links(stack, slack, fake_slack, store):
     user, channel, ts = unique("U"), unique("C"), slack_ts()
     topic = store.topic("leaky_gut")
-    slack.event({"type": "app_mention", "channel": channel, "user": user, "ts": ts,
-                 "text": f"<@{channels.SLACK_BOT_USER}> tell me about leaky gut"})
+    slack.event(
+        {
+            "type": "app_mention",
+            "channel": channel,
+            "user": user,
+            "ts": ts,
+            "text": f"<@{channels.SLACK_BOT_USER}> tell me about leaky gut",
+        }
+    )
     wait_for_post_containing(fake_slack, channel, bold_title(store, "leaky_gut"))
 
     status, _, _ = slack.click(user=user, channel=channel, value="/sources", message_ts=slack_ts(), thread_ts=ts)
     assert status == 200
-    sources = wait_for_post_containing(fake_slack, channel,
-                                       formatting.to_slack_mrkdwn(f"**Sources for {topic.title}**"))
+    sources = wait_for_post_containing(
+        fake_slack, channel, formatting.to_slack_mrkdwn(f"**Sources for {topic.title}**")
+    )
     assert sources.params["thread_ts"] == ts
     text = sources.params["text"] + section_text(sources)
     linked = [s for s in store.sources(topic.sources) if s.link]
@@ -130,8 +155,9 @@ def test_a_message_the_bot_reads_twice_is_answered_once(stack, slack, fake_slack
 
 def test_json_with_a_charset_is_answered(stack, slack, fake_slack, store):
     user, channel = unique("U"), unique("D")
-    status, _, _ = slack.event(dm_event(user, channel, "What is butyrate?"),
-                               content_type="application/json; charset=utf-8")
+    status, _, _ = slack.event(
+        dm_event(user, channel, "What is butyrate?"), content_type="application/json; charset=utf-8"
+    )
     assert status == 200
     wait_for_post_containing(fake_slack, channel, bold_title(store, "butyrate"))
 
@@ -144,8 +170,9 @@ def test_a_retried_event_is_not_answered_twice(stack, slack, fake_slack, store, 
     assert slack.event(event, event_id=event_id)[0] == 200
     wait_for_post_containing(fake_slack, channel, bold_title(store, "butyrate"))
 
-    status, _, headers = slack.event(event, event_id=event_id,
-                                     headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": reason})
+    status, _, headers = slack.event(
+        event, event_id=event_id, headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": reason}
+    )
     assert status == 200
     assert headers.get("X-Slack-No-Retry") == "1"
     time.sleep(GRACE)
@@ -155,8 +182,10 @@ def test_a_retried_event_is_not_answered_twice(stack, slack, fake_slack, store, 
 
 def test_a_retry_of_an_event_that_never_arrived_is_answered(stack, slack, fake_slack, store):
     user, channel = unique("U"), unique("D")
-    status, _, _ = slack.event(dm_event(user, channel, "What is butyrate?"),
-                               headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"})
+    status, _, _ = slack.event(
+        dm_event(user, channel, "What is butyrate?"),
+        headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"},
+    )
     assert status == 200
     wait_for_post_containing(fake_slack, channel, bold_title(store, "butyrate"))
 
@@ -228,5 +257,6 @@ def test_the_web_client_honours_no_proxy_for_the_api_address(fake_slack, monkeyp
     assert [p.params["text"] for p in fake_slack.posts(channel)] == ["hello"]
 
     monkeypatch.setenv("NO_PROXY", "example.org")
-    assert SlackBot(channels.SLACK_TOKEN, channel, api_base_url=fake_slack.base_url).client.proxy == \
-        "http://127.0.0.1:9"
+    assert (
+        SlackBot(channels.SLACK_TOKEN, channel, api_base_url=fake_slack.base_url).client.proxy == "http://127.0.0.1:9"
+    )

@@ -3,6 +3,7 @@ answered through a fake Bot API server (tests/fakes/telegram_api.py) that the se
 
 Expected texts come from the knowledge store the servers use.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -11,8 +12,8 @@ import time
 
 import pytest
 
-from knowledge.store import KnowledgeStore
 from connectors import formatting
+from knowledge.store import KnowledgeStore
 from tests.fakes.telegram_api import parse_telegram_html
 from tests.support import channels
 from tests.support.channels import TelegramClient, unique_int
@@ -29,10 +30,11 @@ def telegram(stack) -> TelegramClient:
 @pytest.fixture(scope="module")
 def fresh_server(stack, fake_telegram):
     """The Rasa server as started, before it has answered any Telegram update (restarted if it has)."""
+
     def answered_since_start() -> bool:
         calls = fake_telegram.calls()
         starts = [i for i, c in enumerate(calls) if c.method == "setWebhook"]
-        return any(c.method == "sendMessage" and c.error is None for c in calls[starts[-1]:]) if starts else True
+        return any(c.method == "sendMessage" and c.error is None for c in calls[starts[-1] :]) if starts else True
 
     if answered_since_start():
         stack.restart_rasa()
@@ -45,8 +47,12 @@ def bold_title(store: KnowledgeStore, slug: str) -> str:
 
 
 def wait_for_message_containing(fake_telegram, chat_id: int, needle: str, timeout: float = 30.0):
-    [message] = fake_telegram.wait_for("sendMessage", lambda c: str(c.params.get("chat_id")) == str(chat_id)
-                                       and needle in c.params.get("text", ""), 1, timeout)
+    [message] = fake_telegram.wait_for(
+        "sendMessage",
+        lambda c: str(c.params.get("chat_id")) == str(chat_id) and needle in c.params.get("text", ""),
+        1,
+        timeout,
+    )
     return message
 
 
@@ -102,8 +108,9 @@ def test_a_button_press_is_acknowledged_and_answered_with_linked_citations(stack
 
     status, _, _ = telegram.press(chat, "/sources")
     assert status == 200
-    sources = wait_for_message_containing(fake_telegram, chat,
-                                          formatting.to_telegram_html(f"**Sources for {topic.title}**"))
+    sources = wait_for_message_containing(
+        fake_telegram, chat, formatting.to_telegram_html(f"**Sources for {topic.title}**")
+    )
     assert sources.error is None
     linked = [s for s in store.sources(topic.sources) if s.link]
     assert linked

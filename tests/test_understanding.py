@@ -1,5 +1,6 @@
 """Does the bot understand what people ask? Measured on sets written apart from the training examples
 (tests/nlu/topic_holdout.yml, tests/nlu/long_messages.yml), against the real Rasa and action servers."""
+
 from __future__ import annotations
 
 import collections
@@ -10,9 +11,8 @@ import pytest
 import yaml
 
 from knowledge.content import load_content
-from actions.session_actions import WELCOME
 from knowledge.settings import CONTENT_DIR
-from tests.support.replies import URGENT_OPENINGS
+from tests.support.replies import REFUSAL, URGENT_OPENINGS, WELCOME
 from tests.support.topics import nlu_examples
 
 pytestmark = pytest.mark.e2e
@@ -80,8 +80,9 @@ def test_the_ranking_is_calibrated(stack):
             top = stack.parse(message)["topics"]["ranking"][0]
             bins[min(int(top["confidence"] * 5), 4)].append((top["confidence"], top["name"] == slug))
     total = sum(len(b) for b in bins.values())
-    error = sum(abs(sum(c for c, _ in b) / len(b) - sum(ok for _, ok in b) / len(b)) * len(b) / total
-                for b in bins.values())
+    error = sum(
+        abs(sum(c for c, _ in b) / len(b) - sum(ok for _, ok in b) / len(b)) * len(b) / total for b in bins.values()
+    )
     print(f"\nexpected calibration error {error:.3f} over {total} questions")
     assert error < 0.2
 
@@ -104,8 +105,11 @@ def test_long_messages_are_answered_from_the_right_topic(stack, store):
 
 def test_a_second_topic_in_a_long_message_is_offered(stack, store):
     user = new_user()
-    replies = stack.say(user, "My son is two and his eczema is bad on his legs. We switched him to a different "
-                              "milk last month. Is it something in his diet, and would probiotics help him?")
+    replies = stack.say(
+        user,
+        "My son is two and his eczema is bad on his legs. We switched him to a different "
+        "milk last month. Is it something in his diet, and would probiotics help him?",
+    )
     offered = [p for p in payloads(replies) if '"topic"' in p]
     answered = stack.slot(user, "topic")
     assert answered in ("diet_and_eczema", "probiotics", "probiotics_treatment")
@@ -126,10 +130,16 @@ def test_close_topics_get_a_question_instead_of_a_guess(stack, store):
         assert stack.slot(user, "topic") in ("gut_microbiota", "skin_microbiome")
 
 
-@pytest.mark.parametrize("follow_up, field", [("why?", "detailed_answer"), ("is that proven?", "evidence_summary"),
-                                              ("and for adults? I have eczema too", "adults_note"),
-                                              ("what should I do then?", "evidence_summary"),
-                                              ("which ones are the main ones?", "detailed_answer")])
+@pytest.mark.parametrize(
+    "follow_up, field",
+    [
+        ("why?", "detailed_answer"),
+        ("is that proven?", "evidence_summary"),
+        ("and for adults? I have eczema too", "adults_note"),
+        ("what should I do then?", "evidence_summary"),
+        ("which ones are the main ones?", "detailed_answer"),
+    ],
+)
 def test_short_follow_ups_keep_the_thread(stack, store, follow_up, field):
     user = new_user()
     stack.say(user, "what are short chain fatty acids")
@@ -140,19 +150,24 @@ def test_short_follow_ups_keep_the_thread(stack, store, follow_up, field):
     assert stack.slot(user, "topic") == "scfa"
 
 
-@pytest.mark.parametrize("message, slug", [
-    ("what are short chain fatty acids", "scfa"),
-    ("what is the normal treatment for eczema", "standard_care"),
-    ("can FMT treat eczema", "fmt"),
-    ("how do probiotics work", "probiotics"),
-    ("combining prebiotics and probiotics", "synbiotics"),
-    ("is there a test for leaky gut?", "leaky_gut"),
-    ("how does the gut talk to the skin", "gut_skin_axis"),
-    ("can stress make eczema worse?", "itch_sleep_stress"),  # atopic_dermatitis before the stress topic existed
-    ("I read that taking probiotics may improve my child's eczema. Can you tell me more?", "probiotics_treatment"),
-    ("my daughter is 9 months old and has eczema on her cheeks and legs. could it be something she eats?",
-     "diet_and_eczema"),
-])
+@pytest.mark.parametrize(
+    "message, slug",
+    [
+        ("what are short chain fatty acids", "scfa"),
+        ("what is the normal treatment for eczema", "standard_care"),
+        ("can FMT treat eczema", "fmt"),
+        ("how do probiotics work", "probiotics"),
+        ("combining prebiotics and probiotics", "synbiotics"),
+        ("is there a test for leaky gut?", "leaky_gut"),
+        ("how does the gut talk to the skin", "gut_skin_axis"),
+        ("can stress make eczema worse?", "itch_sleep_stress"),  # atopic_dermatitis before the stress topic existed
+        ("I read that taking probiotics may improve my child's eczema. Can you tell me more?", "probiotics_treatment"),
+        (
+            "my daughter is 9 months old and has eczema on her cheeks and legs. could it be something she eats?",
+            "diet_and_eczema",
+        ),
+    ],
+)
 def test_the_questions_of_the_issue_get_their_topic(stack, message, slug):
     # The misunderstood questions reported in issue 9 (kept as a regression set, not as the measure).
     user = new_user()
@@ -164,5 +179,5 @@ def test_the_questions_of_the_issue_get_their_topic(stack, message, slug):
 def test_a_general_question_mentioning_my_son_is_not_refused(stack):
     user = new_user()
     replies = stack.say(user, "my son has eczema, what do probiotics actually do in the gut?")
-    assert "I can't give personal medical advice" not in texts(replies)
+    assert REFUSAL not in texts(replies)
     assert stack.slot(user, "topic") in ("probiotics", "probiotics_treatment")

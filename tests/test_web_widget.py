@@ -4,10 +4,10 @@ scripts/serve_web.py serves the demo page on a free port and points it at the se
 fixture). Chromium is Debian's /usr/bin/chromium driven by the playwright package (never `playwright install`).
 The restart test is LAST in this file: it restarts the shared Rasa server.
 """
+
 from __future__ import annotations
 
 import json
-import os
 import threading
 import time
 import urllib.error
@@ -24,8 +24,14 @@ from tests.support.stack import Stack
 pytestmark = pytest.mark.e2e
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 VENDOR = ROOT / "web" / "vendor" / "socket.io.min.js"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 ANSWER_TIMEOUT = 30_000  # ms: the first answers of a fresh Rasa server can take a few seconds
@@ -38,8 +44,13 @@ def start_web_server(log_dir: Path, rasa_url: str, **env: str) -> tuple[Server, 
     server_env = base_env(**env)
     if "WEB_JWT_SECRET" not in env:
         server_env.pop("WEB_JWT_SECRET", None)
-    server = Server(f"serve-web-{port}", [PYTHON, "scripts/serve_web.py", "--port", str(port), "--bind", "127.0.0.1",
-                                          "--rasa-url", rasa_url], f"{url}/config.json", server_env, log_dir)
+    server = Server(
+        f"serve-web-{port}",
+        [PYTHON, "scripts/serve_web.py", "--port", str(port), "--bind", "127.0.0.1", "--rasa-url", rasa_url],
+        f"{url}/config.json",
+        server_env,
+        log_dir,
+    )
     return server.start(timeout=20), url
 
 
@@ -198,8 +209,9 @@ def test_a_question_gets_its_answer(page: Page, web_url: str, butyrate_title: st
     expect(log).to_have_attribute("aria-live", "polite")
     ask_butyrate(page, butyrate_title)
     expect(page.locator("#gsa-chat-widget .typing")).to_be_hidden()
-    expect(page.get_by_role("group", name="Suggested replies").last.get_by_role("button", name="Sources")) \
-        .to_be_visible(timeout=ANSWER_TIMEOUT)
+    expect(
+        page.get_by_role("group", name="Suggested replies").last.get_by_role("button", name="Sources")
+    ).to_be_visible(timeout=ANSWER_TIMEOUT)
     page.wait_for_function("""() => {  // auto-scrolled to the newest message
         const box = document.getElementById('gsa-chat-widget').shadowRoot.querySelector('.messages');
         return box.scrollHeight > box.clientHeight && box.scrollHeight - box.scrollTop - box.clientHeight < 2;
@@ -247,8 +259,10 @@ def test_a_reload_keeps_the_conversation_and_its_history(page: Page, web_url: st
 def test_html_and_scripts_in_messages_are_shown_as_text(page: Page, web_url: str):
     open_demo(page, web_url)
     replies = bot_bubbles(page).count()
-    attack = ('<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
-              '<b id="injected">bold</b> [click](javascript:window.__xss=3)')
+    attack = (
+        '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
+        '<b id="injected">bold</b> [click](javascript:window.__xss=3)'
+    )
     ask(page, attack)
     expect(user_bubbles(page).last).to_have_text(attack)
     expect(bot_bubbles(page)).not_to_have_count(replies, timeout=ANSWER_TIMEOUT)  # the bot answered something
@@ -297,8 +311,14 @@ def test_keyboard_screen_reader_labels_and_new_conversation(page: Page, web_url:
 
 def test_works_on_a_phone_sized_screen(browser: Browser, web_url: str, butyrate_title: str):
     # Reduced motion: the panel's opening animation must not be caught half-way when measuring it.
-    page, errors = new_page(browser, viewport={"width": 375, "height": 667}, is_mobile=True, has_touch=True,
-                            device_scale_factor=2, reduced_motion="reduce")
+    page, errors = new_page(
+        browser,
+        viewport={"width": 375, "height": 667},
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=2,
+        reduced_motion="reduce",
+    )
     try:
         open_demo(page, web_url)
         panel = page.get_by_role("dialog").bounding_box()
@@ -314,8 +334,9 @@ def test_works_on_a_phone_sized_screen(browser: Browser, web_url: str, butyrate_
     assert not errors
 
 
-def test_with_a_jwt_secret_the_socket_needs_the_token_that_the_widget_fetches(browser: Browser, butyrate_title: str,
-                                                                            tmp_path_factory: pytest.TempPathFactory):
+def test_with_a_jwt_secret_the_socket_needs_the_token_that_the_widget_fetches(
+    browser: Browser, butyrate_title: str, tmp_path_factory: pytest.TempPathFactory
+):
     secret = "widget-test-secret-" + "z" * 32
     jwt_stack = Stack(tmp_path_factory.mktemp("jwt-stack"), channel_env={"WEB_JWT_SECRET": secret}).start()
     server, url = start_web_server(tmp_path_factory.mktemp("jwt-web"), jwt_stack.rasa_url, WEB_JWT_SECRET=secret)
@@ -323,7 +344,8 @@ def test_with_a_jwt_secret_the_socket_needs_the_token_that_the_widget_fetches(br
     try:
         open_demo(page, url)  # connected with a token from /token: the welcome arrived
         ask_butyrate(page, butyrate_title)
-        refused = page.evaluate("""async ([server, forged]) => {
+        refused = page.evaluate(
+            """async ([server, forged]) => {
             const attempt = (auth) => new Promise(resolve => {
                 const socket = io(server, {transports: ['websocket'], reconnection: false, auth,
                                            forceNew: true});
@@ -332,7 +354,9 @@ def test_with_a_jwt_secret_the_socket_needs_the_token_that_the_widget_fetches(br
             });
             const token = (await (await fetch('/token')).json()).token;
             return [await attempt(undefined), await attempt({token: forged}), await attempt({token})];
-        }""", [jwt_stack.rasa_url, make_forged_token()])
+        }""",
+            [jwt_stack.rasa_url, make_forged_token()],
+        )
         assert refused == ["refused", "refused", "connected"]
     finally:
         page.context.close()
@@ -343,8 +367,9 @@ def test_with_a_jwt_secret_the_socket_needs_the_token_that_the_widget_fetches(br
 
 def make_forged_token() -> str:
     now = int(time.time())
-    return jwt.encode({"sub": "web-widget", "iat": now, "exp": now + 600}, "not-the-secret-" + "q" * 32,
-                      algorithm="HS256")
+    return jwt.encode(
+        {"sub": "web-widget", "iat": now, "exp": now + 600}, "not-the-secret-" + "q" * 32, algorithm="HS256"
+    )
 
 
 # Keep LAST: it restarts the Rasa server that the whole test session shares.

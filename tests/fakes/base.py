@@ -1,11 +1,12 @@
 """An aiohttp server on its own thread and event loop, with a thread-safe record of the calls it received."""
+
 from __future__ import annotations
 
 import asyncio
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from aiohttp import web
 
@@ -38,7 +39,7 @@ class FakeServer:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self) -> "FakeServer":
+    def start(self) -> FakeServer:
         started = threading.Event()
         errors: list[BaseException] = []
 
@@ -88,8 +89,9 @@ class FakeServer:
         with self._lock:
             return [c for c in self._calls if (method is None or c.method == method) and (where is None or where(c))]
 
-    def wait_for(self, method: str, where: Callable[[Call], bool] | None = None, count: int = 1,
-                 timeout: float = 30.0) -> list[Call]:
+    def wait_for(
+        self, method: str, where: Callable[[Call], bool] | None = None, count: int = 1, timeout: float = 30.0
+    ) -> list[Call]:
         """The first `count` matching calls, waiting up to `timeout` seconds for them; AssertionError if too few."""
         deadline = time.monotonic() + timeout
         with self._lock:
@@ -101,6 +103,8 @@ class FakeServer:
                 self._lock.wait(remaining)
         if len(found) < count:
             everything = [(c.method, c.params, c.error) for c in self.calls()[-20:]]
-            raise AssertionError(f"expected {count} {method} call(s), got {len(found)}: "
-                                 f"{[c.params for c in found]}\nlast calls: {everything}")
+            raise AssertionError(
+                f"expected {count} {method} call(s), got {len(found)}: "
+                f"{[c.params for c in found]}\nlast calls: {everything}"
+            )
         return found[:count]

@@ -4,6 +4,7 @@ It checks what real Slack would refuse: a wrong token (invalid_auth), a missing 
 text or blocks, and Block Kit limits (section text <= 3000, button text <= 75, <= 25 buttons per actions block,
 <= 50 blocks, unique action ids). Point slack_sdk at it with base_url=f"{fake.url}/api/".
 """
+
 from __future__ import annotations
 
 import itertools

@@ -5,6 +5,7 @@ It refuses what Telegram refuses: a wrong token (401), sendMessage text that is 
 characters after entity parsing, HTML that does not parse with Telegram's tags, and callback_data over 64 bytes.
 Point aiogram at it with TelegramAPIServer.from_base(fake.url).
 """
+
 from __future__ import annotations
 
 import html
@@ -17,8 +18,23 @@ from aiohttp import web
 
 from tests.fakes.base import Call, FakeServer
 
-TELEGRAM_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "span",
-                 "tg-spoiler", "blockquote"}
+TELEGRAM_TAGS = {
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "ins",
+    "s",
+    "strike",
+    "del",
+    "a",
+    "code",
+    "pre",
+    "span",
+    "tg-spoiler",
+    "blockquote",
+}
 
 
 class _TelegramHTML(HTMLParser):
@@ -101,9 +117,17 @@ class FakeTelegramAPI(FakeServer):
         return answer
 
     def _getme(self, params: dict) -> web.Response:
-        return self._ok({"id": self.bot_id, "is_bot": True, "first_name": "Gut-skin bot", "username": self.username,
-                         "can_join_groups": True, "can_read_all_group_messages": False,
-                         "supports_inline_queries": False})
+        return self._ok(
+            {
+                "id": self.bot_id,
+                "is_bot": True,
+                "first_name": "Gut-skin bot",
+                "username": self.username,
+                "can_join_groups": True,
+                "can_read_all_group_messages": False,
+                "supports_inline_queries": False,
+            }
+        )
 
     def _setwebhook(self, params: dict) -> web.Response:
         if not str(params.get("url", "")).startswith("https://") and params.get("url"):
@@ -142,11 +166,15 @@ class FakeTelegramAPI(FakeServer):
             for key in row:
                 if len(str(key.get("callback_data", "")).encode()) > 64:
                     return self._error(400, "Bad Request: BUTTON_DATA_INVALID")
-        return self._ok({"message_id": next(self._message_ids), "date": int(time.time()),
-                         "chat": {"id": int(chat_id), "type": "private"},
-                         "from": {"id": self.bot_id, "is_bot": True, "first_name": "Gut-skin bot",
-                                  "username": self.username},
-                         "text": html.unescape(visible)})
+        return self._ok(
+            {
+                "message_id": next(self._message_ids),
+                "date": int(time.time()),
+                "chat": {"id": int(chat_id), "type": "private"},
+                "from": {"id": self.bot_id, "is_bot": True, "first_name": "Gut-skin bot", "username": self.username},
+                "text": html.unescape(visible),
+            }
+        )
 
     # -- helpers for tests ------------------------------------------------------------------------------
     def messages_to(self, chat_id: int | str) -> list[Call]:

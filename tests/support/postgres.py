@@ -1,4 +1,5 @@
 """A throwaway PostgreSQL server for tests, from the Debian packages (.ci/run installs them)."""
+
 from __future__ import annotations
 
 import glob
@@ -6,9 +7,9 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from tests.support.processes import free_port
 
@@ -33,12 +34,22 @@ def throwaway_postgres() -> Iterator[str]:
         shutil.chown(work_dir, "postgres", "postgres")
     run = lambda *cmd: subprocess.run([*as_postgres, *cmd], check=True, capture_output=True)  # noqa: E731
     run(str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
-    run(str(bin_dir / "pg_ctl"), "-D", str(data), "-w", "-l", str(work_dir / "postgres.log"), "-o",
-        f"-p {port} -h 127.0.0.1 -k {work_dir}", "start")
+    run(
+        str(bin_dir / "pg_ctl"),
+        "-D",
+        str(data),
+        "-w",
+        "-l",
+        str(work_dir / "postgres.log"),
+        "-o",
+        f"-p {port} -h 127.0.0.1 -k {work_dir}",
+        "start",
+    )
     try:
         run(str(bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "knowledge")
         yield f"postgresql+psycopg2://postgres@127.0.0.1:{port}/knowledge"
     finally:
-        subprocess.run([*as_postgres, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"],
-                       capture_output=True)
+        subprocess.run(
+            [*as_postgres, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"], capture_output=True
+        )
         shutil.rmtree(work_dir, ignore_errors=True)

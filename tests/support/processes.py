@@ -1,4 +1,5 @@
 """Start and stop the project's real servers for tests: free ports, readiness checks, clean shutdown."""
+
 from __future__ import annotations
 
 import os
@@ -22,8 +23,13 @@ def free_port() -> int:
 
 
 def base_env(**extra: str) -> dict[str, str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3",
-           "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "RASA_TELEMETRY_ENABLED": "false",
+        "TF_CPP_MIN_LOG_LEVEL": "3",
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+    }
     env.update(extra)
     return env
 
@@ -37,10 +43,11 @@ class Server:
         self.process: subprocess.Popen | None = None
         self._log: IO | None = None
 
-    def start(self, timeout: float) -> "Server":
+    def start(self, timeout: float) -> Server:
         self._log = open(self.log_path, "ab")
-        self.process = subprocess.Popen(self.command, cwd=ROOT, env=self.env, stdout=self._log,
-                                        stderr=subprocess.STDOUT, start_new_session=True)
+        self.process = subprocess.Popen(
+            self.command, cwd=ROOT, env=self.env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True
+        )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

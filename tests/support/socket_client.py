@@ -3,6 +3,7 @@
 python-socketio's own async client needs a newer aiohttp than Rasa 3.6 allows, so this speaks the few packets
 the widget uses: open, namespace connect, events, ping/pong.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -20,7 +21,7 @@ class SocketClient:
         self._socket: Any = None
         self._reader: asyncio.Task | None = None
 
-    async def __aenter__(self) -> "SocketClient":
+    async def __aenter__(self) -> SocketClient:
         self._socket = await websockets.connect(self.url, max_size=None)
         opened = await self._socket.recv()
         if not opened.startswith("0"):

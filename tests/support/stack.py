@@ -1,19 +1,23 @@
 """The whole assistant as a user runs it: knowledge DB, action server and Rasa server on a trained model."""
+
 from __future__ import annotations
 
 import json
 import secrets
 import subprocess
 import urllib.request
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 from tests.support.processes import PYTHON, ROOT, Server, base_env, free_port
 
 
 def current_model() -> Path:
-    path = Path(subprocess.run([PYTHON, "scripts/model.py", "path"], cwd=ROOT, check=True, capture_output=True,
-                               text=True, env=base_env()).stdout.strip())
+    path = Path(
+        subprocess.run(
+            [PYTHON, "scripts/model.py", "path"], cwd=ROOT, check=True, capture_output=True, text=True, env=base_env()
+        ).stdout.strip()
+    )
     if not path.exists():
         raise RuntimeError(f"no trained model at {path}: run `make test` (it trains one)")
     return path
@@ -29,25 +33,53 @@ class Stack:
         self.channel_env = channel_env or {}
         self.token = secrets.token_urlsafe(24)  # the HTTP API's token, as `make run` makes one
         self.tracker_db = work_dir / "trackers.db"
-        env = base_env(KNOWLEDGE_DATABASE_URL=self.knowledge_url, CURATION_DATABASE_URL=self.curation_url,
-                       SANIC_HOST="127.0.0.1", TRACKER_STORE_URL=f"sqlite:///{self.tracker_db}")
-        subprocess.run([PYTHON, "-m", "knowledge", "build"], cwd=ROOT, env=env, check=True,
-                       capture_output=True)
-        self.actions = Server("action-server", [PYTHON, "-m", "rasa_sdk", "--actions", "actions", "--port",
-                                                str(self.action_port)],
-                              f"http://127.0.0.1:{self.action_port}/health", env, work_dir)
+        env = base_env(
+            KNOWLEDGE_DATABASE_URL=self.knowledge_url,
+            CURATION_DATABASE_URL=self.curation_url,
+            SANIC_HOST="127.0.0.1",
+            TRACKER_STORE_URL=f"sqlite:///{self.tracker_db}",
+        )
+        subprocess.run([PYTHON, "-m", "knowledge", "build"], cwd=ROOT, env=env, check=True, capture_output=True)
+        self.actions = Server(
+            "action-server",
+            [PYTHON, "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.action_port)],
+            f"http://127.0.0.1:{self.action_port}/health",
+            env,
+            work_dir,
+        )
         endpoints = work_dir / "endpoints.yml"
-        subprocess.run([PYTHON, "scripts/endpoints.py", str(endpoints), str(self.action_port)], cwd=ROOT,
-                       env=env, check=True)
+        subprocess.run(
+            [PYTHON, "scripts/endpoints.py", str(endpoints), str(self.action_port)], cwd=ROOT, env=env, check=True
+        )
         credentials = work_dir / "credentials.yml"
         rasa_env = base_env(**self.channel_env)
         subprocess.run([PYTHON, "scripts/credentials.py", str(credentials)], cwd=ROOT, env=rasa_env, check=True)
-        self.rasa = Server("rasa-server", [PYTHON, str(ROOT / "scripts" / "rasa_server.py"), "run", "--enable-api", "--auth-token", self.token,
-                                           "-i", "127.0.0.1", "-p", str(self.rasa_port), "-m", str(current_model()),
-                                           "--credentials", str(credentials), "--endpoints", str(endpoints)],
-                           f"{self.rasa_url}/", rasa_env, work_dir)
+        self.rasa = Server(
+            "rasa-server",
+            [
+                PYTHON,
+                str(ROOT / "scripts" / "rasa_server.py"),
+                "run",
+                "--enable-api",
+                "--auth-token",
+                self.token,
+                "-i",
+                "127.0.0.1",
+                "-p",
+                str(self.rasa_port),
+                "-m",
+                str(current_model()),
+                "--credentials",
+                str(credentials),
+                "--endpoints",
+                str(endpoints),
+            ],
+            f"{self.rasa_url}/",
+            rasa_env,
+            work_dir,
+        )
 
-    def start(self) -> "Stack":
+    def start(self) -> Stack:
         self.actions.start(timeout=60)
         self.rasa.start(timeout=300)
         return self
@@ -67,8 +99,9 @@ class Stack:
 
     def _post(self, path: str, payload: dict) -> Any:
         url = f"{self.rasa_url}{path}" if path.startswith("/webhooks/") else self.api_url(path)
-        request = urllib.request.Request(url, data=json.dumps(payload).encode(),
-                                         headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(
+            url, data=json.dumps(payload).encode(), headers={"Content-Type": "application/json"}
+        )
         with urllib.request.urlopen(request, timeout=60) as response:
             return json.loads(response.read())
 

@@ -6,6 +6,7 @@ Training takes about half a minute, so the fitted model is kept under build/cach
 Action tests put its prediction into the tracker's parse data, as the Rasa server's TopicClassifier does, so
 they exercise the actions on what the NLU really says about a message instead of on a ranking typed by hand.
 """
+
 from __future__ import annotations
 
 import os
@@ -32,14 +33,21 @@ def nlu_examples() -> list[tuple[str, str, None]]:
     for path in sorted((ROOT / "data" / "nlu").glob("*.yml")):
         for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
             if "intent" in block and isinstance(block.get("examples"), str):
-                examples += [(line.strip()[2:].strip(), block["intent"], None)
-                             for line in block["examples"].splitlines() if line.strip().startswith("- ")]
+                examples += [
+                    (line.strip()[2:].strip(), block["intent"], None)
+                    for line in block["examples"].splitlines()
+                    if line.strip().startswith("- ")
+                ]
     return examples
 
 
 def _inputs_fingerprint() -> str:
-    inputs = [*CONTENT_DIR.rglob("*.yml"), *(ROOT / "data" / "nlu").glob("*.yml"),
-              ROOT / "nlu_components" / "topic_model.py", Path(__file__).resolve()]
+    inputs = [
+        *CONTENT_DIR.rglob("*.yml"),
+        *(ROOT / "data" / "nlu").glob("*.yml"),
+        ROOT / "nlu_components" / "topic_model.py",
+        Path(__file__).resolve(),
+    ]
     return files_fingerprint(inputs, ROOT)[:16] + "-sklearn" + sklearn.__version__
 
 

@@ -3,6 +3,7 @@
 No unit test reads or writes the project's own build/ or var/ databases: every test starts with both database
 URLs pointing into its own temporary folder.
 """
+
 from __future__ import annotations
 
 import shutil

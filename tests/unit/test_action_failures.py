@@ -1,4 +1,5 @@
 """What nlu_components.action_failures changes in Rasa: the reply check and the kept HTTP session."""
+
 from __future__ import annotations
 
 import asyncio
@@ -67,8 +68,9 @@ def test_the_start_up_step_refuses_a_rasa_version_it_was_not_written_for(monkeyp
     assert not action_failures.installed()
 
 
-def test_the_rasa_launcher_stops_with_a_clear_message_on_another_version(monkeypatch: pytest.MonkeyPatch,
-                                                                          capsys: pytest.CaptureFixture):
+def test_the_rasa_launcher_stops_with_a_clear_message_on_another_version(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+):
     import rasa
 
     from scripts import rasa_server

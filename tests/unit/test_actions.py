@@ -1,37 +1,54 @@
 """Custom actions, run as the action server runs them, on a database built from the real content.
 
 Every test gets a fresh Tracker and CollectingDispatcher, a private curation database and cleared store caches.
-Expected texts come from the store (never typed into the test).
+Expected texts come from the store or the domain (never typed into the test). An action that sends a domain
+response is recorded by name with its variables; `shown` fills it in as Rasa does.
 """
+
 from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from rasa.core.nlg.interpolator import interpolate_text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import replies, services
-from actions.advice_actions import REFUSAL, ActionMedicalAdvice
-from actions.base import STORE_DOWN
+from actions.advice_actions import ActionMedicalAdvice
 from actions.feedback_actions import ActionFeedbackNegative, ActionFeedbackPositive
-from knowledge.content import TOPIC_SLUGS
+from actions.quiz_actions import QUIZ_LENGTH, ActionQuizAnswer, ActionQuizStart, ActionStop
+from actions.session_actions import ActionSessionStart
+from actions.topic_actions import (
+    VERDICT_WORDS,
+    ActionAdults,
+    ActionAnswerTopic,
+    ActionCheckMyth,
+    ActionChildren,
+    ActionDefineTerm,
+    ActionEvidence,
+    ActionMoreDetail,
+    ActionOutOfScope,
+    ActionRelatedTopics,
+    ActionSearchFallback,
+    ActionSimpler,
+    ActionSources,
+    ActionTopicMenu,
+    ActionWhatToDo,
+)
+from actions.tour_actions import ActionTourNext, ActionTourRestart, ActionTourStart
+from knowledge.content import TOPIC_SLUGS, Content
 from knowledge.curation import CurationStore, redact
 from knowledge.settings import CURATION_URL_ENV, DATABASE_URL_ENV
 from knowledge.store import KnowledgeStore
-from actions.quiz_actions import QUIZ_LENGTH, ActionQuizAnswer, ActionQuizStart, ActionStop
-from actions.session_actions import ActionSessionStart
-from actions.topic_actions import (VERDICT_WORDS, ActionAdults, ActionAnswerTopic, ActionCheckMyth, ActionChildren, ActionDefineTerm,
-                                   ActionEvidence, ActionMoreDetail, ActionRelatedTopics, ActionOutOfScope,
-                                   ActionSearchFallback, ActionSimpler, ActionSources, ActionTopicMenu,
-                                   ActionWhatToDo)
-from actions.tour_actions import ActionTourNext, ActionTourRestart, ActionTourStart
+from tests.support.replies import REFUSAL, STORE_DOWN, render, response_buttons, variables
 from tests.support.topics import topics_parse_data
 from tests.unit.conftest import ROOT, sqlite_url
 
@@ -42,16 +59,25 @@ FOLLOW_UPS = [ActionMoreDetail, ActionSimpler, ActionSources, ActionRelatedTopic
 
 # -- plumbing ------------------------------------------------------------------------------------------------
 
-def make_tracker(text: str = "", intent: str | None = None, entities: list[dict] | None = None,
-                 slots: dict[str, Any] | None = None, sender: str = "unit-test-user",
-                 events: list[dict] | None = None) -> Tracker:
-    all_slots = {name: None for name in DOMAIN["slots"]}
+
+def make_tracker(
+    text: str = "",
+    intent: str | None = None,
+    entities: list[dict] | None = None,
+    slots: dict[str, Any] | None = None,
+    sender: str = "unit-test-user",
+    events: list[dict] | None = None,
+) -> Tracker:
+    all_slots = {name: spec.get("initial_value") for name, spec in DOMAIN["slots"].items()}  # as Rasa starts them
     all_slots.update(slots or {})
     latest = {"text": text, "intent": {"name": intent, "confidence": 1.0} if intent else {}, "entities": entities or []}
     topics = topics_parse_data(text)
     if topics is not None:
         latest["topics"] = topics  # what the Rasa server's topic classifier says about this text
-    return Tracker(sender, all_slots, latest, events or [], False, None, {}, None)
+    # The state the Rasa server sends the action server, minus what no action reads.
+    return Tracker.from_dict(
+        {"sender_id": sender, "slots": all_slots, "latest_message": latest, "events": events or []}
+    )
 
 
 def entity(name: str, value: str) -> dict:
@@ -66,11 +92,30 @@ def button_text(intent: str, **entities: str) -> str:
 def run(action: Action, tracker: Tracker) -> tuple[list[dict], list[dict]]:
     dispatcher = CollectingDispatcher()
     events = asyncio.run(action.run(dispatcher, tracker, DOMAIN))
+    for message in dispatcher.messages:
+        shown(message)  # every response sent exists in the domain and gets exactly its variables
     return dispatcher.messages, events
 
 
+# What CollectingDispatcher records besides a response's variables.
+DISPATCHER_KEYS = {"text", "buttons", "elements", "custom", "template", "response", "image", "attachment"}
+
+
+def shown(message: dict) -> str:
+    """What the user reads: the text, or the domain response filled in. The action must pass exactly the
+    variables the response uses (a misspelt one would reach the user as "{name}")."""
+    name = message.get("response")
+    if not name:
+        return message["text"]
+    passed = {key: value for key, value in message.items() if key not in DISPATCHER_KEYS}
+    assert set(passed) == variables(name), (name, sorted(passed), sorted(variables(name)))
+    return render(name, **passed)
+
+
 def payloads(message: dict) -> list[str]:
-    return [b["payload"] for b in message.get("buttons") or []]
+    """The payloads of the buttons the user sees: the domain response's own, then the ones the action adds."""
+    own = response_buttons(message["response"]) if message.get("response") else []
+    return [b["payload"] for b in [*own, *(message.get("buttons") or [])]]
 
 
 def menu_payloads(store: KnowledgeStore) -> list[str]:
@@ -121,34 +166,35 @@ def curation(bot, curation_url: str):
 
 # -- answering a topic ---------------------------------------------------------------------------------------
 
+
 def test_answer_topic_from_text(bot, store: KnowledgeStore):
     messages, events = run(ActionAnswerTopic(), make_tracker("tell me about butyrate", "ask_topic"))
     topic = store.topic("butyrate")
     assert len(messages) == 1
-    assert topic.title in messages[0]["text"]
-    assert topic.short_answer in messages[0]["text"]
-    assert topic.evidence_level in messages[0]["text"]
+    assert topic.title in shown(messages[0])
+    assert topic.short_answer in shown(messages[0])
+    assert topic.evidence_level in shown(messages[0])
     assert {"/more_detail", "/simpler", "/sources"} <= set(payloads(messages[0]))
     assert events == [SlotSet("topic", "butyrate")]
 
 
 def test_answer_topic_from_a_misspelling(bot, store: KnowledgeStore):
     messages, events = run(ActionAnswerTopic(), make_tracker("what is butirate", "ask_topic"))
-    assert store.topic("butyrate").title in messages[0]["text"]
+    assert store.topic("butyrate").title in shown(messages[0])
     assert events == [SlotSet("topic", "butyrate")]
 
 
 def test_answer_topic_from_a_button(bot, store: KnowledgeStore):
     tracker = make_tracker(button_text("ask_topic", topic="fmt"), "ask_topic", [entity("topic", "fmt")])
     messages, events = run(ActionAnswerTopic(), tracker)
-    assert store.topic("fmt").short_answer in messages[0]["text"]
+    assert store.topic("fmt").short_answer in shown(messages[0])
     assert events == [SlotSet("topic", "fmt")]
 
 
 def test_entity_and_words_naming_the_same_topic(bot, store: KnowledgeStore):
     tracker = make_tracker("what are prebiotics", "ask_topic", [entity("topic", "prebiotics")])
     messages, events = run(ActionAnswerTopic(), tracker)
-    assert store.topic("prebiotics").short_answer in messages[0]["text"]
+    assert store.topic("prebiotics").short_answer in shown(messages[0])
     assert events == [SlotSet("topic", "prebiotics")]
 
 
@@ -158,14 +204,14 @@ def test_entity_with_words_the_store_cannot_place(bot, store: KnowledgeStore):
     text = "tell me about probiatics"
     assert store.match_topics(text) == [] and store.search(text) == []
     messages, events = run(ActionAnswerTopic(), make_tracker(text, "ask_topic", [entity("topic", "probiotics")]))
-    assert store.topic("probiotics").short_answer in messages[0]["text"]
+    assert store.topic("probiotics").short_answer in shown(messages[0])
     assert events == [SlotSet("topic", "probiotics")]
 
 
 def test_unknown_topic_entity_shows_the_menu(bot, store: KnowledgeStore):
     messages, events = run(ActionAnswerTopic(), make_tracker("", "ask_topic", [entity("topic", "hair_loss")]))
     assert len(messages) == 1
-    assert "don't know that topic" in messages[0]["text"]
+    assert "don't know that topic" in shown(messages[0])
     assert payloads(messages[0]) == menu_payloads(store)
     assert events == []
 
@@ -177,7 +223,7 @@ def test_contract_topic_missing_from_the_database(monkeypatch, fixture_db_url: s
     finally:
         _release_services()
     assert "butyrate" in TOPIC_SLUGS
-    assert "don't have content on that topic yet" in messages[0]["text"]
+    assert "don't have content on that topic yet" in shown(messages[0])
     assert payloads(messages[0]) == menu_payloads(KnowledgeStore(fixture_db_url))
     assert events == []
 
@@ -195,8 +241,9 @@ def test_unknown_text_offers_search_results(bot, store: KnowledgeStore, curation
     assert curation.frequent_unanswered() == [(text, 1)]  # a guess is not an answer: curators see it
 
 
-def test_unknown_text_without_results_shows_the_menu_and_is_recorded(bot, store: KnowledgeStore,
-                                                                      curation: CurationStore):
+def test_unknown_text_without_results_shows_the_menu_and_is_recorded(
+    bot, store: KnowledgeStore, curation: CurationStore
+):
     text = "xyzzy plugh"
     assert store.search(text) == []
     messages, events = run(ActionAnswerTopic(), make_tracker(text, "ask_topic"))
@@ -207,11 +254,12 @@ def test_unknown_text_without_results_shows_the_menu_and_is_recorded(bot, store:
 
 # -- follow-ups on the current topic ---------------------------------------------------------------------------
 
+
 def test_more_detail_uses_the_topic_slot(bot, store: KnowledgeStore):
     messages, events = run(ActionMoreDetail(), make_tracker("tell me more", "more_detail", slots={"topic": "butyrate"}))
     topic = store.topic("butyrate")
-    assert topic.detailed_answer in messages[0]["text"]
-    assert all(point in messages[0]["text"] for point in topic.key_points)
+    assert topic.detailed_answer in shown(messages[0])
+    assert all(point in shown(messages[0]) for point in topic.key_points)
     assert "/sources" in payloads(messages[0])
     assert events == [SlotSet("topic", "butyrate")]
 
@@ -219,34 +267,34 @@ def test_more_detail_uses_the_topic_slot(bot, store: KnowledgeStore):
 def test_more_detail_names_neighbouring_topics_and_offers_them_as_buttons(bot, store: KnowledgeStore):
     messages, _ = run(ActionMoreDetail(), make_tracker("tell me more", "more_detail", slots={"topic": "probiotics"}))
     topic = store.topic("probiotics")
-    text, titles = messages[0]["text"], [b["title"] for b in messages[0]["buttons"]]
+    text, titles = shown(messages[0]), [b["title"] for b in messages[0]["buttons"]]
     assert "probiotics_treatment" not in text and "(see " not in text, "no internal ids in what users read"
     assert '"Probiotics for treating eczema"' in text
     assert titles[:2] == [title for _, title in store.related(topic)[:2]]
-    assert '/ask_topic{"topic":"%s"}' % topic.related[0] in payloads(messages[0])
+    assert f'/ask_topic{{"topic":"{topic.related[0]}"}}' in payloads(messages[0])
 
 
 def test_a_first_message_read_as_more_detail_gets_the_topics_first_answer(bot, store: KnowledgeStore):
     """With nothing said before, "tell me about X" asks about X; only "more" asks for the detailed answer."""
     messages, events = run(ActionMoreDetail(), make_tracker("tell me about fad diets", "more_detail"))
     topic = store.topic("diet_fads")
-    assert topic.short_answer in messages[0]["text"] and topic.detailed_answer not in messages[0]["text"]
+    assert topic.short_answer in shown(messages[0]) and topic.detailed_answer not in shown(messages[0])
     assert events == [SlotSet("topic", "diet_fads")]
     messages, _ = run(ActionMoreDetail(), make_tracker("tell me more about fad diets", "more_detail"))
-    assert topic.detailed_answer in messages[0]["text"]
+    assert topic.detailed_answer in shown(messages[0])
 
 
 def test_simpler_uses_the_topic_slot(bot, store: KnowledgeStore):
     messages, events = run(ActionSimpler(), make_tracker("in simpler words", "simpler", slots={"topic": "leaky_gut"}))
-    assert store.topic("leaky_gut").plain_answer in messages[0]["text"]
-    assert store.topic("leaky_gut").detailed_answer not in messages[0]["text"]
+    assert store.topic("leaky_gut").plain_answer in shown(messages[0])
+    assert store.topic("leaky_gut").detailed_answer not in shown(messages[0])
     assert events == [SlotSet("topic", "leaky_gut")]
 
 
 def test_sources_list_a_link_for_each_source(bot, store: KnowledgeStore):
     messages, events = run(ActionSources(), make_tracker("sources please", "sources", slots={"topic": "leaky_gut"}))
     topic = store.topic("leaky_gut")
-    text = messages[0]["text"]
+    text = shown(messages[0])
     assert topic.title in text
     sources = store.sources(topic.sources)
     assert sources
@@ -264,7 +312,7 @@ def test_sources_list_a_link_for_each_source(bot, store: KnowledgeStore):
 def test_related_topics_as_buttons(bot, store: KnowledgeStore):
     messages, events = run(ActionRelatedTopics(), make_tracker("related", "related_topics", slots={"topic": "scfa"}))
     topic = store.topic("scfa")
-    assert topic.title in messages[0]["text"]
+    assert topic.title in shown(messages[0])
     assert messages[0]["buttons"] == [replies.topic_button(slug, title) for slug, title in store.related(topic)]
     assert events == [SlotSet("topic", "scfa")]
 
@@ -272,16 +320,17 @@ def test_related_topics_as_buttons(bot, store: KnowledgeStore):
 def test_evidence(bot, store: KnowledgeStore):
     messages, events = run(ActionEvidence(), make_tracker("does it work?", "ask_evidence", slots={"topic": "fmt"}))
     topic = store.topic("fmt")
-    assert topic.evidence_summary in messages[0]["text"]
-    assert topic.evidence_level in messages[0]["text"]
+    assert topic.evidence_summary in shown(messages[0])
+    assert topic.evidence_level in shown(messages[0])
     assert events == [SlotSet("topic", "fmt")]
 
 
 def test_children(bot, store: KnowledgeStore):
-    messages, events = run(ActionChildren(), make_tracker("what about babies?", "ask_children",
-                                                          slots={"topic": "probiotics"}))
+    messages, events = run(
+        ActionChildren(), make_tracker("what about babies?", "ask_children", slots={"topic": "probiotics"})
+    )
     topic = store.topic("probiotics")
-    assert topic.children_note and topic.children_note in messages[0]["text"]
+    assert topic.children_note and topic.children_note in shown(messages[0])
     assert events == [SlotSet("topic", "probiotics")]
 
 
@@ -293,28 +342,31 @@ def test_children_without_a_note(monkeypatch, fixture_db_url: str, curation_url:
         messages, events = run(ActionChildren(), make_tracker("babies?", "ask_children", slots={"topic": "skin"}))
     finally:
         _release_services()
-    assert "nothing specific" in messages[0]["text"]
-    assert fixture.topic("skin").title in messages[0]["text"]
+    assert "nothing specific" in shown(messages[0])
+    assert fixture.topic("skin").title in shown(messages[0])
     assert events == [SlotSet("topic", "skin")]
 
 
 def test_a_topic_named_in_the_message_beats_the_slot(bot, store: KnowledgeStore):
-    messages, events = run(ActionMoreDetail(), make_tracker("and prebiotics?", "more_detail",
-                                                            slots={"topic": "probiotics"}))
-    assert store.topic("prebiotics").detailed_answer in messages[0]["text"]
+    messages, events = run(
+        ActionMoreDetail(), make_tracker("and prebiotics?", "more_detail", slots={"topic": "probiotics"})
+    )
+    assert store.topic("prebiotics").detailed_answer in shown(messages[0])
     assert events == [SlotSet("topic", "prebiotics")]
 
 
 def test_naming_eczema_keeps_the_conversation_topic(bot, store: KnowledgeStore):
-    messages, events = run(ActionEvidence(), make_tracker("does it work for eczema?", "ask_evidence",
-                                                          slots={"topic": "probiotics_treatment"}))
-    assert store.topic("probiotics_treatment").evidence_summary in messages[0]["text"]
+    messages, events = run(
+        ActionEvidence(),
+        make_tracker("does it work for eczema?", "ask_evidence", slots={"topic": "probiotics_treatment"}),
+    )
+    assert store.topic("probiotics_treatment").evidence_summary in shown(messages[0])
     assert events == [SlotSet("topic", "probiotics_treatment")]
 
 
 def test_naming_eczema_without_a_conversation_topic(bot, store: KnowledgeStore):
     messages, events = run(ActionMoreDetail(), make_tracker("tell me more about eczema", "more_detail"))
-    assert store.topic("atopic_dermatitis").detailed_answer in messages[0]["text"]
+    assert store.topic("atopic_dermatitis").detailed_answer in shown(messages[0])
     assert events == [SlotSet("topic", "atopic_dermatitis")]
 
 
@@ -322,7 +374,7 @@ def test_naming_eczema_without_a_conversation_topic(bot, store: KnowledgeStore):
 def test_follow_up_without_any_topic_asks_which(bot, store: KnowledgeStore, action_class):
     messages, events = run(action_class(), make_tracker("tell me more", "more_detail"))
     assert len(messages) == 1
-    assert messages[0]["text"].startswith("Which topic")
+    assert shown(messages[0]).startswith("Which topic")
     assert payloads(messages[0]) == menu_payloads(store)
     assert events == []
 
@@ -331,7 +383,7 @@ def test_follow_up_without_any_topic_asks_which(bot, store: KnowledgeStore, acti
 def test_follow_up_from_a_button_after_a_topic(bot, store: KnowledgeStore, action_class):
     # a button payload carries no words: the slot decides
     messages, events = run(action_class(), make_tracker("/more_detail", "more_detail", slots={"topic": "dysbiosis"}))
-    assert store.topic("dysbiosis").title in messages[0]["text"]
+    assert store.topic("dysbiosis").title in shown(messages[0])
     assert events == [SlotSet("topic", "dysbiosis")]
 
 
@@ -342,7 +394,8 @@ def test_topic_menu(bot, store: KnowledgeStore):
     assert events == []
 
 
-# -- glossary and myths ------------------------------------------------------------------------------------------
+# -- glossary and myths --------------------------------------------------------------------------------------
+
 
 def test_define_term(bot, store: KnowledgeStore):
     text = "what does LPS mean"
@@ -350,9 +403,9 @@ def test_define_term(bot, store: KnowledgeStore):
     assert entry is not None and entry.definition
     messages, events = run(ActionDefineTerm(), make_tracker(text, "define_term"))
     assert len(messages) == 1
-    assert entry.term in messages[0]["text"]
-    assert entry.definition in messages[0]["text"]
-    assert entry.topic_title in messages[0]["text"]
+    assert entry.term in shown(messages[0])
+    assert entry.definition in shown(messages[0])
+    assert entry.topic_title in shown(messages[0])
     assert payloads(messages[0]) == [replies.intent_payload("ask_topic", topic=entry.topic_slug)]
     assert events == [SlotSet("topic", entry.topic_slug)]
 
@@ -362,7 +415,7 @@ def test_define_term_without_a_definition_answers_the_topic(bot, store: Knowledg
     entry = store.glossary_entry(text)
     assert entry is not None and entry.definition is None
     messages, events = run(ActionDefineTerm(), make_tracker(text, "define_term"))
-    assert store.topic(entry.topic_slug).short_answer in messages[0]["text"]
+    assert store.topic(entry.topic_slug).short_answer in shown(messages[0])
     assert events == [SlotSet("topic", entry.topic_slug)]
 
 
@@ -371,7 +424,7 @@ def test_check_myth(bot, store: KnowledgeStore):
     myth = store.find_myth(text)
     assert myth is not None and myth.topic == "leaky_gut"
     messages, events = run(ActionCheckMyth(), make_tracker(text, "ask_myth"))
-    reply = messages[0]["text"]
+    reply = shown(messages[0])
     assert myth.claim.rstrip(".") in reply
     assert myth.correction in reply
     assert VERDICT_WORDS[myth.verdict] in reply
@@ -388,12 +441,14 @@ def test_check_myth_without_a_match_falls_back_to_the_menu(bot, store: Knowledge
     assert events == []
 
 
-# -- medical advice ----------------------------------------------------------------------------------------------------
+# -- medical advice ------------------------------------------------------------------------------------------
+
 
 def test_medical_advice_refuses_and_gives_general_information(bot, store: KnowledgeStore):
     text = "how many mg of butyrate should I give my 2 year old"
     messages, events = run(ActionMedicalAdvice(), make_tracker(text, "medical_advice"))
-    reply = messages[0]["text"]
+    reply = shown(messages[0])
+    assert messages[0]["response"] == "utter_advice_refused_topic"
     assert reply.startswith(REFUSAL)
     assert store.topic("butyrate").short_answer in reply
     assert not DOSE.search(reply)
@@ -402,7 +457,8 @@ def test_medical_advice_refuses_and_gives_general_information(bot, store: Knowle
 
 def test_medical_advice_without_a_topic(bot, store: KnowledgeStore):
     messages, events = run(ActionMedicalAdvice(), make_tracker("what dose should I take", "medical_advice"))
-    assert messages[0]["text"] == REFUSAL
+    assert messages[0]["response"] == "utter_advice_refused"
+    assert shown(messages[0]) == REFUSAL
     assert payloads(messages[0]) == [replies.intent_payload("ask_topic", topic="standard_care")]
     assert events == []
 
@@ -411,7 +467,7 @@ def test_medical_advice_without_a_topic(bot, store: KnowledgeStore):
 def test_medical_advice_never_names_a_dose(bot, slug: str):
     for text in (f"how many mg of {slug.replace('_', ' ')} should I take", "how many billion CFU for my baby"):
         messages, _ = run(ActionMedicalAdvice(), make_tracker(text, "medical_advice", [entity("topic", slug)]))
-        reply = " ".join(m.get("text") or "" for m in messages)
+        reply = " ".join(shown(m) for m in messages)
         assert REFUSAL in reply
         assert not DOSE.search(reply), DOSE.search(reply)
 
@@ -421,48 +477,52 @@ def test_dose_pattern_catches_doses():
     assert not DOSE.search("a 2025 study of mice")
 
 
-# -- feedback ------------------------------------------------------------------------------------------------------------
+# -- feedback ------------------------------------------------------------------------------------------------
+
 
 def test_feedback_is_recorded_with_the_topic(bot, curation: CurationStore):
     tracker = make_tracker("that helped", "feedback_positive", slots={"topic": "butyrate"})
     positive, _ = run(ActionFeedbackPositive(), tracker)
     run(ActionFeedbackPositive(), tracker)
-    negative, events = run(ActionFeedbackNegative(), make_tracker("not helpful", "feedback_negative",
-                                                                  slots={"topic": "fmt"}))
+    negative, events = run(
+        ActionFeedbackNegative(), make_tracker("not helpful", "feedback_negative", slots={"topic": "fmt"})
+    )
     assert curation.feedback_summary() == {"butyrate": (2, 0), "fmt": (0, 1)}
-    assert positive[0]["text"] != negative[0]["text"]
+    assert [positive[0]["response"], negative[0]["response"]] == ["utter_feedback_positive", "utter_feedback_negative"]
+    assert shown(positive[0]) != shown(negative[0])
     assert events == []
 
 
 def test_feedback_without_a_topic_records_nothing(bot, curation: CurationStore):
     messages, events = run(ActionFeedbackNegative(), make_tracker("not helpful", "feedback_negative"))
-    assert len(messages) == 1
+    assert [m["response"] for m in messages] == ["utter_feedback_no_topic"]
     assert curation.feedback_summary() == {}
     assert events == []
 
 
-# -- guided tour ------------------------------------------------------------------------------------------------------------
+# -- guided tour ---------------------------------------------------------------------------------------------
+
 
 def test_tour_start(bot, store: KnowledgeStore):
     steps = store.tour()
     messages, events = run(ActionTourStart(), make_tracker("teach me", "tour_start"))
     first = store.topic(steps[0])
-    assert f"Step 1 of {len(steps)}: {first.title}" in messages[0]["text"]
-    assert first.short_answer in messages[0]["text"]
+    assert f"Step 1 of {len(steps)}: {first.title}" in shown(messages[0])
+    assert first.short_answer in shown(messages[0])
     assert payloads(messages[0]) == ["/tour_next", "/more_detail", "/stop"]
-    assert events == [SlotSet("tour_step", 0.0), SlotSet("topic", steps[0])]
+    assert events == [SlotSet("tour_step", 0), SlotSet("topic", steps[0])]
 
 
 def test_tour_next(bot, store: KnowledgeStore):
     steps = store.tour()
-    messages, events = run(ActionTourNext(), make_tracker("next", "tour_next", slots={"tour_step": 0.0}))
-    assert f"Step 2 of {len(steps)}: {store.topic(steps[1]).title}" in messages[0]["text"]
-    assert events == [SlotSet("tour_step", 1.0), SlotSet("topic", steps[1])]
+    messages, events = run(ActionTourNext(), make_tracker("next", "tour_next", slots={"tour_step": 0}))
+    assert f"Step 2 of {len(steps)}: {store.topic(steps[1]).title}" in shown(messages[0])
+    assert events == [SlotSet("tour_step", 1), SlotSet("topic", steps[1])]
 
 
 def test_tour_next_without_a_tour_starts_at_the_beginning(bot, store: KnowledgeStore):
     messages, events = run(ActionTourNext(), make_tracker("next", "tour_next"))
-    assert events == [SlotSet("tour_step", 0.0), SlotSet("topic", store.tour()[0])]
+    assert events == [SlotSet("tour_step", 0), SlotSet("topic", store.tour()[0])]
 
 
 def test_tour_walks_to_the_end(bot, store: KnowledgeStore):
@@ -475,46 +535,55 @@ def test_tour_walks_to_the_end(bot, store: KnowledgeStore):
             seen.append(events[1]["value"])
     assert seen == steps
     assert events == [SlotSet("tour_step", None)]
-    assert "end of the tour" in messages[0]["text"]
+    assert "end of the tour" in shown(messages[0])
     assert "/quiz_start" in payloads(messages[0])
 
 
 def test_tour_stop_pauses_and_resume_continues(bot, store: KnowledgeStore):
     steps = store.tour()
-    messages, events = run(ActionStop(), make_tracker("stop", "stop", slots={"tour_step": 2.0, "topic": steps[2]}))
-    assert "paused" in messages[0]["text"]
+    messages, events = run(ActionStop(), make_tracker("stop", "stop", slots={"tour_step": 2, "topic": steps[2]}))
+    assert "paused" in shown(messages[0])
     assert payloads(messages[0]) == ["/tour_start"]
     assert events == []  # the position is kept for later
 
-    messages, events = run(ActionTourStart(), make_tracker("continue the tour", "tour_start",
-                                                           slots={"tour_step": 2.0}))
-    assert messages[0]["text"].startswith("Welcome back")
-    assert f"Step 3 of {len(steps)}: {store.topic(steps[2]).title}" in messages[0]["text"]
-    assert events == [SlotSet("tour_step", 2.0), SlotSet("topic", steps[2])]
+    messages, events = run(ActionTourStart(), make_tracker("continue the tour", "tour_start", slots={"tour_step": 2}))
+    assert shown(messages[0]).startswith("Welcome back")
+    assert f"Step 3 of {len(steps)}: {store.topic(steps[2]).title}" in shown(messages[0])
+    assert events == [SlotSet("tour_step", 2), SlotSet("topic", steps[2])]
 
 
 def test_tour_restart(bot, store: KnowledgeStore):
-    messages, events = run(ActionTourRestart(), make_tracker("start over", "tour_restart", slots={"tour_step": 4.0}))
-    assert events == [SlotSet("tour_step", 0.0), SlotSet("topic", store.tour()[0])]
+    messages, events = run(ActionTourRestart(), make_tracker("start over", "tour_restart", slots={"tour_step": 4}))
+    first = store.topic(store.tour()[0])
+    assert messages[0]["response"] == "utter_tour_restarted" and first.short_answer in shown(messages[0])
+    assert payloads(messages[0]) == ["/tour_next", "/more_detail", "/stop"]
+    assert events == [SlotSet("tour_step", 0), SlotSet("topic", store.tour()[0])]
 
 
 def test_session_start_keeps_the_tour_position_without_a_database(monkeypatch, tmp_path: Path, curation_url: str):
     _use_databases(monkeypatch, sqlite_url(tmp_path / "missing.db"), curation_url)
     try:
-        messages, events = run(ActionSessionStart(), make_tracker("", slots={"tour_step": 3.0, "topic": "fmt"}))
+        messages, events = run(ActionSessionStart(), make_tracker("", slots={"tour_step": 3, "topic": "fmt"}))
     finally:
         _release_services()
     assert events[0] == {"event": "session_started", "timestamp": None}
-    assert SlotSet("tour_step", 3.0) in events
+    assert SlotSet("tour_step", 3) in events
     assert all(e.get("name") != "topic" for e in events)
     assert events[-1]["event"] == "action" and events[-1]["name"] == "action_listen"
-    assert messages[0]["text"] != STORE_DOWN
+    assert [m["response"] for m in messages] == ["utter_welcome"]
+    assert payloads(messages[0]) == ["/tour_start", "/help", "/quiz_start"]
 
 
-# -- quiz ----------------------------------------------------------------------------------------------------------------------
+# -- quiz ----------------------------------------------------------------------------------------------------
+
+COUNTERS = ("tour_step", "quiz_index", "quiz_score")
+
 
 def slot_events(events: list[dict]) -> dict[str, Any]:
-    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    """The slots the events set; a counter is set to a Python int (or None), never to a float such as 1.0."""
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    assert all(type(slots[name]) is int or slots[name] is None for name in COUNTERS if name in slots), slots
+    return slots
 
 
 def test_quiz_start(bot, store: KnowledgeStore):
@@ -524,10 +593,11 @@ def test_quiz_start(bot, store: KnowledgeStore):
     ids = slots["quiz_questions"]
     assert len(ids) == min(QUIZ_LENGTH, len(by_id)) and len(set(ids)) == len(ids)
     assert set(ids) <= set(by_id)
-    assert slots["quiz_index"] == 0.0 and slots["quiz_score"] == 0.0
+    assert slots["quiz_index"] == 0 and slots["quiz_score"] == 0
     first = by_id[ids[0]]
     assert len(messages) == 2
-    assert first.question in messages[1]["text"]
+    assert shown(messages[0]) == render("utter_quiz_start", count=len(ids))
+    assert first.question in shown(messages[1])
     assert payloads(messages[1]) == [replies.intent_payload("quiz_answer", quiz_choice=key) for key, _ in first.choices]
     # the same conversation gets the same draw
     _, again = run(ActionQuizStart(), make_tracker("quiz me", "quiz_start"))
@@ -536,12 +606,13 @@ def test_quiz_start(bot, store: KnowledgeStore):
 
 def quiz_state(store: KnowledgeStore, index: int = 0, score: int = 0) -> tuple[list[str], dict]:
     ids = [q.id for q in store.quiz_questions()][:QUIZ_LENGTH]
-    return ids, {"quiz_questions": ids, "quiz_index": float(index), "quiz_score": float(score)}
+    return ids, {"quiz_questions": ids, "quiz_index": index, "quiz_score": score}
 
 
 def answer(choice: str, slots: dict) -> tuple[list[dict], list[dict]]:
-    tracker = make_tracker(button_text("quiz_answer", quiz_choice=choice), "quiz_answer",
-                           [entity("quiz_choice", choice)], slots=slots)
+    tracker = make_tracker(
+        button_text("quiz_answer", quiz_choice=choice), "quiz_answer", [entity("quiz_choice", choice)], slots=slots
+    )
     return run(ActionQuizAnswer(), tracker)
 
 
@@ -550,18 +621,18 @@ def test_quiz_correct_answer(bot, store: KnowledgeStore):
     by_id = {q.id: q for q in store.quiz_questions()}
     question = by_id[ids[0]]
     messages, events = answer(question.answer, slots)
-    assert messages[0]["text"].startswith("Right!")
-    assert question.explanation in messages[0]["text"]
-    assert by_id[ids[1]].question in messages[1]["text"]
-    assert slot_events(events) == {"quiz_index": 1.0, "quiz_score": 1.0, "topic": question.topic}
+    assert shown(messages[0]).startswith("Right!")
+    assert question.explanation in shown(messages[0])
+    assert by_id[ids[1]].question in shown(messages[1])
+    assert slot_events(events) == {"quiz_index": 1, "quiz_score": 1, "topic": question.topic}
 
 
 def test_quiz_answer_is_case_insensitive(bot, store: KnowledgeStore):
     ids, slots = quiz_state(store)
     question = {q.id: q for q in store.quiz_questions()}[ids[0]]
     messages, events = answer(question.answer.upper(), slots)
-    assert messages[0]["text"].startswith("Right!")
-    assert slot_events(events)["quiz_score"] == 1.0
+    assert shown(messages[0]).startswith("Right!")
+    assert slot_events(events)["quiz_score"] == 1
 
 
 def test_quiz_wrong_answer(bot, store: KnowledgeStore):
@@ -569,28 +640,32 @@ def test_quiz_wrong_answer(bot, store: KnowledgeStore):
     question = {q.id: q for q in store.quiz_questions()}[ids[1]]
     wrong = next(key for key, _ in question.choices if key != question.answer)
     messages, events = answer(wrong, slots)
-    assert messages[0]["text"].startswith("Not quite")
-    assert f"{question.answer}) {dict(question.choices)[question.answer]}" in messages[0]["text"]
-    assert question.explanation in messages[0]["text"]
-    assert slot_events(events) == {"quiz_index": 2.0, "quiz_score": 1.0, "topic": question.topic}
+    assert shown(messages[0]).startswith("Not quite")
+    assert f"{question.answer}) {dict(question.choices)[question.answer]}" in shown(messages[0])
+    assert question.explanation in shown(messages[0])
+    assert slot_events(events) == {"quiz_index": 2, "quiz_score": 1, "topic": question.topic}
 
 
 def test_quiz_final_score(bot, store: KnowledgeStore):
     ids, slots = quiz_state(store, index=QUIZ_LENGTH - 1, score=2)
     question = {q.id: q for q in store.quiz_questions()}[ids[-1]]
     messages, events = answer(question.answer, slots)
-    assert f"You scored 3 out of {len(ids)}" in messages[-1]["text"]
+    assert f"You scored 3 out of {len(ids)}" in shown(messages[-1])
     assert "/quiz_start" in payloads(messages[-1])
-    assert slot_events(events) == {"quiz_questions": None, "quiz_index": None, "quiz_score": None,
-                                   "topic": question.topic}
+    assert slot_events(events) == {
+        "quiz_questions": None,
+        "quiz_index": None,
+        "quiz_score": None,
+        "topic": question.topic,
+    }
 
 
 def test_quiz_answer_that_is_not_a_choice_asks_again(bot, store: KnowledgeStore):
     ids, slots = quiz_state(store, index=1)
     question = {q.id: q for q in store.quiz_questions()}[ids[1]]
     messages, events = answer("z", slots)
-    assert "pick one of the answers" in messages[0]["text"]
-    assert question.question in messages[1]["text"]
+    assert "pick one of the answers" in shown(messages[0])
+    assert question.question in shown(messages[1])
     assert events == []
 
 
@@ -600,29 +675,34 @@ def test_quiz_answer_without_a_quiz(bot):
     assert events == []
 
 
+def test_stop_with_nothing_running(bot):
+    messages, events = run(ActionStop(), make_tracker("stop", "stop"))
+    assert [m["response"] for m in messages] == ["utter_nothing_to_stop"] and events == []
+
+
 def test_stop_ends_a_quiz(bot, store: KnowledgeStore):
     _, slots = quiz_state(store, index=2, score=2)
     messages, events = run(ActionStop(), make_tracker("stop", "stop", slots=slots))
-    assert "2 right" in messages[0]["text"]
+    assert "2 right" in shown(messages[0])
     assert slot_events(events) == {"quiz_questions": None, "quiz_index": None, "quiz_score": None}
 
 
-# -- fallback ---------------------------------------------------------------------------------------------------------------------
+# -- fallback ------------------------------------------------------------------------------------------------
+
 
 def test_search_fallback_records_the_question_without_the_email(bot, store: KnowledgeStore, curation: CurationStore):
     text = "E-mail me at Qq.Rr@zz.xx, xyzzy?"
     assert store.search(text) == []
     messages, events = run(ActionSearchFallback(), make_tracker(text, "nlu_fallback"))
     assert len(messages) == 1 and not messages[0].get("buttons")
-    assert "don't know" in messages[0]["text"]
+    assert "don't know" in shown(messages[0])
     assert events == []
     recorded = curation.frequent_unanswered()
     assert recorded == [(redact(text), 1)]
     assert "[email]" in recorded[0][0] and "qq" not in recorded[0][0] and "@" not in recorded[0][0]
 
 
-def test_search_fallback_offers_matches_and_records_the_question(bot, store: KnowledgeStore,
-                                                                  curation: CurationStore):
+def test_search_fallback_offers_matches_and_records_the_question(bot, store: KnowledgeStore, curation: CurationStore):
     text = "something about Mitochondria"
     hits = store.search(text, limit=3)
     assert hits
@@ -648,23 +728,38 @@ def test_out_of_scope_answers_and_records_the_redacted_question(bot, curation: C
     assert events == []
 
 
-# -- the store is down -------------------------------------------------------------------------------------------------------------
+# -- the store is down ---------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("action, tracker", [
-    (ActionAnswerTopic(), make_tracker("tell me about butyrate", "ask_topic")),
-    (ActionAnswerTopic(), make_tracker(button_text("ask_topic", topic="fmt"), "ask_topic", [entity("topic", "fmt")])),
-    (ActionMoreDetail(), make_tracker("tell me more", "more_detail", slots={"topic": "butyrate"})),
-    (ActionSources(), make_tracker("sources", "sources", slots={"topic": "butyrate"})),
-    (ActionDefineTerm(), make_tracker("what does LPS mean", "define_term")),
-    (ActionCheckMyth(), make_tracker("is it true that leaky gut causes eczema", "ask_myth")),
-    (ActionTopicMenu(), make_tracker("help", "help")),
-    (ActionSearchFallback(), make_tracker("something odd", "nlu_fallback")),
-    (ActionMedicalAdvice(), make_tracker("how much butyrate", "medical_advice")),
-    (ActionTourStart(), make_tracker("tour", "tour_start")),
-    (ActionQuizStart(), make_tracker("quiz me", "quiz_start")),
-    (ActionQuizAnswer(), make_tracker("/quiz_answer", "quiz_answer", [entity("quiz_choice", "a")],
-                                      slots={"quiz_questions": ["x"], "quiz_index": 0.0, "quiz_score": 0.0})),
-], ids=lambda value: value.name() if isinstance(value, Action) else "")
+
+@pytest.mark.parametrize(
+    "action, tracker",
+    [
+        (ActionAnswerTopic(), make_tracker("tell me about butyrate", "ask_topic")),
+        (
+            ActionAnswerTopic(),
+            make_tracker(button_text("ask_topic", topic="fmt"), "ask_topic", [entity("topic", "fmt")]),
+        ),
+        (ActionMoreDetail(), make_tracker("tell me more", "more_detail", slots={"topic": "butyrate"})),
+        (ActionSources(), make_tracker("sources", "sources", slots={"topic": "butyrate"})),
+        (ActionDefineTerm(), make_tracker("what does LPS mean", "define_term")),
+        (ActionCheckMyth(), make_tracker("is it true that leaky gut causes eczema", "ask_myth")),
+        (ActionTopicMenu(), make_tracker("help", "help")),
+        (ActionSearchFallback(), make_tracker("something odd", "nlu_fallback")),
+        (ActionMedicalAdvice(), make_tracker("how much butyrate", "medical_advice")),
+        (ActionTourStart(), make_tracker("tour", "tour_start")),
+        (ActionQuizStart(), make_tracker("quiz me", "quiz_start")),
+        (
+            ActionQuizAnswer(),
+            make_tracker(
+                "/quiz_answer",
+                "quiz_answer",
+                [entity("quiz_choice", "a")],
+                slots={"quiz_questions": ["x"], "quiz_index": 0, "quiz_score": 0},
+            ),
+        ),
+    ],
+    ids=lambda value: value.name() if isinstance(value, Action) else "",
+)
 def test_missing_database_gives_the_store_down_message(monkeypatch, tmp_path: Path, curation_url: str, action, tracker):
     missing = tmp_path / "missing" / "knowledge.db"
     _use_databases(monkeypatch, sqlite_url(missing), curation_url)
@@ -672,16 +767,21 @@ def test_missing_database_gives_the_store_down_message(monkeypatch, tmp_path: Pa
         messages, events = run(action, tracker)
     finally:
         _release_services()
-    assert messages == [{**messages[0], "text": STORE_DOWN}]
-    assert not messages[0].get("buttons")
+    assert [m["response"] for m in messages] == ["utter_store_down"]
+    assert shown(messages[0]) == STORE_DOWN
+    assert not payloads(messages[0])
     assert events == []
     assert not missing.exists()
 
 
 def test_quiz_answer_after_the_questions_changed_restarts_cleanly(bot, store: KnowledgeStore):
-    slots = {"quiz_questions": ["no_longer_exists"], "quiz_index": 0.0, "quiz_score": 0.0}
-    messages, events = run(ActionQuizAnswer(), make_tracker(button_text("quiz_answer", quiz_choice="a"), "quiz_answer",
-                                                            [entity("quiz_choice", "a")], slots=slots))
+    slots = {"quiz_questions": ["no_longer_exists"], "quiz_index": 0, "quiz_score": 0}
+    messages, events = run(
+        ActionQuizAnswer(),
+        make_tracker(
+            button_text("quiz_answer", quiz_choice="a"), "quiz_answer", [entity("quiz_choice", "a")], slots=slots
+        ),
+    )
     assert payloads(messages[0]) == ["/quiz_start"]
     assert slot_events(events) == {"quiz_questions": None, "quiz_index": None, "quiz_score": None}
 
@@ -689,14 +789,14 @@ def test_quiz_answer_after_the_questions_changed_restarts_cleanly(bot, store: Kn
 def test_a_myth_asked_as_a_topic_question_gets_the_myth_check(bot, store: KnowledgeStore):
     myth = store.find_myth("does leaky gut cause eczema")
     messages, events = run(ActionAnswerTopic(), make_tracker("does leaky gut cause eczema", "ask_topic"))
-    assert myth.correction in messages[0]["text"] and VERDICT_WORDS[myth.verdict] in messages[0]["text"]
+    assert myth.correction in shown(messages[0]) and VERDICT_WORDS[myth.verdict] in shown(messages[0])
     assert events == [SlotSet("topic", myth.topic)]
 
 
 def test_what_a_term_means_asked_as_a_topic_question_gets_the_definition(bot, store: KnowledgeStore):
     entry = store.glossary_entry("endotoxin")
     messages, _ = run(ActionAnswerTopic(), make_tracker("what does endotoxin mean?", "ask_topic"))
-    assert entry.definition in messages[0]["text"]
+    assert entry.definition in shown(messages[0])
 
 
 def test_asking_what_a_term_means_gets_the_definition_even_when_a_myth_shares_its_words(bot, store: KnowledgeStore):
@@ -704,21 +804,33 @@ def test_asking_what_a_term_means_gets_the_definition_even_when_a_myth_shares_it
     entry = store.glossary_entry(text)
     assert entry is not None and entry.definition and store.find_myth(text) is not None
     messages, _ = run(ActionAnswerTopic(), make_tracker(text, "ask_topic"))
-    assert entry.definition in messages[0]["text"] and "Myth check" not in messages[0]["text"]
+    assert entry.definition in shown(messages[0]) and "Myth check" not in shown(messages[0])
 
 
 def test_medical_advice_about_a_known_myth_refuses_and_corrects(bot, store: KnowledgeStore):
     text = "should i delay peanut because my baby has eczema"
     myth = store.find_myth(text)
     messages, events = run(ActionMedicalAdvice(), make_tracker(text, "medical_advice"))
-    assert myth is not None and myth.correction in messages[0]["text"]
-    assert "doctor" in messages[0]["text"]
+    assert myth is not None and myth.correction in shown(messages[0])
+    assert "doctor" in shown(messages[0])
+    assert events == [SlotSet("topic", myth.topic)]
+
+
+def test_personal_advice_on_a_known_myth_is_refused_then_corrected(bot, store: KnowledgeStore):
+    text = "should i avoid peanut because my baby has eczema"
+    myth = store.find_myth(text)
+    messages, events = run(ActionMedicalAdvice(), make_tracker(text, "medical_advice"))
+    assert myth is not None and messages[0]["response"] == "utter_advice_refused_myth"
+    assert shown(messages[0]).startswith(REFUSAL) and myth.correction in shown(messages[0])
+    assert payloads(messages[0]) == [replies.intent_payload("ask_topic", topic=myth.topic), "/sources"]
     assert events == [SlotSet("topic", myth.topic)]
 
 
 def test_follow_up_during_the_tour_offers_the_next_step(bot, store: KnowledgeStore):
-    messages, _ = run(ActionMoreDetail(), make_tracker("tell me more", "more_detail",
-                                                       slots={"topic": "gut_skin_axis", "tour_step": 0.0}))
+    messages, _ = run(
+        ActionMoreDetail(),
+        make_tracker("tell me more", "more_detail", slots={"topic": "gut_skin_axis", "tour_step": 0}),
+    )
     assert payloads(messages[0])[0] == "/tour_next"
     messages, _ = run(ActionMoreDetail(), make_tracker("tell me more", "more_detail", slots={"topic": "gut_skin_axis"}))
     assert "/tour_next" not in payloads(messages[0])
@@ -726,94 +838,131 @@ def test_follow_up_during_the_tour_offers_the_next_step(bot, store: KnowledgeSto
 
 def test_fallback_answers_a_topic_the_message_clearly_names(bot, store: KnowledgeStore, curation: CurationStore):
     messages, events = run(ActionSearchFallback(), make_tracker("hmm standard care then", "nlu_fallback"))
-    assert store.topic("standard_care").title in messages[0]["text"]
+    assert store.topic("standard_care").title in shown(messages[0])
     assert events == [SlotSet("topic", "standard_care")]
     assert curation.frequent_unanswered() == []
 
 
-# -- understanding: one analysis per turn ------------------------------------------------------------------------
+# -- understanding: one analysis per turn --------------------------------------------------------------------
+
 
 def test_a_general_question_naming_my_son_is_answered_not_refused(bot, store: KnowledgeStore):
     text = "my son has eczema, what do probiotics actually do in the gut?"
     messages, events = run(ActionMedicalAdvice(), make_tracker(text, "medical_advice"))
-    assert not messages[0]["text"].startswith(REFUSAL)
+    assert not shown(messages[0]).startswith(REFUSAL)
     assert events and events[0]["value"] in ("probiotics", "probiotics_treatment")
 
 
-@pytest.mark.parametrize("text", ["which probiotic brand should I buy for my daughter",
-                                  "how much fibre should my 3 year old eat a day",
-                                  "can I stop his steroid cream", "does my son have a leaky gut"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "which probiotic brand should I buy for my daughter",
+        "how much fibre should my 3 year old eat a day",
+        "can I stop his steroid cream",
+        "does my son have a leaky gut",
+    ],
+)
 def test_personal_advice_is_still_refused(bot, text: str):
     messages, _ = run(ActionMedicalAdvice(), make_tracker(text, "medical_advice"))
-    assert messages[0]["text"].startswith(REFUSAL)
+    assert shown(messages[0]).startswith(REFUSAL)
 
 
 def test_a_myth_about_another_topic_does_not_answer_a_plain_question(bot, store: KnowledgeStore):
     # word overlap with "Prebiotics will clear up eczema I already have" once answered this with that myth
     messages, events = run(ActionAnswerTopic(), make_tracker("can FMT treat eczema", "ask_topic"))
-    assert messages[0]["text"].startswith(f"**{store.topic('fmt').title}**")
+    assert shown(messages[0]).startswith(f"**{store.topic('fmt').title}**")
     assert events == [SlotSet("topic", "fmt")]
 
 
 def test_a_second_question_in_a_letter_is_offered_as_a_button(bot, store: KnowledgeStore):
-    text = ("Our daughter is 2 and her eczema is worse since we stopped formula. "
-            "Could it be her diet, and would probiotics help her skin?")
+    text = (
+        "Our daughter is 2 and her eczema is worse since we stopped formula. "
+        "Could it be her diet, and would probiotics help her skin?"
+    )
     messages, events = run(ActionAnswerTopic(), make_tracker(text, "ask_topic"))
     answered = events[0]["value"]
     also = [p for p in payloads(messages[0]) if p.startswith("/ask_topic")]
     assert also and answered not in also[0]
-    assert "You also asked about" in messages[0]["text"]
+    assert "You also asked about" in shown(messages[0])
 
 
 def test_two_equally_likely_topics_are_asked_about(bot, store: KnowledgeStore, monkeypatch: pytest.MonkeyPatch):
     tracker = make_tracker("bugs?", "ask_topic")
-    tracker.latest_message["topics"] = {"ranking": [{"name": "gut_microbiota", "confidence": 0.4},
-                                                    {"name": "skin_microbiome", "confidence": 0.35}],
-                                        "none": 0.1, "focus": None, "also": None, "named": []}
+    tracker.latest_message["topics"] = {
+        "ranking": [{"name": "gut_microbiota", "confidence": 0.4}, {"name": "skin_microbiome", "confidence": 0.35}],
+        "none": 0.1,
+        "focus": None,
+        "also": None,
+        "named": [],
+    }
     messages, events = run(ActionAnswerTopic(), tracker)
-    assert messages[0]["text"] == (f"Do you mean {store.topic('gut_microbiota').title} or "
-                                   f"{store.topic('skin_microbiome').title}?")
+    assert shown(messages[0]) == render(
+        "utter_which_of_two", first=store.topic("gut_microbiota").title, second=store.topic("skin_microbiome").title
+    )
     assert len(messages[0]["buttons"]) == 2 and events == []
 
 
 def test_a_long_message_is_never_answered_with_a_question(bot, store: KnowledgeStore):
-    tracker = make_tracker("We have tried everything for his skin. My mother swears by bugs. Do bugs matter?",
-                           "ask_topic")
-    tracker.latest_message["topics"] = {"ranking": [{"name": "gut_microbiota", "confidence": 0.4},
-                                                    {"name": "skin_microbiome", "confidence": 0.35}],
-                                        "none": 0.1, "focus": "Do bugs matter?", "also": None, "named": []}
+    tracker = make_tracker(
+        "We have tried everything for his skin. My mother swears by bugs. Do bugs matter?", "ask_topic"
+    )
+    tracker.latest_message["topics"] = {
+        "ranking": [{"name": "gut_microbiota", "confidence": 0.4}, {"name": "skin_microbiome", "confidence": 0.35}],
+        "none": 0.1,
+        "focus": "Do bugs matter?",
+        "also": None,
+        "named": [],
+    }
     messages, events = run(ActionAnswerTopic(), tracker)
-    assert not messages[0]["text"].startswith("Do you mean") and events == [SlotSet("topic", "gut_microbiota")]
+    assert not shown(messages[0]).startswith("Do you mean") and events == [SlotSet("topic", "gut_microbiota")]
 
 
 def test_adults_get_the_adults_note(bot, store: KnowledgeStore):
-    messages, events = run(ActionAdults(), make_tracker("and for adults? I have eczema too", "ask_adults",
-                                                        slots={"topic": "scfa"}))
-    assert store.topic("scfa").adults_note in messages[0]["text"]
+    messages, events = run(
+        ActionAdults(), make_tracker("and for adults? I have eczema too", "ask_adults", slots={"topic": "scfa"})
+    )
+    assert store.topic("scfa").adults_note in shown(messages[0])
     assert events == [SlotSet("topic", "scfa")]
 
 
+def test_adults_without_a_note(monkeypatch, fixture_db_url: str, curation_url: str):
+    _use_databases(monkeypatch, fixture_db_url, curation_url)
+    try:
+        fixture = KnowledgeStore(fixture_db_url)
+        topic = fixture.topic("skin")
+        assert topic.adults_note is None
+        messages, events = run(ActionAdults(), make_tracker("adults?", "ask_adults", slots={"topic": "skin"}))
+    finally:
+        _release_services()
+    assert messages[0]["response"] == "utter_adults_no_note"
+    assert topic.title in shown(messages[0]) and topic.evidence_summary in shown(messages[0])
+    assert events == [SlotSet("topic", "skin")]
+
+
 def test_what_to_do_stays_on_the_topic_and_gives_no_advice(bot, store: KnowledgeStore):
-    messages, events = run(ActionWhatToDo(), make_tracker("what should I do then?", "ask_what_to_do",
-                                                          slots={"topic": "butyrate"}))
-    assert store.topic("butyrate").evidence_summary in messages[0]["text"]
-    assert "can't tell you what to do" in messages[0]["text"] and not DOSE.search(messages[0]["text"])
+    messages, events = run(
+        ActionWhatToDo(), make_tracker("what should I do then?", "ask_what_to_do", slots={"topic": "butyrate"})
+    )
+    assert store.topic("butyrate").evidence_summary in shown(messages[0])
+    assert "can't tell you what to do" in shown(messages[0]) and not DOSE.search(shown(messages[0]))
     assert events == [SlotSet("topic", "butyrate")]
 
 
 def test_a_follow_up_keeps_the_topic_unless_it_names_another(bot, store: KnowledgeStore):
     _, kept = run(ActionMoreDetail(), make_tracker("why?", "more_detail", slots={"topic": "scfa"}))
-    _, moved = run(ActionMoreDetail(), make_tracker("tell me more about butyrate", "more_detail",
-                                                    slots={"topic": "scfa"}))
+    _, moved = run(
+        ActionMoreDetail(), make_tracker("tell me more about butyrate", "more_detail", slots={"topic": "scfa"})
+    )
     assert kept == [SlotSet("topic", "scfa")] and moved == [SlotSet("topic", "butyrate")]
 
 
 def test_a_typed_quiz_letter_is_read_without_an_entity(bot, store: KnowledgeStore):
     ids, slots = quiz_state(store)
     question = {q.id: q for q in store.quiz_questions()}[ids[0]]
-    messages, events = run(ActionQuizAnswer(), make_tracker(f"i think it's {question.answer}", "quiz_answer",
-                                                            slots=slots))
-    assert messages[0]["text"].startswith("Right!")
+    messages, events = run(
+        ActionQuizAnswer(), make_tracker(f"i think it's {question.answer}", "quiz_answer", slots=slots)
+    )
+    assert shown(messages[0]).startswith("Right!")
 
 
 def test_a_long_follow_up_with_nothing_to_follow_is_recorded_for_curators(bot, curation: CurationStore):
@@ -822,3 +971,199 @@ def test_a_long_follow_up_with_nothing_to_follow_is_recorded_for_curators(bot, c
     run(ActionMoreDetail(), make_tracker("tell me more", "more_detail"))
     recorded = dict(curation.frequent_unanswered(100))
     assert text in recorded and "tell me more" not in recorded
+
+
+# -- fixed copy lives in the domain --------------------------------------------------------------------------
+
+ACTIONS_DIR = ROOT / "actions"
+
+
+def test_every_response_an_action_sends_is_in_the_domain():
+    quoted = re.compile(r"[\"'](utter_\w+)[\"']")
+    named = {name for path in ACTIONS_DIR.glob("*.py") for name in quoted.findall(path.read_text())}
+    assert len(named) > 30 and named <= set(DOMAIN["responses"]), sorted(named - set(DOMAIN["responses"]))
+
+
+def test_what_the_bot_covers_is_written_once():
+    blurb = DOMAIN["slots"]["what_i_cover"]["initial_value"]
+    users = [name for name, items in DOMAIN["responses"].items() if "{what_i_cover}" in items[0]["text"]]
+    assert sorted(users) == ["utter_dont_know", "utter_out_of_scope", "utter_topic_menu", "utter_welcome"]
+    assert (ROOT / "domain.yml").read_text(encoding="utf-8").count(blurb) == 1
+    assert not [p.name for p in ACTIONS_DIR.glob("*.py") if "short-chain fatty acids" in p.read_text()]
+
+
+@pytest.mark.parametrize(
+    "action, tracker, response",
+    [
+        (ActionTopicMenu(), make_tracker("help", "help"), "utter_topic_menu"),
+        (ActionSearchFallback(), make_tracker("xyzzy plugh", "nlu_fallback"), "utter_dont_know"),
+        (ActionOutOfScope(), make_tracker("book me a haircut", "out_of_scope"), "utter_out_of_scope"),
+        (ActionSessionStart(), make_tracker(""), "utter_welcome"),
+    ],
+    ids=lambda value: value.name() if isinstance(value, Action) else "",
+)
+def test_the_replies_that_say_what_the_bot_covers(bot, action, tracker, response):
+    messages, _ = run(action, tracker)
+    assert [m["response"] for m in messages] == [response]
+    assert DOMAIN["slots"]["what_i_cover"]["initial_value"] in shown(messages[0])
+
+
+def rasa_utterances(messages: list[dict]) -> list[tuple[str, list[str]]]:
+    """The messages as the Rasa server turns an action server's reply into what the user gets."""
+    from rasa.core.actions.action import RemoteAction
+    from rasa.core.channels.channel import CollectingOutputChannel
+    from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    domain = Domain.load(str(ROOT / "domain.yml"))
+    tracker = DialogueStateTracker("unit-test-user", domain.slots)
+    uttered = asyncio.run(
+        RemoteAction._utter_responses(
+            json.loads(json.dumps(messages)),
+            CollectingOutputChannel(),
+            TemplatedNaturalLanguageGenerator(domain.responses),
+            tracker,
+        )
+    )
+    return [(event.text, [b["payload"] for b in event.data.get("buttons") or []]) for event in uttered]
+
+
+def test_rasa_shows_the_responses_as_these_tests_read_them(bot, store: KnowledgeStore):
+    ids, slots = quiz_state(store, index=QUIZ_LENGTH - 1, score=0)
+    last = {q.id: q for q in store.quiz_questions()}[ids[-1]]
+    wrong = next(key for key, _ in last.choices if key != last.answer)
+    turns = [
+        (ActionSessionStart(), make_tracker("")),
+        (ActionTopicMenu(), make_tracker("help", "help")),
+        (ActionTourStart(), make_tracker("teach me", "tour_start")),
+        (ActionMedicalAdvice(), make_tracker("should i avoid peanut for my baby", "medical_advice")),
+        (
+            ActionQuizAnswer(),
+            make_tracker(
+                button_text("quiz_answer", quiz_choice=wrong),
+                "quiz_answer",
+                [entity("quiz_choice", wrong)],
+                slots=slots,
+            ),
+        ),
+    ]
+    messages = [m for action, tracker in turns for m in run(action, tracker)[0]]
+    assert rasa_utterances(messages) == [(shown(m), payloads(m)) for m in messages]
+    assert "{" not in "".join(shown(m) for m in messages)
+
+
+def test_content_passes_unchanged_through_rasas_response_variables(real_content: Content):
+    """Content reaches some replies as a response variable; Rasa's interpolator must not alter it (it gives up
+    on a text containing "0[", for one)."""
+    texts = [
+        t
+        for topic in real_content.topics.values()
+        for t in (
+            topic.title,
+            topic.short_answer,
+            topic.evidence_summary,
+            *(g.definition or "" for g in topic.glossary),
+        )
+    ]
+    texts += [myth.correction for myth in real_content.myths]
+    texts += [t for q in real_content.quiz for t in (q.explanation, *(label for _, label in q.choices))]
+    changed = [t[:60] for t in texts if interpolate_text("{value}", {"value": t}) != t]
+    assert not changed, changed
+
+
+# -- counters are integers -----------------------------------------------------------------------------------
+
+
+def test_counters_are_stored_as_ints(bot, store: KnowledgeStore):
+    started = slot_events(run(ActionQuizStart(), make_tracker("quiz me", "quiz_start"))[1])
+    ids, slots = quiz_state(store)
+    question = {q.id: q for q in store.quiz_questions()}[ids[0]]
+    answered = slot_events(answer(question.answer, slots)[1])
+    toured = slot_events(run(ActionTourNext(), make_tracker("next", "tour_next", slots={"tour_step": 1}))[1])
+    values = [
+        started["quiz_index"],
+        started["quiz_score"],
+        answered["quiz_index"],
+        answered["quiz_score"],
+        toured["tour_step"],
+    ]
+    assert values == [0, 0, 1, 1, 2] and all(type(v) is int for v in values)
+
+
+def test_counters_stored_as_floats_before_are_read_as_ints(bot, store: KnowledgeStore):
+    """Conversations saved while the counters were float slots hold 2.0: they carry on with ints."""
+    ids, _ = quiz_state(store)
+    question = {q.id: q for q in store.quiz_questions()}[ids[1]]
+    messages, events = answer(question.answer, {"quiz_questions": ids, "quiz_index": 1.0, "quiz_score": 1.0})
+    assert slot_events(events)["quiz_index"] == 2 and slot_events(events)["quiz_score"] == 2
+    _, events = run(ActionStop(), make_tracker("stop", "stop", slots={"quiz_questions": ids, "quiz_score": 2.0}))
+    _, resumed = run(ActionTourStart(), make_tracker("continue", "tour_start", slots={"tour_step": 2.0}))
+    _, carried = run(ActionSessionStart(), make_tracker("", slots={"tour_step": 3.0}))
+    assert type(slot_events(resumed)["tour_step"]) is int and type(slot_events(carried)["tour_step"]) is int
+
+
+def test_the_score_is_shown_as_a_whole_number(bot, store: KnowledgeStore):
+    ids, _ = quiz_state(store)
+    messages, _ = run(ActionStop(), make_tracker("stop", "stop", slots={"quiz_questions": ids, "quiz_score": 2.0}))
+    assert messages[0]["response"] == "utter_quiz_stopped" and type(messages[0]["score"]) is int
+    assert shown(messages[0]) == render("utter_quiz_stopped", score=2)
+
+
+# -- a failed curation write never costs the user the answer -------------------------------------------------
+
+
+def curated_turns() -> list[tuple[Action, Tracker]]:
+    """Turns that write feedback or an unanswered question to the curation database."""
+    return [
+        (ActionFeedbackPositive(), make_tracker("that helped", "feedback_positive", slots={"topic": "butyrate"})),
+        (ActionFeedbackNegative(), make_tracker("not helpful", "feedback_negative", slots={"topic": "fmt"})),
+        (ActionAnswerTopic(), make_tracker("what do mitochondria have to do with it", "ask_topic")),
+        (ActionAnswerTopic(), make_tracker("xyzzy plugh", "ask_topic")),
+        (ActionSearchFallback(), make_tracker("something about Mitochondria", "nlu_fallback")),
+        (ActionSearchFallback(), make_tracker("E-mail me at Qq.Rr@zz.xx, xyzzy?", "nlu_fallback")),
+        (ActionOutOfScope(), make_tracker("Can you book me a haircut?", "out_of_scope")),
+        (ActionAdults(), make_tracker("does that apply to zorbulent frimble in adults", "ask_adults")),
+    ]
+
+
+def unwritable_curation_url(tmp_path: Path, how: str) -> str:
+    if how == "folder is a file":  # creating the folder fails (OSError)
+        blocker = tmp_path / "not-a-folder"
+        blocker.write_text("")
+        return sqlite_url(blocker / "curation.db")
+    folder = tmp_path / "a-folder"  # "database is a folder": SQLite cannot open it (SQLAlchemy OperationalError)
+    folder.mkdir()
+    return sqlite_url(folder)
+
+
+def run_with_curation(
+    monkeypatch: pytest.MonkeyPatch, knowledge_url: str, curation_url: str, action: Action, tracker: Tracker
+) -> tuple[list[dict], list[dict]]:
+    _use_databases(monkeypatch, knowledge_url, curation_url)
+    try:
+        return run(action, tracker)
+    finally:
+        _release_services()
+
+
+@pytest.mark.parametrize("how", ["folder is a file", "database is a folder"])
+@pytest.mark.parametrize(
+    "turn", range(len(curated_turns())), ids=[f"{a.name()}-{t.latest_message['text'][:20]}" for a, t in curated_turns()]
+)
+def test_a_failed_curation_write_still_gives_the_same_answer(
+    monkeypatch, tmp_path: Path, real_db_url: str, caplog: pytest.LogCaptureFixture, turn: int, how: str
+):
+    action, tracker = curated_turns()[turn]
+    working = sqlite_url(tmp_path / "curation.db")
+    expected = run_with_curation(monkeypatch, real_db_url, working, action, tracker)
+    reader = CurationStore(working)
+    try:
+        assert reader.feedback_summary() or reader.frequent_unanswered(), "the turn must write to the curators"
+    finally:
+        reader.dispose()
+
+    with caplog.at_level(logging.WARNING, logger="actions.services"):
+        got = run_with_curation(monkeypatch, real_db_url, unwritable_curation_url(tmp_path, how), action, tracker)
+    assert got == expected
+    assert [r.levelno for r in caplog.records if r.name == "actions.services"] == [logging.WARNING]

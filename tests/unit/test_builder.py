@@ -1,4 +1,5 @@
 """Building the knowledge database: a document per content item, atomic replacement, fingerprints."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -20,7 +21,6 @@ from tests.unit.conftest import FIXTURE_CONTENT, edit_yaml, sqlite_url
 def rows(db: Path, sql: str) -> list[tuple]:
     with sqlite3.connect(db) as connection:
         return connection.execute(sql).fetchall()
-
 
 
 def stored_fingerprint(db: Path) -> str:
@@ -87,8 +87,9 @@ def test_invalid_content_leaves_an_existing_database_untouched(db: Path, content
     assert sorted(p.name for p in db.parent.iterdir()) == ["knowledge.db"]
 
 
-def test_failure_while_writing_leaves_an_existing_database_untouched(db: Path, monkeypatch: pytest.MonkeyPatch,
-                                                                     content_dir: Path):
+def test_failure_while_writing_leaves_an_existing_database_untouched(
+    db: Path, monkeypatch: pytest.MonkeyPatch, content_dir: Path
+):
     build(FIXTURE_CONTENT, sqlite_url(db))
     before = db.read_bytes()
 
@@ -172,8 +173,10 @@ def test_a_store_sees_a_rebuilt_database_and_its_new_glossary(db: Path, content_
     store = KnowledgeStore(sqlite_url(db))
     assert store.match_topics("what about bran flakes") == []
     assert store.topic("fibre").title == load_content(content_dir).topics["fibre"].title
-    edit_yaml(content_dir / "topics" / "fibre.yml",
-              lambda d: (d["glossary"][0]["synonyms"].append("bran flakes"), d.update({"title": "Fibre v2"})))
+    edit_yaml(
+        content_dir / "topics" / "fibre.yml",
+        lambda d: (d["glossary"][0]["synonyms"].append("bran flakes"), d.update({"title": "Fibre v2"})),
+    )
     build(content_dir, sqlite_url(db))
     assert store.match_topics("what about bran flakes") == ["fibre"]
     assert store.topic("fibre").title == "Fibre v2"

@@ -1,4 +1,5 @@
 """The input checks every channel applies, the REST body parser, and the forgetting tracker store, alone."""
+
 from __future__ import annotations
 
 import json
@@ -19,21 +20,34 @@ def test_clean_text_removes_control_characters_and_lone_surrogates_but_keeps_lin
     assert clean_text("\x00what is\x07 fmt\ud800?\n ok\t") == "what is  fmt ?\n ok"
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("x" * MAX_MESSAGE_CHARS, None), ("x" * (MAX_MESSAGE_CHARS + 1), TOO_LONG_REPLY),
-    ("", EMPTY_REPLY), (" \n\t\x00", EMPTY_REPLY), ("butyrate?", None),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("x" * MAX_MESSAGE_CHARS, None),
+        ("x" * (MAX_MESSAGE_CHARS + 1), TOO_LONG_REPLY),
+        ("", EMPTY_REPLY),
+        (" \n\t\x00", EMPTY_REPLY),
+        ("butyrate?", None),
+    ],
+)
 def test_refusal(text, expected):
     assert refusal(text) == expected
 
 
-@pytest.mark.parametrize("raw, reason", [
-    (b"", "not valid JSON"), (b"[1]", "JSON object"), (b'{"message": 1}', "'message' must be a string"),
-    (b'{"message": "hi", "sender": 3}', "'sender'"), (b'{"message": "hi", "sender": "a\\u0000"}', "printable"),
-    (json.dumps({"message": "hi", "sender": "s" * 256}).encode(), "at most 255"),
-    (b'{"message": "hi", "metadata": []}', "'metadata'"), (b'{"message": "\xff"}', "UTF-8"),
-    (b"[" * 50000 + b"]" * 50000, "not valid JSON"),
-])
+@pytest.mark.parametrize(
+    "raw, reason",
+    [
+        (b"", "not valid JSON"),
+        (b"[1]", "JSON object"),
+        (b'{"message": 1}', "'message' must be a string"),
+        (b'{"message": "hi", "sender": 3}', "'sender'"),
+        (b'{"message": "hi", "sender": "a\\u0000"}', "printable"),
+        (json.dumps({"message": "hi", "sender": "s" * 256}).encode(), "at most 255"),
+        (b'{"message": "hi", "metadata": []}', "'metadata'"),
+        (b'{"message": "\xff"}', "UTF-8"),
+        (b"[" * 50000 + b"]" * 50000, "not valid JSON"),
+    ],
+)
 def test_parse_body_refuses_with_a_reason(raw, reason):
     with pytest.raises(BadRequest, match=reason):
         parse_body(raw)
@@ -52,12 +66,16 @@ def tracker(sender: str, *events) -> DialogueStateTracker:
 
 
 def test_asked_to_forget_only_right_after_the_confirmed_reply():
-    confirmed = [UserUttered("/forget_confirm", {"name": "forget_confirm"}), ActionExecuted(FORGET_ACTION),
-                 ActionExecuted("action_listen")]
+    confirmed = [
+        UserUttered("/forget_confirm", {"name": "forget_confirm"}),
+        ActionExecuted(FORGET_ACTION),
+        ActionExecuted("action_listen"),
+    ]
     assert asked_to_forget(tracker("a", *confirmed))
     assert not asked_to_forget(tracker("a", *confirmed, UserUttered("hello", {"name": "greet"})))
-    assert not asked_to_forget(tracker("a", UserUttered("delete my data", {"name": "forget"}),
-                                       ActionExecuted("utter_forget_confirm")))
+    assert not asked_to_forget(
+        tracker("a", UserUttered("delete my data", {"name": "forget"}), ActionExecuted("utter_forget_confirm"))
+    )
 
 
 @pytest.fixture
@@ -101,9 +119,13 @@ def test_the_retention_command_deletes_old_conversations(tmp_path: Path):
     asyncio.run(store.save(tracker("old", UserUttered("hi", {"name": "greet"}, timestamp=time.time() - 8 * 86400))))
     asyncio.run(store.save(tracker("new", UserUttered("hi", {"name": "greet"}))))
     root = Path(__file__).resolve().parents[2]
-    done = subprocess.run([sys.executable, str(root / "scripts" / "forget_old_conversations.py"), "--days", "7"],
-                          env={"TRACKER_STORE_URL": url, "PATH": "/usr/bin:/bin", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"},
-                          capture_output=True, text=True, cwd=tmp_path)
+    done = subprocess.run(
+        [sys.executable, str(root / "scripts" / "forget_old_conversations.py"), "--days", "7"],
+        env={"TRACKER_STORE_URL": url, "PATH": "/usr/bin:/bin", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"},
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
     assert done.returncode == 0, done.stderr
     assert "deleted 1 conversation" in done.stdout
     assert asyncio.run(store.retrieve("old")) is None and asyncio.run(store.retrieve("new")) is not None

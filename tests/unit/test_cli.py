@@ -4,6 +4,7 @@ Each subprocess spends about three seconds importing spaCy, so the module runs i
 parallel, in the `runs` fixture, and the tests check the recorded results. Further paths are checked
 in-process through `cli.main`, the same entry point.
 """
+
 from __future__ import annotations
 
 import json
@@ -27,24 +28,31 @@ from tests.unit.conftest import FIXTURE_CONTENT, ROOT, edit_yaml, sqlite_url
 @dataclass
 class Paths:
     root: Path
-    database: Path          # built by `build` from the real content
-    curation: Path          # seeded with feedback and unanswered questions before the report
-    never: Path             # a database URL that `check` must not create
-    check_cwd: Path         # empty working directory for `check`
-    broken: Path            # an invalid copy of the fixture content
+    database: Path  # built by `build` from the real content
+    curation: Path  # seeded with feedback and unanswered questions before the report
+    never: Path  # a database URL that `check` must not create
+    check_cwd: Path  # empty working directory for `check`
+    broken: Path  # an invalid copy of the fixture content
 
 
 def run_cli(*args: str, database: Path, curation: Path, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     env = base_env(KNOWLEDGE_DATABASE_URL=sqlite_url(database), CURATION_DATABASE_URL=sqlite_url(curation))
-    return subprocess.run([sys.executable, "-m", "knowledge", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=180)
+    return subprocess.run(
+        [sys.executable, "-m", "knowledge", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=180
+    )
 
 
 @pytest.fixture(scope="module")
 def paths(tmp_path_factory: pytest.TempPathFactory) -> Paths:
     root = tmp_path_factory.mktemp("cli")
-    p = Paths(root=root, database=root / "db" / "knowledge.db", curation=root / "db" / "curation.db",
-              never=root / "never" / "never.db", check_cwd=root / "cwd", broken=root / "broken")
+    p = Paths(
+        root=root,
+        database=root / "db" / "knowledge.db",
+        curation=root / "db" / "curation.db",
+        never=root / "never" / "never.db",
+        check_cwd=root / "cwd",
+        broken=root / "broken",
+    )
     p.check_cwd.mkdir()
     (root / "never").mkdir()
     shutil.copytree(FIXTURE_CONTENT, p.broken)
@@ -84,6 +92,7 @@ def runs(paths: Paths) -> dict[str, subprocess.CompletedProcess]:
 
 # -- build -----------------------------------------------------------------------------------------------
 
+
 def test_build(runs, paths: Paths, real_content: Content):
     result = runs["build"]
     assert result.returncode == 0, result.stderr
@@ -94,6 +103,7 @@ def test_build(runs, paths: Paths, real_content: Content):
 
 
 # -- check -----------------------------------------------------------------------------------------------
+
 
 def test_check_valid_folder_writes_nothing(runs, paths: Paths):
     result = runs["check_valid"]
@@ -115,6 +125,7 @@ def test_check_invalid_folder_names_file_and_field(runs, paths: Paths):
 
 
 # -- search and show -------------------------------------------------------------------------------------
+
 
 def test_search(runs, real_content: Content):
     result = runs["search"]
@@ -155,11 +166,15 @@ def test_show_unknown_slug(runs):
 
 # -- report ------------------------------------------------------------------------------------------------
 
+
 def test_report(runs, real_content: Content):
     result = runs["report"]
     assert result.returncode == 0, result.stderr
-    rows = {line.split()[0]: line.split() for line in result.stdout.splitlines()
-            if line.split() and line.split()[0] in real_content.topics}
+    rows = {
+        line.split()[0]: line.split()
+        for line in result.stdout.splitlines()
+        if line.split() and line.split()[0] in real_content.topics
+    }
     assert set(rows) == set(real_content.topics)
     for slug, columns in rows.items():
         assert columns[1] == real_content.topics[slug].last_reviewed.isoformat()
@@ -167,7 +182,8 @@ def test_report(runs, real_content: Content):
     assert rows["butyrate"][3:] == ["2", "1"]  # helpful, not helpful
     assert rows["fmt"][3:] == ["0", "0"]
     cited = {s for t in real_content.topics.values() for s in t.sources} | {
-        s for m in real_content.myths for s in m.sources}
+        s for m in real_content.myths for s in m.sources
+    }
     uncited = sorted(set(real_content.sources) - cited)
     match = re.search(r"sources cited by no topic or myth: (\d+)", result.stdout)
     assert match and int(match.group(1)) == len(uncited)
@@ -176,6 +192,7 @@ def test_report(runs, real_content: Content):
 
 
 # -- in-process: the same entry point, other paths ---------------------------------------------------------
+
 
 def test_show_text(real_db_url: str, real_content: Content, capsys: pytest.CaptureFixture):
     assert knowledge_cli.main(["--database-url", real_db_url, "show", "butyrate"]) == 0
@@ -192,8 +209,9 @@ def test_database_url_option_overrides_the_environment(real_db_url: str, capsys:
     assert "glossary  butyrate" in capsys.readouterr().out
 
 
-def test_build_of_an_invalid_folder_fails_and_keeps_the_database(tmp_path: Path, content_dir: Path,
-                                                                capsys: pytest.CaptureFixture):
+def test_build_of_an_invalid_folder_fails_and_keeps_the_database(
+    tmp_path: Path, content_dir: Path, capsys: pytest.CaptureFixture
+):
     url = sqlite_url(tmp_path / "knowledge.db")
     assert knowledge_cli.main(["--database-url", url, "build", str(content_dir)]) == 0
     before = (tmp_path / "knowledge.db").read_bytes()

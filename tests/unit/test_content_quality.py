@@ -1,4 +1,5 @@
 """Machine checks of the curated content: completeness, readability, references, and the seed's concepts."""
+
 from __future__ import annotations
 
 import re
@@ -74,7 +75,7 @@ def test_topic_is_complete(topic):
 
 
 # Topics added after the seed's story, for what parents and patients ask: each rests on three or more sources.
-LATER_TOPICS = TOPIC_SLUGS[TOPIC_SLUGS.index("infant_formula"):]
+LATER_TOPICS = TOPIC_SLUGS[TOPIC_SLUGS.index("infant_formula") :]
 
 
 @pytest.mark.parametrize("slug", LATER_TOPICS)
@@ -149,15 +150,30 @@ INTERNAL_ID = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
 def test_texts_users_read_show_no_internal_ids():
     """Slugs and source ids are for curators: a reply names a topic by its title and offers a button."""
     ids = set(CONTENT.topics) | set(CONTENT.sources) | {m.id for m in CONTENT.myths} | {q.id for q in CONTENT.quiz}
-    texts = [(t.slug, field, getattr(t, field) or "") for t in CONTENT.topics.values()
-             for field in ("title", "short_answer", "detailed_answer", "plain_answer", "evidence_summary",
-                           "evidence_level", "children_note", "adults_note")]
+    texts = [
+        (t.slug, field, getattr(t, field) or "")
+        for t in CONTENT.topics.values()
+        for field in (
+            "title",
+            "short_answer",
+            "detailed_answer",
+            "plain_answer",
+            "evidence_summary",
+            "evidence_level",
+            "children_note",
+            "adults_note",
+        )
+    ]
     texts += [(t.slug, "key_points", " ".join(t.key_points)) for t in CONTENT.topics.values()]
     texts += [(t.slug, "glossary", " ".join(g.definition or "" for g in t.glossary)) for t in CONTENT.topics.values()]
     texts += [(m.id, "correction", m.claim + " " + m.correction) for m in CONTENT.myths]
     texts += [(q.id, "quiz", " ".join([q.question, q.explanation, *dict(q.choices).values()])) for q in CONTENT.quiz]
-    leaks = [(owner, field, found) for owner, field, text in texts for found in INTERNAL_ID.findall(text)
-             if found in ids or "(see " in text]
+    leaks = [
+        (owner, field, found)
+        for owner, field, text in texts
+        for found in INTERNAL_ID.findall(text)
+        if found in ids or "(see " in text
+    ]
     assert not leaks, leaks
 
 
@@ -171,10 +187,23 @@ def test_citation_fields_hold_citation_data_not_curation_notes(source):
         assert not CURATION_NOTE.search(getattr(source, field) or ""), (field, getattr(source, field))
 
 
-VERIFICATION = {s["id"]: str(s.get("verification") or "") for s in
-                yaml.safe_load((CONTENT_DIR / "sources.yml").read_text(encoding="utf-8"))["sources"]}
-MIRRORS = ("pdfcoke", "study.space", "acemap", "idexlab", "pharmaconews", "zana.com", "nicswell", "semanticscholar",
-           "researchgate", "scribd", "academia.edu")
+VERIFICATION = {
+    s["id"]: str(s.get("verification") or "")
+    for s in yaml.safe_load((CONTENT_DIR / "sources.yml").read_text(encoding="utf-8"))["sources"]
+}
+MIRRORS = (
+    "pdfcoke",
+    "study.space",
+    "acemap",
+    "idexlab",
+    "pharmaconews",
+    "zana.com",
+    "nicswell",
+    "semanticscholar",
+    "researchgate",
+    "scribd",
+    "academia.edu",
+)
 
 
 @pytest.mark.parametrize("source", CONTENT.sources.values(), ids=lambda s: s.id)
@@ -182,8 +211,11 @@ def test_citations_are_complete_and_link_to_the_publisher_or_the_official_body(s
     if re.fullmatch(r"[^,]+,? et al\.?", source.authors):  # one name only: the curator must say why
         assert re.search(r"first author|author list", VERIFICATION[source.id], re.I), source.authors
     assert not re.search(r"\d-\.?(\s|$)", source.journal or ""), f"truncated page range: {source.journal}"
-    assert not re.search(r"syndicat|\(search |not confirmed", " ".join(
-        filter(None, (source.authors, source.title, source.journal, source.study_design))), re.I)
+    assert not re.search(
+        r"syndicat|\(search |not confirmed",
+        " ".join(filter(None, (source.authors, source.title, source.journal, source.study_design))),
+        re.I,
+    )
     assert not any(mirror in (source.url or "") for mirror in MIRRORS), f"a mirror, not the publisher: {source.url}"
     if source.doi:
         assert source.url == f"https://doi.org/{source.doi}" or "doi.org" not in (source.url or ""), source.url

@@ -3,6 +3,7 @@
 Broken folders are copies of tests/fixtures/content (a minimal valid folder) with one thing changed.
 Problems have the form "<file>: <field path>: <message>".
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -40,6 +41,7 @@ def topic_file(content_dir: Path, slug: str) -> Path:
 
 # -- the fixture itself --------------------------------------------------------------------------------
 
+
 def test_fixture_content_is_valid_and_complete():
     content = load_content(FIXTURE_CONTENT)
     assert set(content.topics) == {"fibre", "microbes", "skin"}
@@ -65,6 +67,7 @@ def test_text_is_reflowed_but_paragraphs_are_kept():
 
 # -- files that are not YAML or not shaped right -------------------------------------------------------
 
+
 @pytest.mark.parametrize("relative", ["topics/fibre.yml", "sources.yml", "myths.yml", "quiz.yml", "menu.yml"])
 def test_invalid_yaml_names_the_file_and_the_line(content_dir: Path, relative: str):
     path = content_dir / relative
@@ -79,7 +82,7 @@ def test_unterminated_list_reports_the_line_where_yaml_gives_up(content_dir: Pat
     path = topic_file(content_dir, "microbes")
     text = path.read_text(encoding="utf-8").replace("related: [fibre, skin]", "related: [fibre, skin")
     path.write_text(text, encoding="utf-8")
-    line = next(i for i, l in enumerate(text.splitlines(), 1) if l.startswith("related:")) + 1
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if row.startswith("related:")) + 1
     assert_problem(problems_of(content_dir), "microbes.yml", f"line {line}", "invalid YAML")
 
 
@@ -113,8 +116,15 @@ def test_missing_content_folder(tmp_path: Path):
 
 # -- required and empty fields ---------------------------------------------------------------------------
 
-TOPIC_TEXT_FIELDS = ["slug", "title", "evidence_level", "short_answer", "detailed_answer", "plain_answer",
-                     "evidence_summary"]
+TOPIC_TEXT_FIELDS = [
+    "slug",
+    "title",
+    "evidence_level",
+    "short_answer",
+    "detailed_answer",
+    "plain_answer",
+    "evidence_summary",
+]
 
 
 @pytest.mark.parametrize("field", TOPIC_TEXT_FIELDS)
@@ -141,8 +151,7 @@ def test_topic_missing_required_list(content_dir: Path, field: str):
     assert_problem(problems_of(content_dir), "fibre.yml", field, "missing")
 
 
-@pytest.mark.parametrize("field, words", [("key_points", "at least one key point"),
-                                          ("sources", "at least one source")])
+@pytest.mark.parametrize("field, words", [("key_points", "at least one key point"), ("sources", "at least one source")])
 def test_topic_empty_required_list(content_dir: Path, field: str, words: str):
     edit_yaml(topic_file(content_dir, "fibre"), lambda d: d.update({field: []}))
     assert_problem(problems_of(content_dir), "fibre.yml", field, words)
@@ -191,6 +200,7 @@ def test_source_may_declare_its_authors_unknown_instead_of_guessing(content_dir:
     def unknown_authors(data):
         data["sources"][1].pop("authors")
         data["sources"][1]["authors_unknown"] = True
+
     edit_yaml(content_dir / "sources.yml", unknown_authors)
     content = load_content(content_dir)
     source = list(content.sources.values())[1]
@@ -208,6 +218,7 @@ def test_source_without_pmid_doi_or_url(content_dir: Path, index: int):
     def strip_identifiers(data):
         for key in ("pmid", "doi", "url"):
             data["sources"][index].pop(key, None)
+
     edit_yaml(content_dir / "sources.yml", strip_identifiers)
     assert_problem(problems_of(content_dir), "sources.yml", f"sources[{index}].pmid", "PMID", "DOI", "URL")
 
@@ -236,6 +247,7 @@ def test_quiz_missing_required_field(content_dir: Path, field: str):
 
 
 # -- slugs and ids ----------------------------------------------------------------------------------------
+
 
 def test_slug_must_equal_file_name(content_dir: Path):
     edit_yaml(topic_file(content_dir, "skin"), lambda d: d.update({"slug": "skin_care"}))
@@ -275,6 +287,7 @@ def test_duplicate_quiz_id(content_dir: Path):
 
 # -- references between files ------------------------------------------------------------------------------
 
+
 def test_topic_citing_unknown_source(content_dir: Path):
     edit_yaml(topic_file(content_dir, "fibre"), lambda d: d["sources"].append("nobody2001_made_up"))
     assert_problem(problems_of(content_dir), "fibre.yml", "sources[2]", "unknown source 'nobody2001_made_up'")
@@ -296,8 +309,9 @@ def test_myth_with_unknown_topic(content_dir: Path):
 
 
 def test_myth_with_unknown_source(content_dir: Path):
-    edit_yaml(content_dir / "myths.yml",
-              lambda d: d["myths"][0].update({"sources": ["smith2020_fibre_trial", "ghost2000"]}))
+    edit_yaml(
+        content_dir / "myths.yml", lambda d: d["myths"][0].update({"sources": ["smith2020_fibre_trial", "ghost2000"]})
+    )
     assert_problem(problems_of(content_dir), "myths.yml", "myths[0].sources[1]", "unknown source 'ghost2000'")
 
 
@@ -361,17 +375,21 @@ def test_every_problem_is_reported_not_only_the_first(content_dir: Path):
 
 # -- keys and files the loader would not read ------------------------------------------------------------
 
+
 def test_misspelt_topic_key_is_named_with_the_key_it_resembles(content_dir: Path):
     edit_yaml(topic_file(content_dir, "fibre"), lambda d: d.update(childrens_note="Babies too."))
     problem = assert_problem(problems_of(content_dir), "fibre.yml", "childrens_note", "unknown key")
     assert "children_note" in problem
 
 
-@pytest.mark.parametrize("file, key, index_path, extra", [
-    ("sources.yml", "sources", "sources[0]", "pubmed_id"),
-    ("myths.yml", "myths", "myths[0]", "verdikt"),
-    ("quiz.yml", "questions", "questions[0]", "answers"),
-])
+@pytest.mark.parametrize(
+    "file, key, index_path, extra",
+    [
+        ("sources.yml", "sources", "sources[0]", "pubmed_id"),
+        ("myths.yml", "myths", "myths[0]", "verdikt"),
+        ("quiz.yml", "questions", "questions[0]", "answers"),
+    ],
+)
 def test_unknown_keys_in_sources_myths_and_quiz_are_named(content_dir: Path, file, key, index_path, extra):
     edit_yaml(content_dir / file, lambda d: d[key][0].update({extra: "x"}))
     assert_problem(problems_of(content_dir), file, f"{index_path}.{extra}", "unknown key")
@@ -417,6 +435,7 @@ def test_optional_files_may_be_absent(content_dir: Path):
 
 # -- the project's real content -----------------------------------------------------------------------------
 
+
 def test_real_content_validates_with_every_contract_topic():
     content = load_content(CONTENT_DIR)
     assert len(TOPIC_SLUGS) == 32 and len(set(TOPIC_SLUGS)) == 32
@@ -437,6 +456,7 @@ def test_empty_file_is_reported(content_dir: Path, relative: str):
 
 
 # -- example questions (NLU training data for the topic classifier) -----------------------------------------
+
 
 def test_topic_without_examples_is_reported(content_dir: Path):
     edit_yaml(topic_file(content_dir, "fibre"), lambda d: d.pop("examples"))

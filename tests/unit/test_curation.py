@@ -1,4 +1,5 @@
 """The curation store: redaction of personal data, feedback counts, frequent unanswered questions."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -30,8 +31,9 @@ def test_redact_removes_email_addresses(email: str):
     assert "@" not in cleaned
 
 
-@pytest.mark.parametrize("phone", ["+44 20 7946 0958", "020 7946 0958", "(555) 123-4567", "555.123.4567",
-                                   "+1-202-555-0143", "07700900123"])
+@pytest.mark.parametrize(
+    "phone", ["+44 20 7946 0958", "020 7946 0958", "(555) 123-4567", "555.123.4567", "+1-202-555-0143", "07700900123"]
+)
 def test_redact_removes_phone_numbers(phone: str):
     cleaned = redact(f"call me on {phone} please")
     # a leading "(" of "(555)" may stay; every digit must go
@@ -44,8 +46,16 @@ def test_redact_handles_both_and_normalises():
     assert cleaned == "mail me at [email] or ring [phone]!"
 
 
-@pytest.mark.parametrize("text", ["is 2 g of fibre a lot", "my baby is 6 months old", "studies from 2019",
-                                  "does HN001 help", "what about 10 billion cfu"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is 2 g of fibre a lot",
+        "my baby is 6 months old",
+        "studies from 2019",
+        "does HN001 help",
+        "what about 10 billion cfu",
+    ],
+)
 def test_redact_keeps_short_numbers(text: str):
     assert redact(text) == text.lower()
 
@@ -67,8 +77,14 @@ def test_record_unanswered_skips_blank_and_truncates_long_text(store: CurationSt
 
 def test_feedback_summary_counts_per_topic(store: CurationStore):
     assert store.feedback_summary() == {}
-    for slug, helpful in [("butyrate", True), ("butyrate", True), ("butyrate", False), ("fmt", False),
-                          ("leaky_gut", True), ("fmt", False)]:
+    for slug, helpful in [
+        ("butyrate", True),
+        ("butyrate", True),
+        ("butyrate", False),
+        ("fmt", False),
+        ("leaky_gut", True),
+        ("fmt", False),
+    ]:
         store.record_feedback(slug, helpful)
     assert store.feedback_summary() == {"butyrate": (2, 1), "fmt": (0, 2), "leaky_gut": (1, 0)}
 

@@ -1,4 +1,5 @@
 """RecentKeys: the channels' memory of deliveries already answered."""
+
 from __future__ import annotations
 
 import time

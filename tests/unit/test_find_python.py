@@ -1,4 +1,5 @@
 """scripts/find_python.sh picks the interpreter `.venv` is built with: Python 3.10 only, as the README says."""
+
 from __future__ import annotations
 
 import re
@@ -24,8 +25,11 @@ def test_the_python_of_the_tests_is_accepted(tmp_path: Path):
     assert find_python(sys.executable, tmp_path).stdout.strip() == sys.executable
 
 
-@pytest.mark.parametrize("python", [p for p in OTHER_PYTHONS if not p.parts[-3].startswith("3.10.")] or
-                         [pytest.param(None, marks=pytest.mark.skip("no other Python under pyenv"))])
+@pytest.mark.parametrize(
+    "python",
+    [p for p in OTHER_PYTHONS if not p.parts[-3].startswith("3.10.")]
+    or [pytest.param(None, marks=pytest.mark.skip("no other Python under pyenv"))],
+)
 def test_another_python_is_never_chosen(python: Path, tmp_path: Path):
     result = find_python(str(python), tmp_path)
     assert result.stdout.strip() != str(python)

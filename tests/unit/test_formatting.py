@@ -1,4 +1,5 @@
 """connectors/formatting.py: markdown-lite rendered for Slack, Telegram and plain text; splitting; buttons."""
+
 from __future__ import annotations
 
 import ast
@@ -12,18 +13,22 @@ from connectors import formatting as fmt
 
 # What actions/replies.py produces: a topic answer and a sources list with citations.
 TOPIC = "**Butyrate**\n\nButyrate feeds the cells of the gut lining.\n\nStrength of evidence: moderate."
-SOURCES = ("**Sources for Butyrate**\n\n"
-           "- Smith J (2020). Fibre & SCFA <review>. Gut. [PMID 123](https://pubmed.ncbi.nlm.nih.gov/123/) "
-           "_Systematic review_\n"
-           "- Lee K (2019). Butyrate_levels. [doi:10.1/x_y](https://doi.org/10.1/x_y?a=1&b=2) _Cohort study_")
+SOURCES = (
+    "**Sources for Butyrate**\n\n"
+    "- Smith J (2020). Fibre & SCFA <review>. Gut. [PMID 123](https://pubmed.ncbi.nlm.nih.gov/123/) "
+    "_Systematic review_\n"
+    "- Lee K (2019). Butyrate_levels. [doi:10.1/x_y](https://doi.org/10.1/x_y?a=1&b=2) _Cohort study_"
+)
 
 
 def test_module_is_pure_python_without_rasa():
     tree = ast.parse(Path(fmt.__file__).read_text(encoding="utf-8"))
-    imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
-                for alias in node.names}
-    imported |= {node.module.split(".")[0] for node in ast.walk(tree)
-                 if isinstance(node, ast.ImportFrom) and node.module}
+    imported = {
+        alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names
+    }
+    imported |= {
+        node.module.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module
+    }
     assert not imported & {"rasa", "rasa_sdk", "sanic", "aiogram", "slack_sdk"}
 
 
@@ -95,8 +100,10 @@ def test_telegram_html_user_text_cannot_inject_tags():
 
 
 def test_bold_may_contain_italic_and_links():
-    assert fmt.to_telegram_html("**see _this_ [x](https://x.org)**") == \
-        '<b>see <i>this</i> <a href="https://x.org">x</a></b>'
+    assert (
+        fmt.to_telegram_html("**see _this_ [x](https://x.org)**")
+        == '<b>see <i>this</i> <a href="https://x.org">x</a></b>'
+    )
 
 
 def test_unbalanced_markers_stay_literal():
@@ -178,9 +185,11 @@ def test_utf16_length_counts_astral_characters_twice():
 
 
 # -- buttons ---------------------------------------------------------------------------------------------
-BUTTONS = [{"title": "Tell me more", "payload": "/more_detail"},
-           {"title": "Sources", "payload": "/sources"},
-           {"title": "Butyrate", "payload": '/ask_topic{"topic":"butyrate"}'}]
+BUTTONS = [
+    {"title": "Tell me more", "payload": "/more_detail"},
+    {"title": "Sources", "payload": "/sources"},
+    {"title": "Butyrate", "payload": '/ask_topic{"topic":"butyrate"}'},
+]
 
 
 def test_slack_messages_with_buttons_are_a_section_and_actions():
@@ -189,8 +198,9 @@ def test_slack_messages_with_buttons_are_a_section_and_actions():
     assert section == {"type": "section", "text": {"type": "mrkdwn", "text": fmt.to_slack_mrkdwn(TOPIC)}}
     assert message["text"] == fmt.to_slack_mrkdwn(TOPIC)
     assert actions["type"] == "actions"
-    assert [(e["type"], e["text"]["text"], e["value"]) for e in actions["elements"]] == \
-        [("button", b["title"], b["payload"]) for b in BUTTONS]
+    assert [(e["type"], e["text"]["text"], e["value"]) for e in actions["elements"]] == [
+        ("button", b["title"], b["payload"]) for b in BUTTONS
+    ]
     assert len({e["action_id"] for e in actions["elements"]}) == 3
 
 
@@ -224,11 +234,18 @@ def test_slack_buttons_without_text_still_have_fallback_text():
 
 def test_telegram_keyboard_rows_and_callback_data():
     keyboard = fmt.telegram_inline_keyboard(BUTTONS)
-    assert keyboard == {"inline_keyboard": [
-        [{"text": "Tell me more", "callback_data": "/more_detail"}, {"text": "Sources", "callback_data": "/sources"}],
-        [{"text": "Butyrate", "callback_data": '/ask_topic{"topic":"butyrate"}'}]]}
-    long_titles = fmt.telegram_inline_keyboard([{"title": "a) A rather long answer option", "payload": "/a"},
-                                                {"title": "b) Another one", "payload": "/b"}])
+    assert keyboard == {
+        "inline_keyboard": [
+            [
+                {"text": "Tell me more", "callback_data": "/more_detail"},
+                {"text": "Sources", "callback_data": "/sources"},
+            ],
+            [{"text": "Butyrate", "callback_data": '/ask_topic{"topic":"butyrate"}'}],
+        ]
+    }
+    long_titles = fmt.telegram_inline_keyboard(
+        [{"title": "a) A rather long answer option", "payload": "/a"}, {"title": "b) Another one", "payload": "/b"}]
+    )
     assert [len(row) for row in long_titles["inline_keyboard"]] == [1, 1]
 
 

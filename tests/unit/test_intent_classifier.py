@@ -1,4 +1,5 @@
 """The intent classifier's quicker feature matrix is the one Rasa builds."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -17,12 +18,30 @@ def message(seed: int) -> Message:
     msg = Message(data={TEXT: f"message {seed}"})
     tokens = int(rng.integers(2, 9))
     for origin, width in (("RegexFeaturizer", 7), ("LexicalSyntacticFeaturizer", 5), ("CountVectorsFeaturizer", 40)):
-        msg.add_features(Features(scipy.sparse.random(tokens, width, density=0.3, random_state=seed, format="coo"),
-                                  FEATURE_TYPE_SEQUENCE, TEXT, origin))
-        msg.add_features(Features(scipy.sparse.random(1, width, density=0.5, random_state=seed + 1, format="coo"),
-                                  FEATURE_TYPE_SENTENCE, TEXT, origin))
-    msg.add_features(Features(scipy.sparse.random(1, 3, density=1.0, format="coo"), FEATURE_TYPE_SENTENCE, INTENT,
-                              "CountVectorsFeaturizer"))  # another attribute: not part of the text's features
+        msg.add_features(
+            Features(
+                scipy.sparse.random(tokens, width, density=0.3, random_state=seed, format="coo"),
+                FEATURE_TYPE_SEQUENCE,
+                TEXT,
+                origin,
+            )
+        )
+        msg.add_features(
+            Features(
+                scipy.sparse.random(1, width, density=0.5, random_state=seed + 1, format="coo"),
+                FEATURE_TYPE_SENTENCE,
+                TEXT,
+                origin,
+            )
+        )
+    msg.add_features(
+        Features(
+            scipy.sparse.random(1, 3, density=1.0, format="coo"),
+            FEATURE_TYPE_SENTENCE,
+            INTENT,
+            "CountVectorsFeaturizer",
+        )
+    )  # another attribute: not part of the text's features
     return msg
 
 

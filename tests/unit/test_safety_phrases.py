@@ -1,4 +1,5 @@
 """The phrase rules alone (no Rasa): tiers, and what keeps ordinary mentions from alarming."""
+
 from __future__ import annotations
 
 import pytest
@@ -16,34 +17,40 @@ def tier(phrases: SafetyPhrases, text: str) -> str | None:
     return match.category if match else None
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("my daughter collapsed after eating cashews", "emergency"),
-    ("a rash that doesn't fade when I press a glass on it", "emergency"),
-    ("my baby is floppy and hard to wake", "emergency"),
-    ("his lips are swelling after peanut butter", "emergency"),
-    ("my 6 week old has a temperature", "emergency"),
-    ("her eczema is weeping yellow pus", "same_day"),
-    ("he had a cold sore and now his eczema has clusters of blisters", "same_day"),
-    ("my 5 month old has refused every bottle since this morning", "same_day"),
-    ("i want to kill myself", "self_harm"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("my daughter collapsed after eating cashews", "emergency"),
+        ("a rash that doesn't fade when I press a glass on it", "emergency"),
+        ("my baby is floppy and hard to wake", "emergency"),
+        ("his lips are swelling after peanut butter", "emergency"),
+        ("my 6 week old has a temperature", "emergency"),
+        ("her eczema is weeping yellow pus", "same_day"),
+        ("he had a cold sore and now his eczema has clusters of blisters", "same_day"),
+        ("my 5 month old has refused every bottle since this morning", "same_day"),
+        ("i want to kill myself", "self_harm"),
+    ],
+)
 def test_each_tier(phrases, text, expected):
     assert tier(phrases, text) == expected
 
 
-@pytest.mark.parametrize("text", [
-    "her cheeks are red and dry",
-    "is hay fever linked to eczema?",
-    "he had a fever last week but it's gone now",
-    "She had a mild temperature after her jabs. It went away by the morning.",
-    "my toddler had an ear infection last month, could probiotics help?",
-    "he brings up a little milk after feeds",
-    "she had a rash after egg last year, it's fine now",
-    "there's no swelling and no fever, just itchy patches",
-    "what is eczema herpeticum?",
-    "my son doesn't drink cow's milk, is that a problem for his eczema?",
-    "he is fit and healthy apart from his eczema",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "her cheeks are red and dry",
+        "is hay fever linked to eczema?",
+        "he had a fever last week but it's gone now",
+        "She had a mild temperature after her jabs. It went away by the morning.",
+        "my toddler had an ear infection last month, could probiotics help?",
+        "he brings up a little milk after feeds",
+        "she had a rash after egg last year, it's fine now",
+        "there's no swelling and no fever, just itchy patches",
+        "what is eczema herpeticum?",
+        "my son doesn't drink cow's milk, is that a problem for his eczema?",
+        "he is fit and healthy apart from his eczema",
+    ],
+)
 def test_ordinary_mentions_do_not_alarm(phrases, text):
     assert tier(phrases, text) is None
 

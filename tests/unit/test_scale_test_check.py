@@ -1,13 +1,14 @@
 """The scale test's judge, alone: how it counts what users got, and that it knows every apology the bot gives."""
+
 from __future__ import annotations
 
 import ast
 import re
 from pathlib import Path
 
-from actions.base import STORE_DOWN
 from nlu_components.action_failures import ACTIONS_UNAVAILABLE as ACTION_FAILED
 from scripts.scale_test import check
+from tests.support.replies import STORE_DOWN
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,15 +26,25 @@ def test_the_load_test_recognises_every_apology_of_the_bot():
 
 
 def turn(seq: int, message: str, status: int = 200, apology: bool = False, context_ok: bool = True) -> dict:
-    return {"sender": "s", "seq": seq, "message": message, "status": status, "replies": 1 if status == 200 else 0,
-            "apology": apology, "context_ok": context_ok}
+    return {
+        "sender": "s",
+        "seq": seq,
+        "message": message,
+        "status": status,
+        "replies": 1 if status == 200 else 0,
+        "apology": apology,
+        "context_ok": context_ok,
+    }
 
 
 def test_a_clean_conversation_counts_nothing_bad():
     turns = [turn(0, "hello"), turn(1, "what is butyrate?"), turn(2, "tell me more")]
     counts = check(turns, {"s": [0, 1, 2]})
-    assert counts["answered"] == 3 and sum(counts[k] for k in ("duplicated", "out of order", "missing from the store",
-                                                               "context lost", "lost")) == 0
+    assert (
+        counts["answered"] == 3
+        and sum(counts[k] for k in ("duplicated", "out of order", "missing from the store", "context lost", "lost"))
+        == 0
+    )
 
 
 def test_duplicates_reordering_and_missing_turns_are_counted():

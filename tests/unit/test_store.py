@@ -1,4 +1,5 @@
 """Queries over a database built from the real data/knowledge content. Expected values come from the content."""
+
 from __future__ import annotations
 
 import os
@@ -10,11 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.content import BACKGROUND_TOPIC, Content
+from knowledge.content import BACKGROUND_TOPIC, Content, Source
 from knowledge.fingerprint import content_fingerprint
 from knowledge.search import STOPWORDS, keywords
 from knowledge.settings import CONTENT_DIR
-from knowledge.content import Source
 from knowledge.store import KnowledgeStore, KnowledgeStoreUnavailable
 from tests.unit.conftest import ROOT, sqlite_url
 
@@ -52,6 +52,7 @@ def glossary_definition(content: Content, term: str) -> str | None:
 
 # -- topics ------------------------------------------------------------------------------------------------
 
+
 def test_topic_by_slug_has_its_texts(store: KnowledgeStore, real_content: Content):
     expected = real_content.topics["butyrate"]
     topic = store.topic("butyrate")
@@ -84,7 +85,9 @@ def test_topic_sources_with_formatted_citations(store: KnowledgeStore, real_cont
     for view in store.sources(topic.sources):
         source = real_content.sources[view.id]
         citation = view.citation()
-        lead = f"{source.authors} ({source.year}). " if source.authors else f"{source.title.rstrip('.')} ({source.year})."
+        lead = (
+            f"{source.authors} ({source.year}). " if source.authors else f"{source.title.rstrip('.')} ({source.year})."
+        )
         assert citation.startswith(lead)
         assert f"{source.title.rstrip('.')}." in citation
         if source.journal:
@@ -132,28 +135,36 @@ def test_topics_follow_the_menu_order(store: KnowledgeStore, real_content: Conte
 
 # -- glossary matching ---------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("message, phrase", [
-    ("tell me about butyrate", "butyrate"),              # plain term
-    ("TELL ME ABOUT BUTYRATE!", "butyrate"),             # upper case
-    ("what about butirate", "butirate"),                 # a listed misspelling
-    ("is butyric acid good", "butyric acid"),            # multi-word synonym
-    ("what is LPS", "LPS"),                              # abbreviation, term of another topic
-    ("what is lps?", "LPS"),
-    ("fecal transplant", "fecal transplant"),            # US spelling of a multi-word term
-    ("what are short chain fatty acids", "short chain fatty acids"),
-    ("and prebiotics?", "prebiotics"),
-    ("what is the gut-skin axis", "gut-skin axis"),
-])
+
+@pytest.mark.parametrize(
+    "message, phrase",
+    [
+        ("tell me about butyrate", "butyrate"),  # plain term
+        ("TELL ME ABOUT BUTYRATE!", "butyrate"),  # upper case
+        ("what about butirate", "butirate"),  # a listed misspelling
+        ("is butyric acid good", "butyric acid"),  # multi-word synonym
+        ("what is LPS", "LPS"),  # abbreviation, term of another topic
+        ("what is lps?", "LPS"),
+        ("fecal transplant", "fecal transplant"),  # US spelling of a multi-word term
+        ("what are short chain fatty acids", "short chain fatty acids"),
+        ("and prebiotics?", "prebiotics"),
+        ("what is the gut-skin axis", "gut-skin axis"),
+    ],
+)
 def test_match_topics_finds_glossary_terms(store: KnowledgeStore, real_content: Content, message: str, phrase: str):
     assert store.match_topics(message)[0] == owner_of(real_content, phrase)
 
 
-@pytest.mark.parametrize("message, typed, listed_phrase", [
-    ("are emollient creams enough", "emollient creams", "emollient cream"),  # plural of a listed phrase
-    ("what is a tight junction", "tight junction", "tight junctions"),       # singular of a listed plural
-])
-def test_match_topics_by_lemma(store: KnowledgeStore, real_content: Content, message: str, typed: str,
-                               listed_phrase: str):
+@pytest.mark.parametrize(
+    "message, typed, listed_phrase",
+    [
+        ("are emollient creams enough", "emollient creams", "emollient cream"),  # plural of a listed phrase
+        ("what is a tight junction", "tight junction", "tight junctions"),  # singular of a listed plural
+    ],
+)
+def test_match_topics_by_lemma(
+    store: KnowledgeStore, real_content: Content, message: str, typed: str, listed_phrase: str
+):
     assert typed not in glossary_phrases(real_content), "the typed form must not be listed itself"
     assert store.match_topics(message)[0] == owner_of(real_content, listed_phrase)
 
@@ -219,11 +230,15 @@ def test_glossary_entry_without_a_term(store: KnowledgeStore):
 
 # -- full-text search ------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("query, slug", [
-    ("zonulin LPS permeability", "leaky_gut"),
-    ("faecal microbiota transplantation stool donor", "fmt"),
-    ("mitochondria skin barrier butyrate", "butyrate"),
-])
+
+@pytest.mark.parametrize(
+    "query, slug",
+    [
+        ("zonulin LPS permeability", "leaky_gut"),
+        ("faecal microbiota transplantation stool donor", "fmt"),
+        ("mitochondria skin barrier butyrate", "butyrate"),
+    ],
+)
 def test_search_ranks_the_obvious_topic_first(store: KnowledgeStore, query: str, slug: str):
     hits = store.search(query, limit=5)
     assert hits and hits[0].slug == slug
@@ -258,6 +273,7 @@ def test_keywords_drop_stopwords_and_repeats():
 
 # -- myths, quiz, tour ---------------------------------------------------------------------------------------------
 
+
 def test_find_myth(store: KnowledgeStore, real_content: Content):
     myth = store.find_myth("is it true that leaky gut causes eczema")
     assert myth is not None
@@ -270,8 +286,11 @@ def test_find_myth(store: KnowledgeStore, real_content: Content):
 
 def test_find_myth_for_its_own_phrasings(store: KnowledgeStore, real_content: Content):
     phrasings = [(p, m) for m in real_content.myths for p in m.phrasings]
-    misses = [(p, m.id, getattr(store.find_myth(p), "id", None)) for p, m in phrasings
-              if getattr(store.find_myth(p), "id", None) != m.id]
+    misses = [
+        (p, m.id, getattr(store.find_myth(p), "id", None))
+        for p, m in phrasings
+        if getattr(store.find_myth(p), "id", None) != m.id
+    ]
     assert misses == []
     assert all(store.find_myth(m.phrasings[0]) is not None for m in real_content.myths)
 
@@ -301,11 +320,20 @@ def test_fingerprint_matches_the_content(store: KnowledgeStore):
 
 # -- failures ---------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("call", [
-    lambda s: s.topic("butyrate"), lambda s: s.topics(), lambda s: s.search("butyrate"),
-    lambda s: s.match_topics("butyrate"), lambda s: s.find_myth("leaky gut"), lambda s: s.tour(),
-    lambda s: s.quiz_questions(), lambda s: s.fingerprint(),
-])
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda s: s.topic("butyrate"),
+        lambda s: s.topics(),
+        lambda s: s.search("butyrate"),
+        lambda s: s.match_topics("butyrate"),
+        lambda s: s.find_myth("leaky gut"),
+        lambda s: s.tour(),
+        lambda s: s.quiz_questions(),
+        lambda s: s.fingerprint(),
+    ],
+)
 def test_missing_database_says_how_to_build_it(tmp_path: Path, call):
     path = tmp_path / "missing" / "knowledge.db"
     with pytest.raises(KnowledgeStoreUnavailable) as raised:
@@ -316,10 +344,17 @@ def test_missing_database_says_how_to_build_it(tmp_path: Path, call):
     assert not path.exists() and not path.parent.exists()  # the query must not create an empty database
 
 
-@pytest.mark.parametrize("call", [
-    lambda s: s.topic("butyrate"), lambda s: s.topics(), lambda s: s.search("butyrate"),
-    lambda s: s.match_topics("butyrate"), lambda s: s.glossary_entry("butyrate"), lambda s: s.tour(),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda s: s.topic("butyrate"),
+        lambda s: s.topics(),
+        lambda s: s.search("butyrate"),
+        lambda s: s.match_topics("butyrate"),
+        lambda s: s.glossary_entry("butyrate"),
+        lambda s: s.tour(),
+    ],
+)
 def test_unreadable_database_is_reported_as_unavailable(tmp_path: Path, call):
     path = tmp_path / "empty.db"
     path.write_bytes(b"")  # an empty file is a valid, empty SQLite database: no tables
@@ -336,12 +371,14 @@ def test_default_url_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch,
 def test_store_package_does_not_import_rasa_sdk():
     code = "import knowledge, knowledge.store, sys; assert 'rasa_sdk' not in sys.modules, 'rasa_sdk'"
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3"}
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
-                            timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr[-2000:]
 
 
 # -- threads ---------------------------------------------------------------------------------------------------------
+
 
 def test_concurrent_queries_from_eight_threads(real_db_url: str, real_content: Content):
     store = KnowledgeStore(real_db_url)  # fresh: the threads also race to create the engine
@@ -365,3 +402,23 @@ def test_concurrent_queries_from_eight_threads(real_db_url: str, real_content: C
     for slug, results in zip(slugs, outcomes):
         expected = (slug, real_content.topics[slug].title, list(real_content.topics[slug].sources), True)
         assert results == [expected] * 5
+
+
+def test_stores_of_one_process_share_the_snapshot_of_the_same_content(tmp_path: Path, content_dir: Path):
+    from knowledge.builder import build
+
+    first_url, second_url = sqlite_url(tmp_path / "first.db"), sqlite_url(tmp_path / "second.db")
+    build(content_dir, first_url)
+    build(content_dir, second_url)
+    first, second = KnowledgeStore(first_url), KnowledgeStore(second_url)
+    assert first.snapshot() is second.snapshot()  # loaded once, though read through two databases
+
+    (content_dir / "topics" / "microbes.yml").write_text(
+        (content_dir / "topics" / "microbes.yml").read_text(encoding="utf-8").replace("Gut", "The gut", 1),
+        encoding="utf-8",
+    )
+    build(content_dir, second_url)
+    assert second.snapshot() is not first.snapshot()
+    assert second.snapshot().fingerprint != first.snapshot().fingerprint
+    first.dispose()
+    second.dispose()

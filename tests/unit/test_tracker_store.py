@@ -1,4 +1,5 @@
 """The tracker store's cache of recent conversations: the same answers as loading from the database."""
+
 from __future__ import annotations
 
 import asyncio
