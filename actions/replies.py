@@ -8,9 +8,11 @@ domain responses (domain.yml), sent by name.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from knowledge.content import QuizQuestion, Source, Topic
+from knowledge.evidence import strongest_first
 
 Button = dict[str, str]
 Message = dict[str, Any]  # keyword arguments of dispatcher.utter_message
@@ -63,10 +65,51 @@ def source_line(source: Source) -> str:
     return f"- {source.reference()}{pmid}{link} _{source.study_design}_"
 
 
-def sources_text(title: str, sources: tuple[Source, ...]) -> str:
-    lines = [f"**Sources for {title}**", ""]
-    lines += [source_line(s) for s in sources]
+SOURCES_SHOWN = 3  # a phone screen or so; "Show all sources" lists the rest
+
+
+def sources_text(title: str, sources: tuple[Source, ...], shown: int | None = None) -> str:
+    """The sources, strongest designs first; only the first `shown` of them when given."""
+    ordered = strongest_first(sources)
+    if shown is not None and len(ordered) > shown:
+        heading = f"**The {shown} strongest of {len(ordered)} sources for {title}**"
+        ordered = ordered[:shown]
+    else:
+        heading = f"**Sources for {title}**"
+    return "\n".join([heading, "", *(source_line(s) for s in ordered)])
+
+
+def all_sources_button(count: int) -> Button:
+    return button(f"Show all {count} sources", "all_sources")
+
+
+def first_sentence(text: str) -> str:
+    match = re.match(r"(.+?[.!?])(\s|$)", text.strip(), re.DOTALL)
+    return (match.group(1) if match else text).strip()
+
+
+def related_text(topic: Topic, related: list[Topic]) -> str:
+    """Each related topic with the sentence that opens its own answer, so the list says where each leads."""
+    lines = [f"**Topics related to {topic.title}**", ""]
+    lines += [f"- **{other.title}**: {first_sentence(other.short_answer)}" for other in related]
     return "\n".join(lines)
+
+
+def evidence_text(topic: Topic) -> str:
+    return (
+        f"**{topic.title}: what the evidence shows**\n\n{topic.evidence_summary}\n\n"
+        f"Strength of evidence: {topic.evidence_level}."
+    )
+
+
+def ages_text(topic: Topic) -> str:
+    """What is known for children and for adults, for the notes the topic has."""
+    parts = [f"**{topic.title}: children and adults**"]
+    if topic.children_note:
+        parts.append(f"**In babies and children.** {topic.children_note}")
+    if topic.adults_note:
+        parts.append(f"**In teenagers and adults.** {topic.adults_note}")
+    return "\n\n".join(parts)
 
 
 def topic_text(topic: Topic) -> str:
@@ -86,12 +129,27 @@ def menu_buttons(topics: list[tuple[str, str]]) -> list[Button]:
     return [topic_button(slug, title) for slug, title in topics]
 
 
+def menu_group_buttons(groups: list[tuple[str, str]]) -> list[Button]:
+    """One button per (id, title) group of the topic menu: a phone shows a handful, not every topic."""
+    return [button(title, "menu_group", menu_group=group_id) for group_id, title in groups]
+
+
+def back_to_menu_button() -> Button:
+    return button("Back to all topics", "help")
+
+
 def tour_step_text(number: int, total: int, topic: Topic) -> str:
     return f"**Step {number} of {total}: {topic.title}**\n\n{topic.short_answer}"
 
 
 def tour_buttons() -> list[Button]:
     return [button("Next", "tour_next"), button("Tell me more", "more_detail"), button("Stop", "stop")]
+
+
+def with_tour_controls(buttons: list[Button]) -> list[Button]:
+    """During the tour every reply offers the next step first and a way out last."""
+    others = [b for b in buttons if b["payload"] not in ("/tour_next", "/stop")]
+    return [button("Next step", "tour_next"), *others, button("Stop the tour", "stop")]
 
 
 def quiz_question_text(question: QuizQuestion, number: int, total: int) -> str:

@@ -4,22 +4,33 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import replies, services
 from actions.analysis import MessageAnalysis
 from actions.base import KnowledgeAction, topic_slot
-from knowledge.content import Topic
+from actions.menu_actions import show_topic_menu
+from knowledge.content import Source, Topic
 from knowledge.store import GlossaryEntry, MythMatch
 
 UNANSWERED_MIN_WORDS = 5  # a follow-up this long that names no topic is recorded ("tell me more" is not)
 MORE_CUES = re.compile(r"\b(more|detail|details|detailed|deeper|further|in depth|elaborate|expand)\b", re.IGNORECASE)
 RELATED_IN_DETAIL = 2  # topic buttons under a detailed answer
+DETAIL_DEPTH_SLOT = "detail_depth"  # {"topic": slug, "level": n}: how deep "tell me more" has gone on a topic
 VERDICT_WORDS = {"false": "Not true.", "unproven": "Not proven.", "partly true": "Partly true, but misleading."}
+
+
+def sources_reply(sources: tuple[Source, ...], title: str, shown: int | None) -> replies.Message:
+    """A topic's sources, strongest first; with `shown`, only that many and a button for the whole list."""
+    buttons = [replies.button("Tell me more", "more_detail"), replies.button("Related topics", "related_topics")]
+    if shown is not None and len(sources) > shown:
+        buttons = [replies.all_sources_button(len(sources)), *buttons]
+    return replies.text_message(replies.sources_text(title, sources, shown), buttons)
 
 
 def offer_search_results(dispatcher: CollectingDispatcher, analysis: MessageAnalysis) -> bool:
@@ -146,11 +157,15 @@ class FollowUpAction(QuestionAction, ABC):
         topic = self.load_topic(dispatcher, slug)
         if topic is None:
             return []
-        message = self.reply(topic)
+        message, events = self.reply_in_context(topic, tracker)
         if tracker.get_slot("tour_step") is not None:
-            message["buttons"] = [replies.button("Next step", "tour_next"), *message["buttons"]]
+            message["buttons"] = replies.with_tour_controls(message.get("buttons") or [])
         dispatcher.utter_message(**message)
-        return topic_slot(topic.slug)
+        return [*topic_slot(topic.slug), *events]
+
+    def reply_in_context(self, topic: Topic, tracker: Tracker) -> tuple[replies.Message, list[EventType]]:
+        """The reply when it depends on the conversation so far, with the events it sets; by default reply()."""
+        return self.reply(topic), []
 
     def is_a_first_question(self, analysis: MessageAnalysis) -> bool:
         """Whether a message read as this follow-up, with nothing said before, is really a first question."""
@@ -174,6 +189,38 @@ class ActionMoreDetail(FollowUpAction):
         nearest = [replies.topic_button(slug, title) for slug, title in self.store().related(topic)[:RELATED_IN_DETAIL]]
         return replies.text_message(replies.detail_text(topic), nearest + replies.follow_up_buttons())
 
+    def reply_in_context(self, topic: Topic, tracker: Tracker) -> tuple[replies.Message, list[EventType]]:
+        """Each "tell me more" on the same topic goes one level deeper, then says that is all there is."""
+        levels = self.levels(topic)
+        depth = tracker.get_slot(DETAIL_DEPTH_SLOT)
+        shown = depth.get("level") if isinstance(depth, dict) and depth.get("topic") == topic.slug else None
+        level = 0 if not isinstance(shown, int) else shown + 1
+        remember = [SlotSet(DETAIL_DEPTH_SLOT, {"topic": topic.slug, "level": min(level, len(levels))})]
+        if level >= len(levels):
+            related = [replies.topic_button(slug, title) for slug, title in self.store().related(topic)]
+            others = [b for b in replies.follow_up_buttons() if b["payload"] not in ("/more_detail", "/related_topics")]
+            return replies.response_message("utter_no_more_detail", related + others, title=topic.title), remember
+        message = levels[level](topic)
+        if not any(b["payload"] == "/more_detail" for b in message["buttons"]):  # the way to the next level
+            message["buttons"] = [replies.button("Tell me more", "more_detail"), *message["buttons"]]
+        return message, remember
+
+    def levels(self, topic: Topic) -> list[Callable[[Topic], replies.Message]]:
+        """What "tell me more" shows on this topic, one level per request: only the levels it has content for."""
+        later = [b for b in replies.follow_up_buttons() if b["payload"] != "/more_detail"]
+        levels: list[Callable[[Topic], replies.Message]] = [self.reply]
+        if topic.evidence_summary:
+            levels.append(lambda t: replies.text_message(replies.evidence_text(t), later))
+        if topic.children_note or topic.adults_note:
+            levels.append(lambda t: replies.text_message(replies.ages_text(t), later))
+        if topic.sources:
+            levels.append(self.sources_message)
+
+        return levels
+
+    def sources_message(self, topic: Topic) -> replies.Message:
+        return sources_reply(self.store().sources(topic.sources), topic.title, shown=replies.SOURCES_SHOWN)
+
 
 class ActionSimpler(FollowUpAction):
     def name(self) -> str:
@@ -188,10 +235,12 @@ class ActionSources(FollowUpAction):
         return "action_sources"
 
     def reply(self, topic: Topic) -> replies.Message:
-        return replies.text_message(
-            replies.sources_text(topic.title, self.store().sources(topic.sources)),
-            [replies.button("Tell me more", "more_detail"), replies.button("Related topics", "related_topics")],
-        )
+        return sources_reply(self.store().sources(topic.sources), topic.title, shown=replies.SOURCES_SHOWN)
+
+    def reply_in_context(self, topic: Topic, tracker: Tracker) -> tuple[replies.Message, list[EventType]]:
+        wants_all = (tracker.latest_message.get("intent") or {}).get("name") == "all_sources"
+        shown = None if wants_all else replies.SOURCES_SHOWN
+        return sources_reply(self.store().sources(topic.sources), topic.title, shown=shown), []
 
 
 class ActionRelatedTopics(FollowUpAction):
@@ -199,8 +248,9 @@ class ActionRelatedTopics(FollowUpAction):
         return "action_related_topics"
 
     def reply(self, topic: Topic) -> replies.Message:
+        related = [other for slug in topic.related if (other := self.store().topic(slug)) is not None]
         return replies.text_message(
-            f"Topics related to {topic.title}:", [replies.topic_button(s, t) for s, t in self.store().related(topic)]
+            replies.related_text(topic, related), [replies.topic_button(t.slug, t.title) for t in related]
         )
 
 
@@ -212,8 +262,7 @@ class ActionEvidence(FollowUpAction):
 
     def reply(self, topic: Topic) -> replies.Message:
         return replies.text_message(
-            f"**{topic.title}: what the evidence shows**\n\n{topic.evidence_summary}\n\n"
-            f"Strength of evidence: {topic.evidence_level}.",
+            replies.evidence_text(topic),
             [replies.button("Sources", "sources"), replies.button("Tell me more", "more_detail")],
         )
 
@@ -294,7 +343,7 @@ class ActionTopicMenu(KnowledgeAction):
         return "action_topic_menu"
 
     def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        dispatcher.utter_message(response="utter_topic_menu", buttons=replies.menu_buttons(self.store().topics()))
+        show_topic_menu(dispatcher, self.store())  # a button per group: actions/menu_actions.py
         return []
 
 

@@ -54,7 +54,7 @@ def write_scaled_content(source: Path, target: Path, factor: int) -> int:
         for topic in topics:
             copy = _copy_topic(topic, k) if k else topic
             _write(target / "topics" / f"{copy['slug']}.yml", copy)
-        all_menu += [slug + suffix for slug in menu]
+        all_menu += [{**g, "id": g["id"] + suffix, "topics": [t + suffix for t in g["topics"]]} for g in menu]
         all_sources += [{**s, "id": s["id"] + suffix} for s in sources]
         all_myths += [
             {

@@ -35,8 +35,9 @@ def document_rows(content: Content) -> Iterator[DocumentRow]:
         yield DocumentRow(kind=MYTH, key=myth.id, position=position, body=to_document(myth))
     for position, question in enumerate(content.quiz):
         yield DocumentRow(kind=QUESTION, key=question.id, position=position, body=to_document(question))
-    for position, name in enumerate(("tour", "menu")):
-        yield DocumentRow(kind=LIST, key=name, position=position, body=json.dumps(getattr(content, name)))
+    lists = {"tour": content.tour, "menu": [dataclasses.asdict(group) for group in content.menu_groups]}
+    for position, (name, items) in enumerate(lists.items()):
+        yield DocumentRow(kind=LIST, key=name, position=position, body=json.dumps(items))
 
 
 def _write(url: str, content: Content, fingerprint: str) -> None:

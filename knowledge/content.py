@@ -53,6 +53,8 @@ SOURCE_KEYS = (
 )  # verification: how a curator checked it
 MYTH_KEYS = ("id", "claim", "phrasings", "verdict", "correction", "topic", "sources")
 QUESTION_KEYS = ("id", "topic", "question", "choices", "answer", "explanation")
+MENU_GROUP_KEYS = ("id", "title", "topics")
+MENU_TITLE_MAX = 40  # a group title is a button label: long ones are cut off on phones and in Slack
 # The files the loader reads; anything else in the content folder would be ignored without a word.
 CONTENT_FILES = {
     "sources.yml": "sources",
@@ -202,6 +204,15 @@ class QuizQuestion:
     explanation: str
 
 
+@dataclass(frozen=True)
+class MenuGroup:
+    """One button of the topic menu: the topics it opens, in teaching order."""
+
+    id: str
+    title: str
+    topics: tuple[str, ...]
+
+
 @dataclass
 class Content:
     topics: dict[str, Topic] = field(default_factory=dict)
@@ -209,7 +220,12 @@ class Content:
     myths: list[Myth] = field(default_factory=list)
     quiz: list[QuizQuestion] = field(default_factory=list)
     tour: list[str] = field(default_factory=list)
-    menu: list[str] = field(default_factory=list)
+    menu_groups: list[MenuGroup] = field(default_factory=list)
+
+    @property
+    def menu(self) -> list[str]:
+        """Every topic of the menu in menu order: the groups' topics one after the other."""
+        return [slug for group in self.menu_groups for slug in group.topics]
 
 
 class _Reader:
@@ -406,6 +422,36 @@ def _parse_question(r: _Reader) -> QuizQuestion | None:
     return question if question.id else None
 
 
+def _parse_menu_group(r: _Reader) -> MenuGroup | None:
+    r.only(MENU_GROUP_KEYS)
+    group_id = r.text("id")
+    if group_id and not SLUG_PATTERN.match(group_id):
+        r.fail("id", f"'{group_id}' must be lower case letters, digits and underscores")
+    title = r.text("title") or ""
+    if len(title) > MENU_TITLE_MAX:
+        r.fail("title", f"is a button label: at most {MENU_TITLE_MAX} characters, got {len(title)}")
+    topics = r.text_list("topics")
+    if isinstance(r.data.get("topics"), list) and not r.data["topics"]:
+        r.fail("topics", "needs at least one topic")
+    # A group without an id still counts for the topic checks: its topics are not reported missing twice.
+    return MenuGroup(group_id or "", title, topics) if r.data else None
+
+
+def _read_menu(problems: list[str], path: Path) -> list[MenuGroup]:
+    groups = []
+    for index, item in enumerate(_items(problems, path, "menu")):
+        if isinstance(item, str):  # the flat list of slugs menu.yml used to be
+            problems.append(
+                f"{path.name}: menu[{index}]: '{item}' is a topic, but the menu lists groups, each with "
+                f"{', '.join(MENU_GROUP_KEYS)} (see data/knowledge/README.md)"
+            )
+            continue
+        group = _parse_menu_group(_Reader(problems, path, f"menu[{index}]", item))
+        if group is not None:
+            groups.append(group)
+    return groups
+
+
 def _collect(problems: list[str], path: Path, key: str, parse: Callable[[_Reader], Any]) -> list[Any]:
     parsed = []
     for index, item in enumerate(_items(problems, path, key)):
@@ -456,13 +502,29 @@ def _check_references(content: Content, problems: list[str]) -> None:
     for index, question in enumerate(content.quiz):
         if question.topic not in content.topics:
             problems.append(f"quiz.yml: questions[{index}].topic: unknown topic '{question.topic}'")
-    for file_name, slugs in (("tour.yml", content.tour), ("menu.yml", content.menu)):
-        for index, slug in enumerate(slugs):
+    for index, slug in enumerate(content.tour):
+        if slug not in content.topics:
+            problems.append(f"tour.yml: tour[{index}]: unknown topic '{slug}'")
+
+
+def _check_menu(content: Content, problems: list[str]) -> None:
+    """Each group once, each topic in exactly one group: a topic in no group cannot be reached."""
+    group_of: dict[str, str] = {}
+    group_ids: set[str] = set()
+    for index, group in enumerate(content.menu_groups):
+        if group.id and group.id in group_ids:
+            problems.append(f"menu.yml: menu[{index}].id: duplicate group id '{group.id}'")
+        group_ids.add(group.id)
+        for t_index, slug in enumerate(group.topics):
+            where = f"menu.yml: menu[{index}].topics[{t_index}]"
             if slug not in content.topics:
-                problems.append(f"{file_name}: {file_name[:-4]}[{index}]: unknown topic '{slug}'")
-    if content.menu:
-        for slug in sorted(set(content.topics) - set(content.menu)):
-            problems.append(f"menu.yml: menu: topic '{slug}' is not in the menu, so users cannot reach it")
+                problems.append(f"{where}: unknown topic '{slug}'")
+            elif slug in group_of:
+                problems.append(f"{where}: topic '{slug}' is already in group '{group_of[slug]}'")
+            group_of.setdefault(slug, group.id or f"menu[{index}]")
+    if content.menu_groups:
+        for slug in sorted(set(content.topics) - set(group_of)):
+            problems.append(f"menu.yml: menu: topic '{slug}' is in no group of the menu, so users cannot reach it")
 
 
 def _check_layout(content_dir: Path, problems: list[str]) -> None:
@@ -517,12 +579,13 @@ def load_content(content_dir: Path) -> Content:
             items = _collect(problems, path, key, parse)
             _check_unique(problems, optional_file, key, [item.id for item in items])
             setattr(content, "myths" if key == "myths" else "quiz", items)
-    for key in ("tour", "menu"):
-        path = content_dir / f"{key}.yml"
-        if path.exists():
-            setattr(content, key, [str(s) for s in _items(problems, path, key)])
+    if (content_dir / "tour.yml").exists():
+        content.tour = [str(s) for s in _items(problems, content_dir / "tour.yml", "tour")]
+    if (content_dir / "menu.yml").exists():
+        content.menu_groups = _read_menu(problems, content_dir / "menu.yml")
 
     _check_references(content, problems)
+    _check_menu(content, problems)
     _check_examples(content, problems)
     if problems:
         raise ContentError(problems)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -25,6 +26,14 @@ class TopicHit:
     slug: str
     title: str
     score: float
+
+
+class TopicGroup(NamedTuple):
+    """A group of the topic menu with (slug, title) of its topics: what its button opens."""
+
+    id: str
+    title: str
+    topics: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -52,6 +61,11 @@ class Snapshot:
         self.quiz: tuple[QuizQuestion, ...] = tuple(content.quiz)
         self.tour: tuple[str, ...] = tuple(content.tour)
         self.menu: tuple[tuple[str, str], ...] = tuple((t.slug, t.title) for t in self._topics.values())
+        self.menu_groups: tuple[TopicGroup, ...] = tuple(
+            TopicGroup(g.id, g.title, tuple((slug, self._topics[slug].title) for slug in g.topics))
+            for g in content.menu_groups
+        )
+        self._menu_group_by_id = {group.id: group for group in self.menu_groups}
 
         # glossary: the first topic to claim a phrase keeps it (validation warns about clashes)
         self._glossary: dict[str, tuple[str, str | None, str]] = {}
@@ -99,6 +113,9 @@ class Snapshot:
 
     def title(self, slug: str) -> str:
         return self._topics[slug].title
+
+    def menu_group(self, group_id: str) -> TopicGroup | None:
+        return self._menu_group_by_id.get(group_id)
 
     def related(self, topic: Topic) -> tuple[tuple[str, str], ...]:
         """(slug, title) of the topic's related topics."""

@@ -22,17 +22,17 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DatabaseError, InterfaceError
 from sqlalchemy.orm import Session
 
-from .content import Content, Myth, QuizQuestion, Source, Topic
+from .content import Content, MenuGroup, Myth, QuizQuestion, Source, Topic
 from .database import make_engine, sqlite_file
 from .documents import from_document
 from .models import LIST, MYTH, QUESTION, SOURCE, TOPIC, DocumentRow, MetaRow
 from .settings import database_url
-from .snapshot import MYTH_MIN_SIMILARITY, GlossaryEntry, MythMatch, Snapshot, TopicHit
+from .snapshot import MYTH_MIN_SIMILARITY, GlossaryEntry, MythMatch, Snapshot, TopicGroup, TopicHit
 
 RELOAD_CHECK_SECONDS = 2.0
 BUILD_HINT = "build it with `make knowledge` or `python -m knowledge build`"
 
-__all__ = ["GlossaryEntry", "KnowledgeStore", "KnowledgeStoreUnavailable", "MythMatch", "TopicHit"]
+__all__ = ["GlossaryEntry", "KnowledgeStore", "KnowledgeStoreUnavailable", "MythMatch", "TopicGroup", "TopicHit"]
 
 
 class KnowledgeStoreUnavailable(RuntimeError):
@@ -112,8 +112,17 @@ class KnowledgeStore:
                 content.quiz.append(from_document(QuizQuestion, body))
             elif kind == LIST:
                 lists[key] = json.loads(body)
-        content.tour, content.menu = lists.get("tour", []), lists.get("menu", [])
+        content.tour, content.menu_groups = lists.get("tour", []), self._menu_groups(lists.get("menu", []))
         return Snapshot(content, fingerprint)
+
+    def _menu_groups(self, stored: list) -> list[MenuGroup]:
+        # A database built before the menu had groups holds bare slugs: say so rather than fail on each lookup.
+        if not all(isinstance(group, dict) for group in stored):
+            raise KnowledgeStoreUnavailable(
+                f"knowledge database at {self.url} was built before the topic menu had groups: rebuild it with "
+                "`python -m knowledge build`"
+            )
+        return [MenuGroup(group["id"], group["title"], tuple(group["topics"])) for group in stored]
 
     def _signature(self) -> tuple[int, int, int] | None:
         try:
@@ -170,6 +179,13 @@ class KnowledgeStore:
     def topics(self) -> list[tuple[str, str]]:
         """(slug, title) of every topic, in content order (the topic menu)."""
         return list(self.snapshot().menu)
+
+    def menu_groups(self) -> list[TopicGroup]:
+        """The groups of the topic menu, each with (slug, title) of its topics, in menu order."""
+        return list(self.snapshot().menu_groups)
+
+    def menu_group(self, group_id: str) -> TopicGroup | None:
+        return self.snapshot().menu_group(group_id)
 
     def related(self, topic: Topic) -> tuple[tuple[str, str], ...]:
         return self.snapshot().related(topic)

@@ -72,6 +72,24 @@ def test_welcome_once_per_session_then_follow_ups_on_the_current_topic(stack, st
     assert stack.slot(user, "topic") == "gut_skin_axis"
 
 
+def test_help_shows_groups_then_a_groups_topics_then_the_topic(stack, store):
+    user = new_user()
+    stack.say(user, "hi")
+    groups = store.menu_groups()
+    menu = stack.say(user, "help")
+    buttons = [b for r in menu for b in r.get("buttons") or []]
+    assert [b["title"] for b in buttons] == [group.title for group in groups]
+    group, button = groups[1], buttons[1]
+    topics = stack.say(user, button["payload"])
+    assert group.title in texts(topics)
+    assert payloads(topics) == [f'/ask_topic{{"topic":"{slug}"}}' for slug, _ in group.topics] + ["/help"]
+    slug, title = group.topics[0]
+    answer = texts(stack.say(user, payloads(topics)[0]))
+    assert title in answer and first_paragraph(store.topic(slug).short_answer) in answer
+    assert stack.slot(user, "topic") == slug
+    assert payloads(stack.say(user, "/help")) == [b["payload"] for b in buttons], "back to all topics"
+
+
 def test_topic_switch_and_context_follow_ups(stack, store):
     user = new_user()
     stack.say(user, "tell me about probiotics")

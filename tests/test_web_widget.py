@@ -372,6 +372,89 @@ def make_forged_token() -> str:
     )
 
 
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+VIEWPORTS = {"desktop": {}, "phone": {**PHONE, "reduced_motion": "reduce"}}
+
+
+def scrolled_to_the_end(page: Page) -> bool:
+    return page.locator("#gsa-chat-widget .messages").evaluate(
+        "(el) => el.scrollHeight > el.clientHeight && el.scrollTop + el.clientHeight >= el.scrollHeight - 2"
+    )
+
+
+@pytest.mark.parametrize("device", VIEWPORTS)
+def test_after_a_reload_the_conversation_opens_at_its_latest_message(
+    browser: Browser, web_url: str, butyrate_title: str, device: str
+):
+    page, errors = new_page(browser, **VIEWPORTS[device])
+    try:
+        open_demo(page, web_url)
+        ask_butyrate(page, butyrate_title)
+        page.get_by_role("button", name="Tell me more").last.click()
+        expect(answer_title(page, f"{butyrate_title}: in more detail")).to_be_visible(timeout=ANSWER_TIMEOUT)
+        count = page.locator("#gsa-chat-widget .log .message").count()
+        page.reload()
+        expect(page.locator("#gsa-chat-widget .log .message")).to_have_count(count)
+        expect(answer_title(page, f"{butyrate_title}: in more detail")).to_be_in_viewport()
+        assert scrolled_to_the_end(page), "the history is longer than the panel and shows its end"
+        page.screenshot(path=str(ARTIFACTS / f"widget-after-reload-{device}.png"))
+    finally:
+        page.context.close()
+    assert not errors
+
+
+@pytest.mark.parametrize("device", VIEWPORTS)
+def test_a_topic_title_and_its_text_arrive_in_one_bubble(browser: Browser, web_url: str, stack, device: str):
+    from knowledge.store import KnowledgeStore
+
+    store = KnowledgeStore(stack.knowledge_url)
+    topic = store.topic("butyrate")
+    store.dispose()
+    page, errors = new_page(browser, **VIEWPORTS[device])
+    try:
+        open_demo(page, web_url)
+        before = bot_bubbles(page).count()
+        ask_butyrate(page, topic.title)
+        answer = page.locator("#gsa-chat-widget .log .from-bot .bubble", has=answer_title(page, topic.title))
+        expect(answer).to_have_count(1)
+        expect(answer).to_contain_text(topic.short_answer.split(". ")[0])
+        expect(answer).to_contain_text(topic.evidence_level)
+        assert bot_bubbles(page).count() == before + 1, "the whole answer is one bubble"
+        page.screenshot(path=str(ARTIFACTS / f"widget-answer-one-bubble-{device}.png"))
+    finally:
+        page.context.close()
+    assert not errors
+
+
+def overlaps(a: dict, b: dict) -> bool:
+    return (
+        a["x"] < b["x"] + b["width"]
+        and b["x"] < a["x"] + a["width"]
+        and (a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"])
+    )
+
+
+@pytest.mark.parametrize("size", [(320, 568), (390, 844), (412, 915)])
+def test_on_a_phone_the_launcher_never_covers_the_embed_code(browser: Browser, web_url: str, size: tuple[int, int]):
+    width, height = size
+    page, errors = new_page(browser, **{**PHONE, "viewport": {"width": width, "height": height}})
+    try:
+        open_demo(page, web_url)
+        page.get_by_role("button", name="Close chat").click()
+        launcher = page.locator("#gsa-chat-widget .launcher")
+        expect(launcher).to_be_visible()
+        code = page.locator("pre")
+        bottom = page.evaluate("() => document.documentElement.scrollHeight - window.innerHeight")
+        for y in [*range(0, bottom, 40), bottom]:  # every scroll position, in 40 px steps
+            page.evaluate("(y) => window.scrollTo(0, y)", y)
+            assert not overlaps(launcher.bounding_box(), code.bounding_box()), f"scrolled to {y} px"
+        code.scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / f"demo-page-phone-{width}x{height}-closed.png"))
+    finally:
+        page.context.close()
+    assert not errors
+
+
 # Keep LAST: it restarts the Rasa server that the whole test session shares.
 def test_recovers_after_the_rasa_server_restarts(page: Page, web_url: str, butyrate_title: str, stack):
     open_demo(page, web_url)

@@ -24,6 +24,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import replies, services
 from actions.advice_actions import ActionMedicalAdvice
 from actions.feedback_actions import ActionFeedbackNegative, ActionFeedbackPositive
+from actions.menu_actions import ActionMenuGroup
 from actions.quiz_actions import QUIZ_LENGTH, ActionQuizAnswer, ActionQuizStart, ActionStop
 from actions.session_actions import ActionSessionStart
 from actions.topic_actions import (
@@ -44,6 +45,7 @@ from actions.topic_actions import (
     ActionWhatToDo,
 )
 from actions.tour_actions import ActionTourNext, ActionTourRestart, ActionTourStart
+from knowledge.builder import build
 from knowledge.content import TOPIC_SLUGS, Content
 from knowledge.curation import CurationStore, redact
 from knowledge.settings import CURATION_URL_ENV, DATABASE_URL_ENV
@@ -110,6 +112,11 @@ def shown(message: dict) -> str:
     passed = {key: value for key, value in message.items() if key not in DISPATCHER_KEYS}
     assert set(passed) == variables(name), (name, sorted(passed), sorted(variables(name)))
     return render(name, **passed)
+
+
+def without_detail_depth(events: list[dict]) -> list[dict]:
+    """The events but "tell me more"'s record of how deep it went (its own tests check that)."""
+    return [e for e in events if e.get("name") != "detail_depth"]
 
 
 def payloads(message: dict) -> list[str]:
@@ -261,7 +268,40 @@ def test_more_detail_uses_the_topic_slot(bot, store: KnowledgeStore):
     assert topic.detailed_answer in shown(messages[0])
     assert all(point in shown(messages[0]) for point in topic.key_points)
     assert "/sources" in payloads(messages[0])
-    assert events == [SlotSet("topic", "butyrate")]
+    assert events == [SlotSet("topic", "butyrate"), SlotSet("detail_depth", {"topic": "butyrate", "level": 0})]
+
+
+def test_each_tell_me_more_goes_one_level_deeper_then_says_that_is_all(bot, store: KnowledgeStore):
+    topic = store.topic("probiotics")
+    assert topic.evidence_summary and (topic.children_note or topic.adults_note) and topic.sources
+    expected = [
+        topic.detailed_answer,
+        topic.evidence_summary,
+        topic.children_note or topic.adults_note,
+        store.sources(topic.sources)[0].title.rstrip("."),
+    ]
+    slots: dict[str, Any] = {"topic": "probiotics"}
+    seen: list[str] = []
+    for level, part in enumerate(expected):
+        messages, events = run(ActionMoreDetail(), make_tracker("tell me more", "more_detail", slots=slots))
+        text = shown(messages[0])
+        assert part in text, f"level {level}"
+        assert text not in seen, "never the same answer twice"
+        assert "/more_detail" in payloads(messages[0]), "a way to the next level"
+        seen.append(text)
+        slots.update({e["name"]: e["value"] for e in events})
+    messages, events = run(ActionMoreDetail(), make_tracker("tell me more", "more_detail", slots=slots))
+    assert messages[0]["response"] == "utter_no_more_detail" and topic.title in shown(messages[0])
+    related = [replies.topic_button(slug, title)["payload"] for slug, title in store.related(topic)]
+    assert related and payloads(messages[0])[: len(related)] == related
+    assert "/more_detail" not in payloads(messages[0])
+
+
+def test_tell_me_more_on_another_topic_starts_at_its_detail(bot, store: KnowledgeStore):
+    deeper = {"topic": "butyrate", "detail_depth": {"topic": "probiotics", "level": 2}}
+    messages, events = run(ActionMoreDetail(), make_tracker("tell me more", "more_detail", slots=deeper))
+    assert store.topic("butyrate").detailed_answer in shown(messages[0])
+    assert SlotSet("detail_depth", {"topic": "butyrate", "level": 0}) in events
 
 
 def test_more_detail_names_neighbouring_topics_and_offers_them_as_buttons(bot, store: KnowledgeStore):
@@ -291,8 +331,24 @@ def test_simpler_uses_the_topic_slot(bot, store: KnowledgeStore):
     assert events == [SlotSet("topic", "leaky_gut")]
 
 
+def test_sources_show_the_strongest_few_and_a_button_for_all(bot, store: KnowledgeStore):
+    from knowledge.evidence import design_rank
+
+    topic = store.topic("leaky_gut")
+    sources = store.sources(topic.sources)
+    assert len(sources) > replies.SOURCES_SHOWN
+    messages, _ = run(ActionSources(), make_tracker("sources please", "sources", slots={"topic": "leaky_gut"}))
+    lines = [line for line in shown(messages[0]).splitlines() if line.startswith("- ")]
+    assert len(lines) == replies.SOURCES_SHOWN
+    listed = [next(s for s in sources if s.title.rstrip(".") in line) for line in lines]
+    ranks = sorted(design_rank(s.study_design) for s in sources)
+    assert [design_rank(s.study_design) for s in listed] == ranks[: replies.SOURCES_SHOWN], "the strongest first"
+    assert payloads(messages[0])[0] == "/all_sources"
+    assert str(len(sources)) in messages[0]["buttons"][0]["title"]
+
+
 def test_sources_list_a_link_for_each_source(bot, store: KnowledgeStore):
-    messages, events = run(ActionSources(), make_tracker("sources please", "sources", slots={"topic": "leaky_gut"}))
+    messages, events = run(ActionSources(), make_tracker("/all_sources", "all_sources", slots={"topic": "leaky_gut"}))
     topic = store.topic("leaky_gut")
     text = shown(messages[0])
     assert topic.title in text
@@ -313,6 +369,11 @@ def test_related_topics_as_buttons(bot, store: KnowledgeStore):
     messages, events = run(ActionRelatedTopics(), make_tracker("related", "related_topics", slots={"topic": "scfa"}))
     topic = store.topic("scfa")
     assert topic.title in shown(messages[0])
+    lines = [line for line in shown(messages[0]).splitlines() if line.startswith("- ")]
+    assert len(lines) == len(topic.related), "a sentence for each related topic"
+    for line, slug in zip(lines, topic.related):
+        other = store.topic(slug)
+        assert other.title in line and replies.first_sentence(other.short_answer) in line
     assert messages[0]["buttons"] == [replies.topic_button(slug, title) for slug, title in store.related(topic)]
     assert events == [SlotSet("topic", "scfa")]
 
@@ -352,7 +413,7 @@ def test_a_topic_named_in_the_message_beats_the_slot(bot, store: KnowledgeStore)
         ActionMoreDetail(), make_tracker("and prebiotics?", "more_detail", slots={"topic": "probiotics"})
     )
     assert store.topic("prebiotics").detailed_answer in shown(messages[0])
-    assert events == [SlotSet("topic", "prebiotics")]
+    assert without_detail_depth(events) == [SlotSet("topic", "prebiotics")]
 
 
 def test_naming_eczema_keeps_the_conversation_topic(bot, store: KnowledgeStore):
@@ -361,13 +422,13 @@ def test_naming_eczema_keeps_the_conversation_topic(bot, store: KnowledgeStore):
         make_tracker("does it work for eczema?", "ask_evidence", slots={"topic": "probiotics_treatment"}),
     )
     assert store.topic("probiotics_treatment").evidence_summary in shown(messages[0])
-    assert events == [SlotSet("topic", "probiotics_treatment")]
+    assert without_detail_depth(events) == [SlotSet("topic", "probiotics_treatment")]
 
 
 def test_naming_eczema_without_a_conversation_topic(bot, store: KnowledgeStore):
     messages, events = run(ActionMoreDetail(), make_tracker("tell me more about eczema", "more_detail"))
     assert store.topic("atopic_dermatitis").detailed_answer in shown(messages[0])
-    assert events == [SlotSet("topic", "atopic_dermatitis")]
+    assert without_detail_depth(events) == [SlotSet("topic", "atopic_dermatitis")]
 
 
 @pytest.mark.parametrize("action_class", FOLLOW_UPS)
@@ -384,14 +445,95 @@ def test_follow_up_from_a_button_after_a_topic(bot, store: KnowledgeStore, actio
     # a button payload carries no words: the slot decides
     messages, events = run(action_class(), make_tracker("/more_detail", "more_detail", slots={"topic": "dysbiosis"}))
     assert store.topic("dysbiosis").title in shown(messages[0])
-    assert events == [SlotSet("topic", "dysbiosis")]
+    assert without_detail_depth(events) == [SlotSet("topic", "dysbiosis")]
 
 
-def test_topic_menu(bot, store: KnowledgeStore):
+# -- the topic menu: a button per group, then the group's topics ---------------------------------------------
+
+MAX_MENU_BUTTONS = 6  # what a phone shows without scrolling past the intro
+BACK = replies.back_to_menu_button()["payload"]
+
+
+def group_payloads(store: KnowledgeStore) -> list[str]:
+    return [replies.button(group.title, "menu_group", menu_group=group.id)["payload"] for group in store.menu_groups()]
+
+
+def group_topic_payloads(topics: tuple[tuple[str, str], ...]) -> list[str]:
+    """A group's topic buttons, then the way back to the groups."""
+    return [*(replies.topic_button(slug, title)["payload"] for slug, title in topics), BACK]
+
+
+def tap(button: dict[str, str]) -> Tracker:
+    """The tracker after a user taps a button: its payload as text, its intent and entities (as Rasa parses it)."""
+    intent, _, entities = button["payload"][1:].partition("{")
+    values = json.loads("{" + entities) if entities else {}
+    return make_tracker(button["payload"], intent, [entity(name, value) for name, value in values.items()])
+
+
+def help_message() -> dict:
+    messages, _ = run(ActionTopicMenu(), make_tracker("help", "help"))
+    assert len(messages) == 1
+    return messages[0]
+
+
+def test_topic_menu_offers_a_button_per_group(bot, store: KnowledgeStore):
     messages, events = run(ActionTopicMenu(), make_tracker("help", "help"))
-    assert payloads(messages[0]) == menu_payloads(store)
-    assert len(messages[0]["buttons"]) == len(TOPIC_SLUGS)
+    assert [m["response"] for m in messages] == ["utter_topic_menu"]
+    assert payloads(messages[0]) == group_payloads(store)
+    assert [b["title"] for b in messages[0]["buttons"]] == [group.title for group in store.menu_groups()]
+    assert 2 <= len(payloads(messages[0])) <= MAX_MENU_BUTTONS
     assert events == []
+
+
+def test_each_group_button_shows_the_groups_topics_in_order_and_a_way_back(bot, store: KnowledgeStore):
+    groups = store.menu_groups()
+    buttons = help_message()["buttons"]
+    assert len(buttons) == len(groups)
+    for button, group in zip(buttons, groups):
+        messages, events = run(ActionMenuGroup(), tap(button))
+        assert len(messages) == 1 and events == []
+        assert messages[0]["response"] == "utter_menu_group"
+        assert group.title in shown(messages[0]).splitlines()[0]  # the group's title is the heading
+        assert payloads(messages[0]) == group_topic_payloads(group.topics)
+    assert BACK == replies.intent_payload("help")
+
+
+def test_every_menu_topic_is_reachable_through_exactly_one_group(bot, store: KnowledgeStore):
+    reached = []
+    for button in help_message()["buttons"]:
+        messages, _ = run(ActionMenuGroup(), tap(button))
+        reached += [p for p in payloads(messages[0]) if p != BACK]
+    assert sorted(reached) == sorted(menu_payloads(store))
+    assert len(reached) == len(set(reached)) == len(TOPIC_SLUGS)
+
+
+@pytest.mark.parametrize("text, entities", [("/menu_group", []), ("", [entity("menu_group", "no_such_group")])])
+def test_an_unknown_group_shows_the_groups_again(bot, store: KnowledgeStore, text: str, entities: list[dict]):
+    messages, events = run(ActionMenuGroup(), make_tracker(text, "menu_group", entities))
+    assert [(m["response"], payloads(m)) for m in messages] == [("utter_topic_menu", group_payloads(store))]
+    assert events == []
+
+
+def test_a_typed_request_for_a_group(bot, store: KnowledgeStore):
+    group = store.menu_groups()[0]
+    messages, _ = run(ActionMenuGroup(), make_tracker(f"which topics are in {group.title.lower()}?", "menu_group"))
+    assert payloads(messages[0]) == group_topic_payloads(group.topics)
+    messages, _ = run(ActionMenuGroup(), make_tracker("show me the topics about hair", "menu_group"))
+    assert payloads(messages[0]) == group_payloads(store)
+
+
+def test_content_without_menu_groups_lists_every_topic(monkeypatch, content_dir: Path, tmp_path: Path):
+    (content_dir / "menu.yml").unlink()
+    url = sqlite_url(tmp_path / "no-menu.db")
+    build(content_dir, url)
+    _use_databases(monkeypatch, url, sqlite_url(tmp_path / "curation.db"))
+    expected = KnowledgeStore(url)
+    try:
+        messages, _ = run(ActionTopicMenu(), make_tracker("help", "help"))
+        assert expected.menu_groups() == [] and payloads(messages[0]) == menu_payloads(expected)
+    finally:
+        _release_services()
+        expected.dispose()
 
 
 # -- glossary and myths --------------------------------------------------------------------------------------
@@ -744,6 +886,7 @@ def test_out_of_scope_answers_and_records_the_redacted_question(bot, curation: C
         (ActionDefineTerm(), make_tracker("what does LPS mean", "define_term")),
         (ActionCheckMyth(), make_tracker("is it true that leaky gut causes eczema", "ask_myth")),
         (ActionTopicMenu(), make_tracker("help", "help")),
+        (ActionMenuGroup(), make_tracker("/menu_group", "menu_group", [entity("menu_group", "basics")])),
         (ActionSearchFallback(), make_tracker("something odd", "nlu_fallback")),
         (ActionMedicalAdvice(), make_tracker("how much butyrate", "medical_advice")),
         (ActionTourStart(), make_tracker("tour", "tour_start")),
@@ -953,7 +1096,8 @@ def test_a_follow_up_keeps_the_topic_unless_it_names_another(bot, store: Knowled
     _, moved = run(
         ActionMoreDetail(), make_tracker("tell me more about butyrate", "more_detail", slots={"topic": "scfa"})
     )
-    assert kept == [SlotSet("topic", "scfa")] and moved == [SlotSet("topic", "butyrate")]
+    assert without_detail_depth(kept) == [SlotSet("topic", "scfa")]
+    assert without_detail_depth(moved) == [SlotSet("topic", "butyrate")]
 
 
 def test_a_typed_quiz_letter_is_read_without_an_entity(bot, store: KnowledgeStore):
@@ -1036,6 +1180,7 @@ def test_rasa_shows_the_responses_as_these_tests_read_them(bot, store: Knowledge
     turns = [
         (ActionSessionStart(), make_tracker("")),
         (ActionTopicMenu(), make_tracker("help", "help")),
+        (ActionMenuGroup(), tap(help_message()["buttons"][0])),
         (ActionTourStart(), make_tracker("teach me", "tour_start")),
         (ActionMedicalAdvice(), make_tracker("should i avoid peanut for my baby", "medical_advice")),
         (
@@ -1067,6 +1212,7 @@ def test_content_passes_unchanged_through_rasas_response_variables(real_content:
         )
     ]
     texts += [myth.correction for myth in real_content.myths]
+    texts += [group.title for group in real_content.menu_groups]  # utter_menu_group's heading
     texts += [t for q in real_content.quiz for t in (q.explanation, *(label for _, label in q.choices))]
     changed = [t[:60] for t in texts if interpolate_text("{value}", {"value": t}) != t]
     assert not changed, changed
@@ -1167,3 +1313,29 @@ def test_a_failed_curation_write_still_gives_the_same_answer(
         got = run_with_curation(monkeypatch, real_db_url, unwritable_curation_url(tmp_path, how), action, tracker)
     assert got == expected
     assert [r.levelno for r in caplog.records if r.name == "actions.services"] == [logging.WARNING]
+
+
+@pytest.mark.parametrize("action_class", [*FOLLOW_UPS, ActionAdults, ActionWhatToDo])
+def test_during_the_tour_every_follow_up_offers_next_and_stop(bot, action_class):
+    slots = {"topic": "gut_microbiota", "tour_step": 2}
+    messages, _ = run(action_class(), make_tracker("tell me more", "more_detail", slots=slots))
+    buttons = payloads(messages[-1])
+    assert buttons[0] == "/tour_next" and buttons[-1] == "/stop"
+    assert buttons.count("/tour_next") == 1 and buttons.count("/stop") == 1
+
+
+def test_the_evidence_design_ranks_follow_the_evidence_hierarchy():
+    from knowledge.evidence import design_rank
+
+    designs = [
+        "GRADE guideline based on systematic review of RCTs",
+        "Cochrane systematic review of randomised controlled trials",
+        "double-blind placebo-controlled RCT",
+        "prospective birth cohort (qPCR of stool at 1 month)",
+        "narrative review",
+        "experimental (mice)",
+        "something nobody has written yet",
+        "patient-information page",
+    ]
+    assert [design_rank(d) for d in designs] == sorted(design_rank(d) for d in designs)
+    assert len({design_rank(d) for d in designs}) == len(designs)

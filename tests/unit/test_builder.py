@@ -45,7 +45,8 @@ def test_build_writes_a_document_per_item(db: Path):
     assert sorted(key for key, _ in documents(db, "topic")) == sorted(expected.topics)
     assert [key for key, _ in documents(db, "myth")] == [m.id for m in expected.myths]
     assert [key for key, _ in documents(db, "question")] == [q.id for q in expected.quiz]
-    assert dict(documents(db, "list")) == {"tour": json.dumps(expected.tour), "menu": json.dumps(expected.menu)}
+    menu = [dataclasses.asdict(group) for group in expected.menu_groups]
+    assert dict(documents(db, "list")) == {"tour": json.dumps(expected.tour), "menu": json.dumps(menu)}
     assert stored_fingerprint(db) == content_fingerprint(FIXTURE_CONTENT)
 
 

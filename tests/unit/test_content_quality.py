@@ -15,6 +15,8 @@ from knowledge.store import KnowledgeStore
 
 CONTENT = load_content(CONTENT_DIR)
 TOPICS = [CONTENT.topics[slug] for slug in TOPIC_SLUGS]
+MAX_MENU_GROUPS = 6  # group buttons under "help"
+MAX_GROUP_TOPICS = 8  # a phone screen of buttons: split a group rather than raise this
 
 # Every concept of the project's seed text, and the topic that explains it.
 SEED_CONCEPTS = {
@@ -119,6 +121,15 @@ def test_plain_answers_are_readable():
 def test_every_topic_is_reachable_from_the_menu(store):
     assert [slug for slug, _ in store.topics()] == CONTENT.menu
     assert set(CONTENT.menu) == set(TOPIC_SLUGS)
+    in_groups = [slug for group in store.menu_groups() for slug, _ in group.topics]
+    assert sorted(in_groups) == sorted(TOPIC_SLUGS), "every topic in exactly one group of the menu"
+
+
+def test_the_menu_fits_a_phone(store):
+    """A handful of group buttons, each opening a list a phone can show (plus "Back to all topics")."""
+    groups = store.menu_groups()
+    assert 2 <= len(groups) <= MAX_MENU_GROUPS
+    assert all(1 <= len(group.topics) <= MAX_GROUP_TOPICS for group in groups), [len(g.topics) for g in groups]
 
 
 def test_myths_cover_enough_misconceptions():

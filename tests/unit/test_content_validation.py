@@ -347,18 +347,85 @@ def test_quiz_question_with_unknown_topic(content_dir: Path):
     assert_problem(problems_of(content_dir), "quiz.yml", "questions[1].topic", "unknown topic 'hair'")
 
 
-@pytest.mark.parametrize("file, key", [("tour.yml", "tour"), ("menu.yml", "menu")])
-def test_tour_and_menu_with_unknown_topic(content_dir: Path, file: str, key: str):
-    edit_yaml(content_dir / file, lambda d: d[key].append("hair"))
-    index = len(read_yaml(content_dir / file)[key]) - 1
-    assert_problem(problems_of(content_dir), file, f"{key}[{index}]", "unknown topic 'hair'")
+def test_tour_with_unknown_topic(content_dir: Path):
+    edit_yaml(content_dir / "tour.yml", lambda d: d["tour"].append("hair"))
+    index = len(read_yaml(content_dir / "tour.yml")["tour"]) - 1
+    assert_problem(problems_of(content_dir), "tour.yml", f"tour[{index}]", "unknown topic 'hair'")
 
 
-def test_topic_missing_from_menu(content_dir: Path):
-    edit_yaml(content_dir / "menu.yml", lambda d: d["menu"].remove("skin"))
+# -- the topic menu: groups of topics ---------------------------------------------------------------------
+
+
+def test_fixture_menu_groups():
+    groups = load_content(FIXTURE_CONTENT).menu_groups
+    assert [(g.id, g.title, g.topics) for g in groups] == [
+        ("microbes_and_skin", "Microbes and skin", ("microbes", "skin")),
+        ("food", "Food", ("fibre",)),
+    ]
+
+
+def test_menu_with_unknown_topic(content_dir: Path):
+    edit_yaml(content_dir / "menu.yml", lambda d: d["menu"][1]["topics"].append("hair"))
     problems = problems_of(content_dir)
-    assert_problem(problems, "menu.yml", "menu", "topic 'skin' is not in the menu")
+    assert_problem(problems, "menu.yml", "menu[1].topics[1]", "unknown topic 'hair'")
     assert len(problems) == 1
+
+
+def test_topic_missing_from_every_menu_group(content_dir: Path):
+    edit_yaml(content_dir / "menu.yml", lambda d: d["menu"][0]["topics"].remove("skin"))
+    problems = problems_of(content_dir)
+    assert_problem(problems, "menu.yml", "menu", "topic 'skin' is in no group", "cannot reach it")
+    assert len(problems) == 1
+
+
+@pytest.mark.parametrize("key", ["id", "title", "topics"])
+def test_menu_group_without_a_required_field(content_dir: Path, key: str):
+    edit_yaml(content_dir / "menu.yml", lambda d: d["menu"][1].pop(key))
+    problems = problems_of(content_dir)
+    assert_problem(problems, "menu.yml", f"menu[1].{key}", "missing")
+    if key != "topics":  # the group's topics still count: they are not also reported as unreachable
+        assert len(problems) == 1
+
+
+def test_menu_group_with_no_topics(content_dir: Path):
+    edit_yaml(content_dir / "menu.yml", lambda d: d["menu"].append({"id": "empty", "title": "Empty", "topics": []}))
+    assert_problem(problems_of(content_dir), "menu.yml", "menu[2].topics", "at least one topic")
+
+
+def test_duplicate_menu_group_id(content_dir: Path):
+    edit_yaml(content_dir / "menu.yml", lambda d: d["menu"][1].update(id="microbes_and_skin"))
+    problems = problems_of(content_dir)
+    assert_problem(problems, "menu.yml", "menu[1].id", "duplicate group id 'microbes_and_skin'")
+    assert len(problems) == 1
+
+
+def test_topic_in_two_menu_groups(content_dir: Path):
+    edit_yaml(content_dir / "menu.yml", lambda d: d["menu"][1]["topics"].insert(0, "skin"))
+    problems = problems_of(content_dir)
+    assert_problem(problems, "menu.yml", "menu[1].topics[0]", "'skin'", "already in group 'microbes_and_skin'")
+    assert len(problems) == 1
+
+
+def test_menu_group_id_must_be_a_slug(content_dir: Path):
+    edit_yaml(content_dir / "menu.yml", lambda d: d["menu"][1].update(id="Food and diet"))
+    assert_problem(problems_of(content_dir), "menu.yml", "menu[1].id", "lower case letters")
+
+
+def test_menu_group_title_is_a_short_button_label(content_dir: Path):
+    edit_yaml(content_dir / "menu.yml", lambda d: d["menu"][1].update(title="Food, " * 10))
+    assert_problem(problems_of(content_dir), "menu.yml", "menu[1].title", "button label", "at most")
+
+
+def test_unknown_menu_group_key_is_named(content_dir: Path):
+    edit_yaml(content_dir / "menu.yml", lambda d: d["menu"][0].update(topic=["skin"]))
+    problem = assert_problem(problems_of(content_dir), "menu.yml", "menu[0].topic", "unknown key")
+    assert "topics" in problem
+
+
+def test_the_old_flat_menu_is_named_as_such(content_dir: Path):
+    write_yaml(content_dir / "menu.yml", {"menu": ["microbes", "skin", "fibre"]})
+    problem = assert_problem(problems_of(content_dir), "menu.yml", "menu[0]", "'microbes' is a topic")
+    assert "id, title, topics" in problem
 
 
 def test_every_problem_is_reported_not_only_the_first(content_dir: Path):
@@ -429,7 +496,7 @@ def test_optional_files_may_be_absent(content_dir: Path):
     for name in ("myths.yml", "quiz.yml", "tour.yml", "menu.yml"):
         (content_dir / name).unlink()
     content = load_content(content_dir)
-    assert (content.myths, content.quiz, content.tour, content.menu) == ([], [], [], [])
+    assert (content.myths, content.quiz, content.tour, content.menu_groups, content.menu) == ([], [], [], [], [])
     assert len(content.topics) == 3
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from knowledge.builder import build
 from knowledge.content import BACKGROUND_TOPIC, Content, Source
 from knowledge.fingerprint import content_fingerprint
 from knowledge.search import STOPWORDS, keywords
@@ -131,6 +133,26 @@ def test_every_topic_loads(store: KnowledgeStore, real_content: Content):
 
 def test_topics_follow_the_menu_order(store: KnowledgeStore, real_content: Content):
     assert store.topics() == [(slug, real_content.topics[slug].title) for slug in real_content.menu]
+
+
+def test_menu_groups_follow_menu_yml(store: KnowledgeStore, real_content: Content):
+    titles = {slug: topic.title for slug, topic in real_content.topics.items()}
+    expected = [(g.id, g.title, tuple((slug, titles[slug]) for slug in g.topics)) for g in real_content.menu_groups]
+    assert [tuple(group) for group in store.menu_groups()] == expected
+    assert [(slug, title) for group in store.menu_groups() for slug, title in group.topics] == store.topics()
+    first = real_content.menu_groups[0]
+    assert store.menu_group(first.id) == store.menu_groups()[0]
+    assert store.menu_group("no_such_group") is None
+
+
+def test_a_database_built_before_the_menu_had_groups_must_be_rebuilt(tmp_path: Path):
+    db = tmp_path / "old.db"
+    build(CONTENT_DIR, sqlite_url(db))
+    with sqlite3.connect(db) as connection:
+        connection.execute("UPDATE documents SET body = ? WHERE kind = 'list' AND key = 'menu'", ('["butyrate"]',))
+        connection.execute("UPDATE meta SET value = 'an-older-build' WHERE key = 'fingerprint'")  # other content
+    with pytest.raises(KnowledgeStoreUnavailable, match="python -m knowledge build"):
+        KnowledgeStore(sqlite_url(db)).menu_groups()
 
 
 # -- glossary matching ---------------------------------------------------------------------------------------
