@@ -32,7 +32,8 @@ def bullet_lines(text: str) -> list[str]:
 
 def test_tell_me_more_again_goes_deeper_and_then_says_that_is_all(stack, store):
     user, topic = new_user(), store.topic("probiotics")
-    stack.say(user, "do probiotics help eczema?")
+    stack.say(user, "what are probiotics?")
+    assert stack.slot(user, "topic") == "probiotics"
     answers = [text_of(stack.say(user, "tell me more")) for _ in range(4)]
     assert topic.detailed_answer[:80] in answers[0]
     assert topic.evidence_summary[:80] in answers[1]

@@ -63,7 +63,8 @@ def test_welcome_once_per_session_then_follow_ups_on_the_current_topic(stack, st
 
     assert first_paragraph(topic.detailed_answer) in texts(stack.say(user, "tell me more"))
     assert first_paragraph(topic.plain_answer) in texts(stack.say(user, "can you explain it in simpler words"))
-    sources = texts(stack.say(user, "what's the source"))
+    assert "/all_sources" in payloads(stack.say(user, "what's the source"))  # the strongest few first
+    sources = texts(stack.say(user, "/all_sources"))
     for source in store.sources(topic.sources):
         assert source.title.rstrip(".")[:40] in sources
     assert len(re.findall(r"\]\(https?://[^)]+\)", sources)) == len(topic.sources)

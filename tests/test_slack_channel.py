@@ -124,7 +124,7 @@ def test_button_click_is_answered_in_the_thread_with_citations_as_links(stack, s
     )
     wait_for_post_containing(fake_slack, channel, bold_title(store, "leaky_gut"))
 
-    status, _, _ = slack.click(user=user, channel=channel, value="/sources", message_ts=slack_ts(), thread_ts=ts)
+    status, _, _ = slack.click(user=user, channel=channel, value="/all_sources", message_ts=slack_ts(), thread_ts=ts)
     assert status == 200
     sources = wait_for_post_containing(
         fake_slack, channel, formatting.to_slack_mrkdwn(f"**Sources for {topic.title}**")

@@ -106,7 +106,7 @@ def test_a_button_press_is_acknowledged_and_answered_with_linked_citations(stack
     telegram.text(chat, "tell me about leaky gut")
     wait_for_message_containing(fake_telegram, chat, bold_title(store, "leaky_gut"))
 
-    status, _, _ = telegram.press(chat, "/sources")
+    status, _, _ = telegram.press(chat, "/all_sources")
     assert status == 200
     sources = wait_for_message_containing(
         fake_telegram, chat, formatting.to_telegram_html(f"**Sources for {topic.title}**")
