@@ -215,7 +215,6 @@ class ActionMoreDetail(FollowUpAction):
             levels.append(lambda t: replies.text_message(replies.ages_text(t), later))
         if topic.sources:
             levels.append(self.sources_message)
-
         return levels
 
     def sources_message(self, topic: Topic) -> replies.Message:

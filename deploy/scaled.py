@@ -23,6 +23,10 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # run as a script (make scale-up) as well as imported
+
+from scripts import rasa_server  # noqa: E402
+
 DEPLOY = ROOT / "deploy"
 PYTHON = sys.executable
 
@@ -250,24 +254,9 @@ class Layout:
         ).stdout.strip()
         return Process(
             f"rasa-{n}",
-            [
-                PYTHON,
-                str(ROOT / "scripts" / "rasa_server.py"),
-                "run",
-                "--enable-api",
-                "--auth-token",
-                self.token,
-                "-i",
-                "127.0.0.1",
-                "-p",
-                str(port),
-                "-m",
-                model,
-                "--credentials",
-                str(self.run / "credentials.yml"),
-                "--endpoints",
-                str(self.run / "endpoints.yml"),
-            ],
+            rasa_server.command(
+                PYTHON, port, self.token, model, self.run / "credentials.yml", self.run / "endpoints.yml"
+            ),
             self.base_env(),
             self.run,
             ready_url=f"http://127.0.0.1:{port}/",

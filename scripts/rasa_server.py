@@ -17,6 +17,13 @@ from nlu_components import action_failures  # noqa: E402
 from nlu_components.rasa_version import UnsupportedRasaVersion  # noqa: E402
 
 
+def command(python: str, port: int, token: str, model: str, credentials: Path, endpoints: Path) -> list[str]:
+    """The command line of a Rasa server on the loopback address with the HTTP API behind `token`."""
+    return [python, str(Path(__file__).resolve()), "run", "--enable-api", "--auth-token", token,
+            "-i", "127.0.0.1", "-p", str(port), "-m", model,
+            "--credentials", str(credentials), "--endpoints", str(endpoints)]  # fmt: skip
+
+
 def main(argv: list[str]) -> None:
     try:
         action_failures.install()

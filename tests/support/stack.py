@@ -9,6 +9,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from scripts import rasa_server
 from tests.support.processes import PYTHON, ROOT, Server, base_env, free_port
 
 
@@ -56,24 +57,7 @@ class Stack:
         subprocess.run([PYTHON, "scripts/credentials.py", str(credentials)], cwd=ROOT, env=rasa_env, check=True)
         self.rasa = Server(
             "rasa-server",
-            [
-                PYTHON,
-                str(ROOT / "scripts" / "rasa_server.py"),
-                "run",
-                "--enable-api",
-                "--auth-token",
-                self.token,
-                "-i",
-                "127.0.0.1",
-                "-p",
-                str(self.rasa_port),
-                "-m",
-                str(current_model()),
-                "--credentials",
-                str(credentials),
-                "--endpoints",
-                str(endpoints),
-            ],
+            rasa_server.command(PYTHON, self.rasa_port, self.token, str(current_model()), credentials, endpoints),
             f"{self.rasa_url}/",
             rasa_env,
             work_dir,
