@@ -51,19 +51,27 @@ class KnowledgeAction(Action, ABC):
         """The turn's one reading of the message (topics ranked by the NLU, lazy store lookups)."""
         return MessageAnalysis.of(tracker, self.store())
 
+    def menu_choices(self) -> list[replies.Button]:
+        return menu_choices(self.store())
+
     def load_topic(self, dispatcher: CollectingDispatcher, slug: str | None) -> Topic | None:
         """The topic, or None after telling the user why there is nothing to show."""
         if not slug:
-            dispatcher.utter_message(response="utter_which_topic", buttons=replies.menu_buttons(self.store().topics()))
+            dispatcher.utter_message(response="utter_which_topic", buttons=self.menu_choices())
             return None
         topic = self.store().topic(slug)
         if topic is None:
             known = slug in TOPIC_SLUGS
             dispatcher.utter_message(
                 response="utter_topic_not_ready" if known else "utter_unknown_topic",
-                buttons=replies.menu_buttons(self.store().topics()),
+                buttons=self.menu_choices(),
             )
         return topic
+
+
+def menu_choices(store: KnowledgeStore) -> list[replies.Button]:
+    """The start of the topic menu (a button per group), offered whenever the bot needs a topic."""
+    return replies.menu_choice_buttons([(g.id, g.title) for g in store.menu_groups()], store.topics())
 
 
 def topic_slot(slug: str) -> list[EventType]:

@@ -12,7 +12,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import replies
-from actions.base import KnowledgeAction
+from actions.base import KnowledgeAction, menu_choices
 from knowledge.store import KnowledgeStore, TopicGroup
 
 GROUP_ENTITY = "menu_group"  # set by a group button's payload
@@ -21,12 +21,7 @@ WORD = re.compile(r"[a-z0-9]+")
 
 def show_topic_menu(dispatcher: CollectingDispatcher, store: KnowledgeStore) -> None:
     """The menu's intro with a button per group (every topic when the content has no groups)."""
-    groups = store.menu_groups()
-    if groups:
-        buttons = replies.menu_group_buttons([(group.id, group.title) for group in groups])
-    else:
-        buttons = replies.menu_buttons(store.topics())
-    dispatcher.utter_message(response="utter_topic_menu", buttons=buttons)
+    dispatcher.utter_message(response="utter_topic_menu", buttons=menu_choices(store))
 
 
 def _words(text: str) -> str:

@@ -134,6 +134,11 @@ def menu_group_buttons(groups: list[tuple[str, str]]) -> list[Button]:
     return [button(title, "menu_group", menu_group=group_id) for group_id, title in groups]
 
 
+def menu_choice_buttons(groups: list[tuple[str, str]], topics: list[tuple[str, str]]) -> list[Button]:
+    """Where the menu starts: a button per group, or every topic when the content has no groups."""
+    return menu_group_buttons(groups) if groups else menu_buttons(topics)
+
+
 def back_to_menu_button() -> Button:
     return button("Back to all topics", "help")
 
