@@ -21,11 +21,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from spacy.language import Language  # noqa: E402
-from spacy.matcher import PhraseMatcher  # noqa: E402
-from spacy.tokens import Doc  # noqa: E402
 
+# isort: off
 from knowledge.nlp import load_pipeline  # first: it imports spaCy without TensorFlow
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+# isort: on
 
 PHRASES_FILE = Path(__file__).resolve().parents[1] / "data" / "safety" / "phrases.yml"
 TIERS = ("self_harm", "emergency", "same_day")
