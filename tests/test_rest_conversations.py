@@ -6,7 +6,6 @@ Expected texts come from the knowledge store the servers use, never from literal
 from __future__ import annotations
 
 import re
-import uuid
 
 import pytest
 
@@ -16,6 +15,7 @@ from knowledge.settings import CONTENT_DIR
 from nlu_components.action_failures import ACTIONS_UNAVAILABLE
 from nlu_components.safety_phrases import SafetyPhrases
 from tests.support.replies import EMERGENCY, SAME_DAY, URGENT_OPENINGS, WELCOME, opening
+from tests.support.rest import new_sender, payloads, texts
 
 pytestmark = pytest.mark.e2e
 CONTENT = load_content(CONTENT_DIR)
@@ -23,15 +23,7 @@ SAFETY = SafetyPhrases.from_file()
 
 
 def new_user() -> str:
-    return f"test-{uuid.uuid4().hex[:12]}"
-
-
-def texts(replies: list[dict]) -> str:
-    return "\n".join(r.get("text") or "" for r in replies)
-
-
-def payloads(replies: list[dict]) -> list[str]:
-    return [b["payload"] for r in replies for b in r.get("buttons") or []]
+    return new_sender("test")
 
 
 def first_paragraph(text: str) -> str:

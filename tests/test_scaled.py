@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from deploy.scaled import Layout
+from tests.support.rest import texts
 
 pytestmark = [
     pytest.mark.e2e,
@@ -49,10 +50,6 @@ def say(layout: Layout, sender: str, message: str, source: str = "127.0.0.1") ->
         return response.status, (json.loads(body) if response.status == 200 else [])
     finally:
         connection.close()
-
-
-def texts(replies: list[dict]) -> str:
-    return "\n".join(r.get("text") or "" for r in replies)
 
 
 def test_one_client_past_the_limit_gets_429s_while_another_goes_on(layout):

@@ -13,6 +13,7 @@ import yaml
 from knowledge.content import load_content
 from knowledge.settings import CONTENT_DIR
 from tests.support.replies import REFUSAL, URGENT_OPENINGS, WELCOME
+from tests.support.rest import payloads
 from tests.support.topics import nlu_examples
 
 pytestmark = pytest.mark.e2e
@@ -31,10 +32,6 @@ def new_user() -> str:
 def texts(replies: list[dict]) -> str:
     """The bot's answer, without the welcome that opens a new conversation."""
     return "\n".join(r.get("text") or "" for r in replies if r.get("text") != WELCOME)
-
-
-def payloads(replies: list[dict]) -> list[str]:
-    return [b["payload"] for r in replies for b in r.get("buttons") or []]
 
 
 def normalised(text: str) -> str:
