@@ -1,0 +1,105 @@
+"""Rasa's RulePolicy, predicting the same actions from the end of the conversation only, at less cost.
+
+RulePolicy turns the whole conversation into dialogue states and then matches every rule against every state,
+back to the first one, twice per turn (the action, then listening): a turn cost more the longer the
+conversation was. A rule is only ever compared with as many of the latest states as it has steps (a state
+further back makes it applicable by definition, `RulePolicy._is_rule_applicable`), so this policy builds and
+matches only the latest `longest rule` states. A conversation shorter than that is taken whole, as before;
+a conversation-start rule still sees whether its first state is the start. The states themselves are the same
+Rasa computes: the conversation is replayed from its beginning and only the states nobody reads are skipped.
+
+Two more savings, with the same results: a prediction reads the states twice (once with the user's text, once
+with the intent), so the states of the last tracker asked about are kept for the second read; and each rule's
+steps are parsed from their JSON key once, not once per rule, step and state compared.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from rasa.core.policies.policy import SupportedData
+from rasa.core.policies.rule_policy import RULES, RULES_FOR_LOOP_UNHAPPY_PATH, RulePolicy
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.shared.core.constants import PREVIOUS_ACTION
+from rasa.shared.core.domain import Domain, State
+from rasa.shared.core.events import ActionExecuted
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from nlu_components.rasa_version import require_supported_rasa
+
+require_supported_rasa(__name__)  # it relies on how RulePolicy 3.6.21 matches rules and builds states
+
+
+def latest_states(tracker: DialogueStateTracker, domain: Domain, count: int) -> list[State]:
+    """The last `count` states of `tracker.past_states(domain)`, computing only those.
+
+    The same replay as DialogueStateTracker.generate_all_prior_trackers and Domain.states_for_tracker_history
+    (with no turns hidden and unset slots kept, as RulePolicy asks for them).
+    """
+    applied = tracker.applied_events()
+    total = 1 + sum(isinstance(event, ActionExecuted) for event in applied)
+    first_kept = total - count
+    states: list[State] = []
+    prior = tracker.init_copy()
+    index = 0
+    for event in applied:
+        if isinstance(event, ActionExecuted):
+            if index >= first_kept:
+                states.append(domain._clean_state(domain.get_active_state(prior)))
+            index += 1
+        prior.update(event)
+    states.append(domain._clean_state(domain.get_active_state(prior)))
+    return states
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
+class LatestStatesRulePolicy(RulePolicy):
+    """RulePolicy whose predictions read only as many states as its longest rule has."""
+
+    _reversed_rules: dict[str, list[State]] | None = None
+    _last_states: tuple[DialogueStateTracker, int, list[State]] | None = None
+
+    def longest_rule(self) -> int:
+        # (not cached: the lookup is filled in during training, and this is cheap)
+        keys = [*self.lookup.get(RULES, {}), *self.lookup.get(RULES_FOR_LOOP_UNHAPPY_PATH, {})]
+        return max((len(self._rule_key_to_state(key)) for key in keys), default=0)
+
+    def _prediction_states(
+        self,
+        tracker: DialogueStateTracker,
+        domain: Domain,
+        use_text_for_last_user_input: bool = False,
+        rule_only_data: dict[str, Any] | None = None,
+    ) -> list[State]:
+        # (RulePolicy hides no turns: Rasa hides them for policies of ML data only)
+        if self.supported_data() == SupportedData.ML_DATA or self.featurizer.max_history is not None:
+            return super()._prediction_states(tracker, domain, use_text_for_last_user_input, rule_only_data)
+        last = self._last_states
+        if last is not None and last[0] is tracker and last[1] == len(tracker.events):
+            states = last[2]
+        else:
+            states = latest_states(tracker, domain, self.longest_rule())
+            # (holding the tracker itself: an id could be reused by another tracker once this one is freed)
+            self._last_states = (tracker, len(tracker.events), states)
+        states = copy.deepcopy(states)  # choosing text or intent edits the states
+        self.featurizer._choose_last_user_input([states], use_text_for_last_user_input)
+        return states
+
+    def _is_rule_applicable(self, rule_key: str, turn_index: int, conversation_state: State) -> bool:
+        """RulePolicy._is_rule_applicable (Rasa 3.6.21), reading each rule's reversed steps from a dict."""
+        if self._reversed_rules is None or len(self._reversed_rules) > 10 * max(1, len(self.lookup.get(RULES, {}))):
+            self._reversed_rules = {}  # (rebuilt if training added keys: bounded, never stale)
+        reversed_rule_states = self._reversed_rules.get(rule_key)
+        if reversed_rule_states is None:
+            reversed_rule_states = list(reversed(self._rule_key_to_state(rule_key)))
+            self._reversed_rules[rule_key] = reversed_rule_states
+        if turn_index >= len(reversed_rule_states):
+            return True  # the rule is shorter than the part of the conversation already compared
+        current_previous_action = conversation_state.get(PREVIOUS_ACTION)
+        rule_previous_action = reversed_rule_states[turn_index].get(PREVIOUS_ACTION)
+        if not rule_previous_action and not current_previous_action:
+            return True  # both are the start of a conversation
+        if not rule_previous_action or not current_previous_action:
+            return False  # only one of them is the start of a conversation
+        return self._does_rule_match_state(reversed_rule_states[turn_index], conversation_state)
