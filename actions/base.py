@@ -79,7 +79,7 @@ def topic_slot(slug: str) -> list[EventType]:
 
 
 def counter(tracker: Tracker, name: str) -> int | None:
-    """A counter slot (tour_step, quiz_index, quiz_score) as an int; None when unset.
+    """A counter slot (tour_step, quiz_index, quiz_score, quizzes_started) as an int; None when unset.
 
     int() also reads the 2.0-style floats of conversations stored while these were float slots."""
     value = tracker.get_slot(name)

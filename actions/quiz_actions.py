@@ -56,12 +56,18 @@ class ActionQuizStart(_QuizAction):
         if not questions:
             dispatcher.utter_message(response="utter_no_quiz_questions")
             return []
-        # A different draw for each quiz, reproducible for the same conversation history.
-        rng = random.Random(f"{tracker.sender_id}:{len(tracker.events)}")
+        # A different draw for each quiz of a conversation, the same one for the same conversation.
+        started = counter(tracker, "quizzes_started") or 0
+        rng = random.Random(f"{tracker.sender_id}:{started}")
         chosen = rng.sample(questions, min(QUIZ_LENGTH, len(questions)))
         dispatcher.utter_message(response="utter_quiz_start", count=len(chosen))
         self.ask(dispatcher, chosen[0], 1, len(chosen))
-        return [SlotSet("quiz_questions", [q.id for q in chosen]), SlotSet("quiz_index", 0), SlotSet("quiz_score", 0)]
+        return [
+            SlotSet("quiz_questions", [q.id for q in chosen]),
+            SlotSet("quiz_index", 0),
+            SlotSet("quiz_score", 0),
+            SlotSet("quizzes_started", started + 1),
+        ]
 
 
 class ActionQuizAnswer(_QuizAction):

@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import KnowledgeAction, counter
 
 # Counter slots that describe the learner rather than one conversation turn survive a new session.
-CARRIED_OVER = ("tour_step",)
+CARRIED_OVER = ("tour_step", "quizzes_started")
 
 
 class ActionSessionStart(KnowledgeAction):

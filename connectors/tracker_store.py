@@ -32,7 +32,7 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs, is_postgresql_url
-from rasa.shared.core.constants import ACTION_SESSION_START_NAME
+from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
 from rasa.shared.core.events import ActionExecuted, Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
@@ -61,6 +61,10 @@ def asked_to_forget(tracker: DialogueStateTracker) -> bool:
         if isinstance(event, ActionExecuted) and event.action_name == FORGET_ACTION:
             return True
     return False
+
+
+def _is_listen(event: Event) -> bool:
+    return isinstance(event, ActionExecuted) and event.action_name == ACTION_LISTEN_NAME
 
 
 def _fast_sqlite(connection: Any, _record: Any) -> None:
@@ -116,23 +120,40 @@ class ForgetfulSQLTrackerStore(SQLTrackerStore):
         await self.stream_events(tracker)
         cached = self._cache.pop(tracker.sender_id, None)
         found_empty = tracker.sender_id in self._found_empty
-        with self.session_scope() as session:
-            if cached is not None and cached.tracker is tracker:
-                new = list(itertools.islice(tracker.events, cached.events, None))
-            elif found_empty:  # its first turn: nothing of it is stored yet
-                new = list(tracker.events)
-            else:  # not a tracker this process loaded: store what the database does not have yet
+        if cached is not None and cached.tracker is tracker:
+            new = list(itertools.islice(tracker.events, cached.events, None))
+        elif found_empty:  # its first turn: nothing of it is stored yet
+            new = list(tracker.events)
+        else:  # not a tracker this process loaded: store what the database does not have yet (the ORM query)
+            with self.session_scope() as session:
                 new = list(self._additional_events(session, tracker))
-            if new:  # one multi-row insert (the ORM's unit of work inserted row by row)
-                session.execute(self._insert, [self._row(tracker.sender_id, e) for e in new])
-            # this conversation's turns are serialised by the lock store: its newest row is the one just written
-            last_id = session.execute(self._last_id, {"sender_id": tracker.sender_id}).scalar()
-            session.commit()
+                last_id = self._write(session, tracker.sender_id, new)
+                session.commit()
+            self._after_save(tracker, new, last_id)
+            return
+        # (SQLAlchemy Core in one transaction: the ORM session cost more than the two statements)
+        with self.engine.begin() as connection:
+            last_id = self._write(connection, tracker.sender_id, new)
+        self._after_save(tracker, new, last_id)
+
+    def _write(self, executor: Any, sender_id: str, new: list[Event]) -> int | None:
+        """Insert the new events (one multi-row insert); the id of the conversation's newest row."""
+        if new:
+            executor.execute(self._insert, [self._row(sender_id, e) for e in new])
+        # this conversation's turns are serialised by the lock store: its newest row is the one just written
+        return executor.execute(self._last_id, {"sender_id": sender_id}).scalar()
+
+    def _after_save(self, tracker: DialogueStateTracker, new: list[Event], last_id: int | None) -> None:
         self._found_empty.discard(tracker.sender_id)
+        if last_id is None:
+            return
+        earlier = list(itertools.islice(tracker.events, len(tracker.events) - len(new)))
         starts_session = any(isinstance(e, ActionExecuted) and e.action_name == ACTION_SESSION_START_NAME for e in new)
-        if last_id is not None and not (starts_session and len(new) < len(tracker.events)):
-            # (a new session in a loaded conversation: the next load holds only the new session; let it)
-            self._remember(tracker, last_id)
+        if starts_session and not all(_is_listen(e) for e in earlier):
+            # a new session in a loaded conversation: the next load holds only the new session; let it. (A new
+            # conversation's only earlier event is its first action_listen, which changes nothing that follows.)
+            return
+        self._remember(tracker, last_id)
 
     @staticmethod
     def _row(sender_id: str, event: Event) -> dict[str, Any]:
@@ -159,13 +180,14 @@ class ForgetfulSQLTrackerStore(SQLTrackerStore):
 
     async def _load(self, sender_id: str, all_sessions: bool) -> DialogueStateTracker | None:
         cached = None if all_sessions else self._cache.get(sender_id)
+        if cached is not None and len(cached.tracker.events) == cached.events:  # untouched since it was saved
+            with self.engine.connect() as connection:
+                last_id = connection.execute(self._last_id, {"sender_id": sender_id}).scalar()
+            if last_id == cached.last_id:
+                self._cache.move_to_end(sender_id)
+                return cached.tracker
+        self._cache.pop(sender_id, None)
         with self.session_scope() as session:
-            if cached is not None and len(cached.tracker.events) == cached.events:  # untouched since it was saved
-                last_id = session.execute(self._last_id, {"sender_id": sender_id}).scalar()
-                if last_id == cached.last_id:
-                    self._cache.move_to_end(sender_id)
-                    return cached.tracker
-            self._cache.pop(sender_id, None)
             rows = self._event_query(session, sender_id, fetch_events_from_all_sessions=all_sessions).all()
         if not rows and not all_sessions:
             # the turn this load starts holds the conversation's lock: its save may skip counting stored events

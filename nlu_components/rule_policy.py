@@ -8,9 +8,11 @@ matches only the latest `longest rule` states. A conversation shorter than that 
 a conversation-start rule still sees whether its first state is the start. The states themselves are the same
 Rasa computes: the conversation is replayed from its beginning and only the states nobody reads are skipped.
 
-Two more savings, with the same results: a prediction reads the states twice (once with the user's text, once
-with the intent), so the states of the last tracker asked about are kept for the second read; and each rule's
-steps are parsed from their JSON key once, not once per rule, step and state compared.
+Three more savings, with the same results: a prediction reads the states twice (once with the user's text, once
+with the intent), so the states of the last tracker asked about are kept for the second read; each rule's
+steps are parsed from their JSON key once, not once per rule, step and state compared; and only the rules whose
+last step names the conversation's last action and intent (or names none) are compared at all, as every
+other rule fails its last step.
 """
 
 from __future__ import annotations
@@ -21,10 +23,11 @@ from typing import Any
 from rasa.core.policies.policy import SupportedData
 from rasa.core.policies.rule_policy import RULES, RULES_FOR_LOOP_UNHAPPY_PATH, RulePolicy
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.shared.core.constants import PREVIOUS_ACTION
+from rasa.shared.core.constants import PREVIOUS_ACTION, SHOULD_NOT_BE_SET, USER
 from rasa.shared.core.domain import Domain, State
 from rasa.shared.core.events import ActionExecuted
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import ACTION_NAME, INTENT
 
 from nlu_components.rasa_version import require_supported_rasa
 
@@ -53,12 +56,18 @@ def latest_states(tracker: DialogueStateTracker, domain: Domain, count: int) -> 
     return states
 
 
+def _required_name(value: Any) -> str | None:
+    """The name a rule step requires, or None: only a set name rules out others (`_does_rule_match_state`)."""
+    return value if isinstance(value, str) and value and value != SHOULD_NOT_BE_SET else None
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
 class LatestStatesRulePolicy(RulePolicy):
     """RulePolicy whose predictions read only as many states as its longest rule has."""
 
     _reversed_rules: dict[str, list[State]] | None = None
     _last_states: tuple[DialogueStateTracker, int, list[State]] | None = None
+    _indexes: dict[int, tuple[dict[str, str], int, tuple[dict[Any, set[str]], dict[Any, set[str]]]]] | None = None
 
     def longest_rule(self) -> int:
         # (not cached: the lookup is filled in during training, and this is cheap)
@@ -85,6 +94,39 @@ class LatestStatesRulePolicy(RulePolicy):
         states = copy.deepcopy(states)  # choosing text or intent edits the states
         self.featurizer._choose_last_user_input([states], use_text_for_last_user_input)
         return states
+
+    def _get_possible_keys(self, lookup: dict[str, str], states: list[State]) -> set[str]:
+        possible = self._candidates(lookup, states[-1]) if states else set(lookup)
+        for turn_index, state in enumerate(reversed(states)):
+            possible = {key for key in possible if self._is_rule_applicable(key, turn_index, state)}
+        return possible
+
+    def _candidates(self, lookup: dict[str, str], last_state: State) -> set[str]:
+        """The rules whose last step can match `last_state`: those naming its action and intent, or none."""
+        if not last_state.get(PREVIOUS_ACTION):
+            return set(lookup)  # the start of a conversation: compared in full
+        index = self._last_step_index(lookup)
+        action = last_state[PREVIOUS_ACTION].get(ACTION_NAME)
+        intent = last_state.get(USER, {}).get(INTENT)
+        by_action, by_intent = index
+        return (by_action.get(action, set()) | by_action[None]) & (by_intent.get(intent, set()) | by_intent[None])
+
+    def _last_step_index(self, lookup: dict[str, str]) -> tuple[dict[Any, set[str]], dict[Any, set[str]]]:
+        cached = self._indexes.get(id(lookup)) if self._indexes is not None else None
+        if cached is not None and cached[0] is lookup and cached[1] == len(lookup):
+            return cached[2]
+        by_action: dict[Any, set[str]] = {None: set()}
+        by_intent: dict[Any, set[str]] = {None: set()}
+        for key in lookup:
+            last_step = self._rule_key_to_state(key)[-1]
+            action = last_step.get(PREVIOUS_ACTION, {}).get(ACTION_NAME) if last_step.get(PREVIOUS_ACTION) else None
+            intent = last_step.get(USER, {}).get(INTENT)
+            by_action.setdefault(_required_name(action), set()).add(key)
+            by_intent.setdefault(_required_name(intent), set()).add(key)
+        if self._indexes is None:
+            self._indexes = {}
+        self._indexes[id(lookup)] = (lookup, len(lookup), (by_action, by_intent))
+        return by_action, by_intent
 
     def _is_rule_applicable(self, rule_key: str, turn_index: int, conversation_state: State) -> bool:
         """RulePolicy._is_rule_applicable (Rasa 3.6.21), reading each rule's reversed steps from a dict."""

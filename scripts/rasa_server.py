@@ -1,5 +1,5 @@
-"""Start the Rasa server (`rasa run ...`) after the project's start-up step: nlu_components.action_failures
-and nlu_components.graph_runner.
+"""Start the Rasa server (`rasa run ...`) after the project's start-up step: nlu_components.action_failures,
+action_calls and graph_runner.
 
 Every way this project starts Rasa goes through here (scripts/run.sh, tests/support/stack.py, deploy/scaled.py),
 so a failed custom action gets an apology instead of silence, and a Rasa version the fix was not written for
@@ -28,8 +28,10 @@ def command(python: str, port: int, token: str, model: str, credentials: Path, e
 def main(argv: list[str]) -> None:
     try:
         action_failures.install()
-        from nlu_components import graph_runner  # (here: importing it loads Rasa, which `command()` must not)
+        # (imported here: importing them loads Rasa, which `command()` must not)
+        from nlu_components import action_calls, graph_runner
 
+        action_calls.install()
         graph_runner.install()
     except UnsupportedRasaVersion as error:
         raise SystemExit(f"error: {error}") from None

@@ -752,6 +752,21 @@ def test_quiz_start(bot, store: KnowledgeStore):
     # the same conversation gets the same draw
     _, again = run(ActionQuizStart(), make_tracker("quiz me", "quiz_start"))
     assert slot_events(again)["quiz_questions"] == ids
+    assert slots["quizzes_started"] == 1 and type(slots["quizzes_started"]) is int
+
+
+def test_each_quiz_of_a_conversation_draws_anew_and_the_count_survives_a_new_session(bot, store: KnowledgeStore):
+    draws = []
+    started = None
+    for _ in range(6):
+        _, events = run(ActionQuizStart(), make_tracker("quiz me", "quiz_start", slots={"quizzes_started": started}))
+        slots = slot_events(events)
+        draws.append(tuple(slots["quiz_questions"]))
+        assert slots["quizzes_started"] == (started or 0) + 1
+        started = slots["quizzes_started"]
+    assert len(set(draws)) >= 4  # (two draws of a small pool may repeat by chance, not most of them)
+    _, events = run(ActionSessionStart(), make_tracker(slots={"quizzes_started": started}))
+    assert slot_events(events)["quizzes_started"] == started
 
 
 def quiz_state(store: KnowledgeStore, index: int = 0, score: int = 0) -> tuple[list[str], dict]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from connectors.tracker_store import ForgetfulSQLTrackerStore
@@ -113,3 +113,31 @@ def test_sqlite_runs_in_wal_mode(db: Path):
     asyncio.run(store.save(DialogueStateTracker("a", DOMAIN.slots)))
     with store.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
+def test_a_new_conversations_second_turn_is_served_from_memory_too(db: Path, monkeypatch: pytest.MonkeyPatch):
+    store = store_at(db)
+    monkeypatch.setattr(store, "_additional_events", lambda *a: pytest.fail("counted the stored events"))
+    tracker = asyncio.run(store.get_or_create_tracker("a"))  # Rasa saves the new tracker with its first listen
+    for event in (ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")):
+        tracker.update(event)
+    turn(tracker, "what is butyrate", "butyrate")
+    asyncio.run(store.save(tracker))
+    assert asyncio.run(store.retrieve("a")) is tracker  # not reloaded although the turn started a session
+    fresh = asyncio.run(store_at(db).retrieve("a"))  # what a reload gives: the session, without the first listen
+    assert [e.as_dict() for e in fresh.applied_events()] == [e.as_dict() for e in tracker.applied_events()]
+    assert fresh.get_slot("topic") == tracker.get_slot("topic") == "butyrate"
+
+
+def test_a_new_session_of_a_stored_conversation_is_reloaded_as_before(db: Path):
+    store = store_at(db)
+    tracker = DialogueStateTracker("a", DOMAIN.slots)
+    turn(tracker, "what is butyrate", "butyrate")
+    asyncio.run(store.save(tracker))
+    for event in (ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")):
+        tracker.update(event)
+    turn(tracker, "and fibre?", "dietary_fiber")
+    asyncio.run(store.save(tracker))
+    loaded = asyncio.run(store.retrieve("a"))
+    assert loaded is not tracker and isinstance(loaded.events[0], SessionStarted)  # only the new session
+    assert loaded.get_slot("topic") == "dietary_fiber"

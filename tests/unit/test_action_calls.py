@@ -1,0 +1,57 @@
+"""What a call of the action server carries once nlu_components.action_calls is installed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rasa.core.actions.action import RemoteAction
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
+from rasa.utils.endpoints import EndpointConfig
+from rasa_sdk import Tracker
+
+from nlu_components import action_calls
+
+DOMAIN = Domain.load(str(Path(__file__).resolve().parents[2] / "domain.yml"))
+
+
+def conversation(turns: int) -> DialogueStateTracker:
+    events = [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")]
+    for n in range(turns):
+        events += [
+            UserUttered(f"message {n}", {"name": "ask_topic", "confidence": 0.9}),
+            SlotSet("topic", f"topic-{n}"),
+            ActionExecuted("action_answer_topic"),
+            BotUttered(f"answer {n}"),
+            ActionExecuted("action_listen"),
+        ]
+    events.append(UserUttered("tell me more", {"name": "ask_more", "confidence": 0.8}))
+    events.append(SlotSet("quizzes_started", 2))
+    return DialogueStateTracker.from_events("someone", events, DOMAIN.slots)
+
+
+def test_a_call_carries_every_slot_the_latest_message_and_only_this_turns_events():
+    action_calls.install()
+    tracker = conversation(turns=20)
+    call = RemoteAction(
+        "action_more_detail", EndpointConfig("http://127.0.0.1:9/x", enable_selective_domain=True)
+    )._action_call_format(tracker, DOMAIN)
+    everything = tracker.current_state(EventVerbosity.ALL)
+    sent = call["tracker"]
+    assert [e["event"] for e in sent["events"]] == ["user", "slot"]
+    assert sent["events"][0]["text"] == "tell me more"
+    assert {k: v for k, v in sent.items() if k != "events"} == {k: v for k, v in everything.items() if k != "events"}
+    assert call["next_action"] == "action_more_detail" and call["sender_id"] == "someone" and "domain" not in call
+    # what the actions read, seen through rasa_sdk as the action server sees it
+    seen = Tracker.from_dict(sent)
+    assert seen.get_slot("topic") == "topic-19" and seen.get_slot("quizzes_started") == 2
+    assert seen.latest_message["text"] == "tell me more"
+    assert seen.latest_message["intent"]["name"] == "ask_more"
+    assert len(str(call)) < len(str(everything)) / 5
+
+
+def test_before_the_first_message_a_call_carries_all_events():
+    start = DialogueStateTracker.from_events("new", [ActionExecuted("action_session_start")], DOMAIN.slots)
+    assert [e["event"] for e in action_calls.this_turns_events(start)] == ["action"]
+    assert len(action_calls.this_turns_events(conversation(turns=3))) == 2
