@@ -8,10 +8,11 @@ action that deleted rows would see them written back when Rasa saves the tracker
 Two things make a turn cheaper than with Rasa's store (measured: the store was a third of the Rasa server's time
 per turn). Each process keeps the trackers it has just saved (CACHE_SIZE conversations): the next turn of the
 conversation checks with one small query that no event was added since (by its last event's id, so another
-Rasa process answering the conversation in between is noticed), instead of loading and replaying every event
-of the conversation; a save then inserts the new events without first counting the stored ones. On SQLite the
-database runs in WAL mode with synchronous=NORMAL: a commit does not wait for the disk (the log is synced at
-checkpoints; a power cut may lose the last turns but cannot corrupt the database).
+Rasa process answering the conversation in between is noticed, and only the events it added are read and
+applied), instead of loading and replaying every event of the conversation; a save then inserts the new events
+without first counting the stored ones. On SQLite the database runs in WAL mode with synchronous=NORMAL: a
+commit does not wait for the disk (the log is synced at checkpoints; a power cut may lose the last turns but
+cannot corrupt the database).
 
 Register it in endpoints.yml:  tracker_store: {type: connectors.tracker_store.ForgetfulSQLTrackerStore, url: <URL>}
 (Rasa passes the URL as `host`, which SQLTrackerStore takes whole when it has a scheme.)
@@ -33,7 +34,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs, is_postgresql_url
 from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
-from rasa.shared.core.events import ActionExecuted, Event, UserUttered
+from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, UserUttered, deserialise_events
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
@@ -82,6 +83,11 @@ class ForgetfulSQLTrackerStore(SQLTrackerStore):
         events = self.SQLEvent.__table__
         self._insert = sa.insert(events)
         self._last_id = sa.select(sa.func.max(events.c.id)).where(events.c.sender_id == sa.bindparam("sender_id"))
+        self._since = (
+            sa.select(events.c.id, events.c.type_name, events.c.data)
+            .where(events.c.sender_id == sa.bindparam("sender_id"), events.c.id >= sa.bindparam("last_id"))
+            .order_by(events.c.id)
+        )
         if self.engine.dialect.name == "sqlite":
             # SQLAlchemy 1.4 opens a new SQLite connection per session (NullPool): keep a few open instead.
             url = self.engine.url
@@ -182,8 +188,8 @@ class ForgetfulSQLTrackerStore(SQLTrackerStore):
         cached = None if all_sessions else self._cache.get(sender_id)
         if cached is not None and len(cached.tracker.events) == cached.events:  # untouched since it was saved
             with self.engine.connect() as connection:
-                last_id = connection.execute(self._last_id, {"sender_id": sender_id}).scalar()
-            if last_id == cached.last_id:
+                rows = connection.execute(self._since, {"sender_id": sender_id, "last_id": cached.last_id}).all()
+            if self._catch_up(cached, rows):
                 self._cache.move_to_end(sender_id)
                 return cached.tracker
         self._cache.pop(sender_id, None)
@@ -200,6 +206,25 @@ class ForgetfulSQLTrackerStore(SQLTrackerStore):
         if not all_sessions:
             self._remember(tracker, rows[-1].id)
         return tracker
+
+    @staticmethod
+    def _catch_up(cached: _Cached, rows: list[Any]) -> bool:
+        """Bring a remembered tracker up to date with the rows from its last stored one on; False if it can't be.
+
+        Rows another process added since (the conversation's turns are serialised by the lock store) are applied
+        as a reload would replay them. The remembered last row gone (the conversation was deleted) or a new
+        session among the added rows (a reload holds only that session) mean a reload.
+        """
+        if not rows or rows[0].id != cached.last_id:
+            return False
+        added = rows[1:]
+        if any(row.type_name == SessionStarted.type_name for row in added):
+            return False
+        for event in deserialise_events([json.loads(row.data) for row in added]):
+            cached.tracker.update(event)
+        if added:
+            cached.events, cached.last_id = len(cached.tracker.events), added[-1].id
+        return True
 
     def forget(self, sender_id: str) -> int:
         """Delete every stored event of one sender; the number deleted."""

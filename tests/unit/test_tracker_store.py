@@ -64,17 +64,41 @@ def test_a_saved_conversation_is_served_from_memory_and_stored_once(db: Path, mo
     assert len(stored_texts(db)) == 4  # two user messages and two replies, each once
 
 
-def test_a_conversation_another_process_added_to_is_reloaded(db: Path):
+def test_what_another_process_added_is_read_and_applied_as_a_reload_would(db: Path, monkeypatch: pytest.MonkeyPatch):
     first, second = store_at(db), store_at(db)
     tracker = DialogueStateTracker("a", DOMAIN.slots)
     turn(tracker, "what is butyrate", "butyrate")
     asyncio.run(first.save(tracker))
     other = asyncio.run(second.retrieve("a"))
+    for text, topic in (("and fibre?", "dietary_fiber"), ("and probiotics?", "probiotics")):
+        turn(other, text, topic)
+        asyncio.run(second.save(other))  # the second process answered the next turns
+        monkeypatch.setattr(first, "_event_query", lambda *a, **k: pytest.fail("reloaded every event"))
+        seen = asyncio.run(first.retrieve("a"))
+        assert seen is tracker and seen.get_slot("topic") == topic  # caught up in place
+        reloaded = asyncio.run(store_at(db).retrieve("a"))
+        assert [e.as_dict() for e in seen.events] == [e.as_dict() for e in reloaded.events]
+        monkeypatch.undo()
+    turn(seen, "thanks", "probiotics")  # and the first process goes on from there, storing each event once
+    asyncio.run(first.save(seen))
+    assert len(stored_texts(db)) == 8
+
+
+def test_a_conversation_deleted_or_restarted_by_another_process_is_reloaded(db: Path):
+    first, second = store_at(db), store_at(db)
+    tracker = DialogueStateTracker("a", DOMAIN.slots)
+    turn(tracker, "what is butyrate", "butyrate")
+    asyncio.run(first.save(tracker))
+    other = asyncio.run(second.retrieve("a"))
+    for event in (ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")):
+        other.update(event)
     turn(other, "and fibre?", "dietary_fiber")
-    asyncio.run(second.save(other))  # the second process answered the next turn
+    asyncio.run(second.save(other))  # a new session: a reload holds that session only
     seen = asyncio.run(first.retrieve("a"))
-    assert seen is not tracker and seen.get_slot("topic") == "dietary_fiber"
-    assert len(seen.events) == len(other.events)
+    assert seen is not tracker and isinstance(seen.events[0], SessionStarted)
+    asyncio.run(first.save(seen))
+    second.forget("a")  # "delete my data", answered by the other process
+    assert asyncio.run(first.retrieve("a")) is None
 
 
 def test_a_turn_that_was_not_saved_is_not_served_from_memory(db: Path):
