@@ -8,8 +8,8 @@ matches only the latest `longest rule` states. A conversation shorter than that 
 a conversation-start rule still sees whether its first state is the start. The states themselves are the same
 Rasa computes: the conversation is replayed from its beginning and only the states nobody reads are skipped.
 
-Three more savings, with the same results: a prediction reads the states twice (once with the user's text, once
-with the intent), so the states of the last tracker asked about are kept for the second read; each rule's
+Three more savings, with the same results: the states of each tracker are kept, so the next prediction replays
+only the events added since (nlu_components/latest_states.py); each rule's
 steps are parsed from their JSON key once, not once per rule, step and state compared; and only the rules whose
 last step names the conversation's last action and intent (or names none) are compared at all, as every
 other rule fails its last step.
@@ -17,7 +17,6 @@ other rule fails its last step.
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from rasa.core.policies.policy import SupportedData
@@ -25,35 +24,13 @@ from rasa.core.policies.rule_policy import RULES, RULES_FOR_LOOP_UNHAPPY_PATH, R
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.core.constants import PREVIOUS_ACTION, SHOULD_NOT_BE_SET, USER
 from rasa.shared.core.domain import Domain, State
-from rasa.shared.core.events import ActionExecuted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import ACTION_NAME, INTENT
 
+from nlu_components.latest_states import StateReplays
 from nlu_components.rasa_version import require_supported_rasa
 
 require_supported_rasa(__name__)  # it relies on how RulePolicy 3.6.21 matches rules and builds states
-
-
-def latest_states(tracker: DialogueStateTracker, domain: Domain, count: int) -> list[State]:
-    """The last `count` states of `tracker.past_states(domain)`, computing only those.
-
-    The same replay as DialogueStateTracker.generate_all_prior_trackers and Domain.states_for_tracker_history
-    (with no turns hidden and unset slots kept, as RulePolicy asks for them).
-    """
-    applied = tracker.applied_events()
-    total = 1 + sum(isinstance(event, ActionExecuted) for event in applied)
-    first_kept = total - count
-    states: list[State] = []
-    prior = tracker.init_copy()
-    index = 0
-    for event in applied:
-        if isinstance(event, ActionExecuted):
-            if index >= first_kept:
-                states.append(domain._clean_state(domain.get_active_state(prior)))
-            index += 1
-        prior.update(event)
-    states.append(domain._clean_state(domain.get_active_state(prior)))
-    return states
 
 
 def _required_name(value: Any) -> str | None:
@@ -66,13 +43,15 @@ class LatestStatesRulePolicy(RulePolicy):
     """RulePolicy whose predictions read only as many states as its longest rule has."""
 
     _reversed_rules: dict[str, list[State]] | None = None
-    _last_states: tuple[DialogueStateTracker, int, list[State]] | None = None
+    _replays: StateReplays | None = None
+    _longest: tuple[int, int] | None = None  # (number of rules, longest)
     _indexes: dict[int, tuple[dict[str, str], int, tuple[dict[Any, set[str]], dict[Any, set[str]]]]] | None = None
 
     def longest_rule(self) -> int:
-        # (not cached: the lookup is filled in during training, and this is cheap)
         keys = [*self.lookup.get(RULES, {}), *self.lookup.get(RULES_FOR_LOOP_UNHAPPY_PATH, {})]
-        return max((len(self._rule_key_to_state(key)) for key in keys), default=0)
+        if self._longest is None or self._longest[0] != len(keys):  # (training fills the lookup in)
+            self._longest = (len(keys), max((len(self._rule_key_to_state(key)) for key in keys), default=0))
+        return self._longest[1]
 
     def _prediction_states(
         self,
@@ -84,14 +63,9 @@ class LatestStatesRulePolicy(RulePolicy):
         # (RulePolicy hides no turns: Rasa hides them for policies of ML data only)
         if self.supported_data() == SupportedData.ML_DATA or self.featurizer.max_history is not None:
             return super()._prediction_states(tracker, domain, use_text_for_last_user_input, rule_only_data)
-        last = self._last_states
-        if last is not None and last[0] is tracker and last[1] == len(tracker.events):
-            states = last[2]
-        else:
-            states = latest_states(tracker, domain, self.longest_rule())
-            # (holding the tracker itself: an id could be reused by another tracker once this one is freed)
-            self._last_states = (tracker, len(tracker.events), states)
-        states = copy.deepcopy(states)  # choosing text or intent edits the states
+        if self._replays is None:
+            self._replays = StateReplays()
+        states = self._replays.latest(tracker, domain, self.longest_rule())  # a copy: the next line edits it
         self.featurizer._choose_last_user_input([states], use_text_for_last_user_input)
         return states
 

@@ -16,12 +16,14 @@ from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, ActionReverted, Restarted, SessionStarted, UserUtteranceReverted
 from rasa.shared.core.generator import TrainingDataGenerator
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
 from rasa.shared.core.training_data.structures import StoryGraph
 
-from nlu_components.rule_policy import LatestStatesRulePolicy, latest_states
+from nlu_components.latest_states import latest_states
+from nlu_components.rule_policy import LatestStatesRulePolicy
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -42,10 +44,15 @@ def conversations(domain: Domain) -> list[DialogueStateTracker]:
     """The test conversations, and 30 long ones, each six of them one after another."""
     short = trackers(domain, ROOT / "tests" / "test_conversations.yml")
     rng = random.Random(3)
-    joined = [
-        DialogueStateTracker.from_events(f"long-{n}", [e for t in rng.sample(short, 6) for e in t.events], domain.slots)
-        for n in range(30)
-    ]
+    joined = []
+    for n in range(30):
+        events: list = []
+        for part in rng.sample(short, 6):
+            events += part.events
+            if n % 3 == 0:  # now and then something that rewrites the history: a restart, an undo, a new session
+                events += [rng.choice([Restarted(), UserUtteranceReverted(), ActionReverted(), SessionStarted()])]
+                events += [ActionExecuted("action_listen")]
+        joined.append(DialogueStateTracker.from_events(f"long-{n}", events, domain.slots))
     return short + joined
 
 
@@ -81,6 +88,26 @@ def test_the_latest_states_are_the_end_of_rasas_states(domain: Domain, conversat
     assert compared > 100
 
 
+def test_replays_kept_across_calls_give_rasas_states_as_a_conversation_grows(
+    domain: Domain, conversations: list[DialogueStateTracker], monkeypatch: pytest.MonkeyPatch
+):
+    from nlu_components import latest_states as module
+
+    full_replays = []
+    original = module._Replay.of.__func__
+    monkeypatch.setattr(module._Replay, "of", classmethod(lambda cls, *a: full_replays.append(1) or original(cls, *a)))
+    replays = {3: module.StateReplays(size=4), 5: module.StateReplays(size=4)}
+    steps = 0
+    for tracker in conversations:
+        growing = DialogueStateTracker(tracker.sender_id, domain.slots)
+        for event in tracker.events:
+            growing.update(event)
+            for count in (3, 3, 5):  # (the same count twice: nothing new to replay)
+                assert replays[count].latest(growing, domain, count) == growing.past_states(domain)[-count:]
+                steps += 1
+    assert steps > 3000 and len(full_replays) < steps / 3  # most calls replayed the new events only
+
+
 def test_it_predicts_what_rule_policy_predicts_at_every_step(
     domain: Domain, conversations: list[DialogueStateTracker], policies: tuple[RulePolicy, LatestStatesRulePolicy]
 ):
@@ -103,5 +130,5 @@ def test_it_predicts_what_rule_policy_predicts_at_every_step(
             if len(prior.past_states(domain)) > longest:
                 truncated += 1
                 assert len(ours._prediction_states(prior, domain)) == longest  # it really read the latest only
-    assert steps > 1000 and truncated > 800
+    assert steps > 900 and truncated > 700
     assert len(predicted_actions) > 20  # the rules really chose actions, not only the fallback
