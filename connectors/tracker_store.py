@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs, is_postgresql_url
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
 from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, UserUttered, deserialise_events
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -44,6 +44,7 @@ T = TypeVar("T")
 # Rasa's in-memory fallback (which loses the turn from the store and mixes up the conversation afterwards).
 RETRY_SECONDS = (0.2, 0.5, 1, 1, 2, 2, 3)
 FORGET_ACTION = "utter_forgotten"  # the reply to a confirmed "delete my data"
+POSTGRES_OPTIONS = "-c synchronous_commit=off"
 CACHE_SIZE = int(os.environ.get("TRACKER_CACHE_SIZE", "200"))  # conversations kept in memory per process
 
 
@@ -97,12 +98,18 @@ class ForgetfulSQLTrackerStore(SQLTrackerStore):
             )
             sa.event.listen(self.engine, "connect", _fast_sqlite)
             self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
-        if is_postgresql_url(self.engine.url):
+        if self.engine.dialect.name == "postgresql":  # (Rasa's check misses postgresql+psycopg2:// URLs)
             # Test each pooled connection before use: after a database restart, the pool's old connections
             # are dead, and without this the first turn on each of them fails.
+            # A commit does not wait for the disk either (synchronous_commit=off, the counterpart of SQLite's
+            # synchronous=NORMAL): a crash of the database server may lose the last few hundred milliseconds of
+            # turns, never consistency. Waiting for it blocked the Rasa process, whose store is synchronous.
             url = self.engine.url
             self.engine.dispose()
-            self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+            kwargs = create_engine_kwargs("postgresql")  # Rasa's pool sizes for PostgreSQL (the URL is checked above)
+            options = " ".join(filter(None, [kwargs.get("connect_args", {}).get("options"), POSTGRES_OPTIONS]))
+            kwargs["connect_args"] = {**kwargs.get("connect_args", {}), "options": options}
+            self.engine = sa.create_engine(url, pool_pre_ping=True, **kwargs)
             self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
     async def _with_retries(self, operation: Callable[[], Awaitable[T]]) -> T:

@@ -76,3 +76,26 @@ def test_a_rebuild_on_postgresql_reaches_a_running_store(
     finally:
         store.dispose()
         build(CONTENT_DIR, postgres_url)  # the module's other tests read the real content
+
+
+def test_the_tracker_store_on_postgresql_commits_without_waiting_for_the_disk(postgres_url: str):
+    import asyncio
+
+    import sqlalchemy as sa
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from connectors.tracker_store import ForgetfulSQLTrackerStore
+
+    domain = Domain.from_yaml('version: "3.1"\nintents: [greet]')
+    store = ForgetfulSQLTrackerStore(domain=domain, host=postgres_url)
+    with store.engine.connect() as connection:
+        assert connection.execute(sa.text("SHOW synchronous_commit")).scalar() == "off"
+    tracker = DialogueStateTracker("pg-user", domain.slots)
+    tracker.update(UserUttered("hello", {"name": "greet"}))
+    tracker.update(ActionExecuted("utter_greet"))
+    asyncio.run(store.save(tracker))  # and it still stores: a reload from the database has the turn
+    reloaded = asyncio.run(ForgetfulSQLTrackerStore(domain=domain, host=postgres_url).retrieve("pg-user"))
+    assert [e.as_dict() for e in reloaded.events] == [e.as_dict() for e in tracker.events]
+    store.engine.dispose()
