@@ -1,18 +1,16 @@
 """Rasa's RulePolicy, predicting the same actions from the end of the conversation only, at less cost.
 
 RulePolicy turns the whole conversation into dialogue states and then matches every rule against every state,
-back to the first one, twice per turn (the action, then listening): a turn cost more the longer the
-conversation was. A rule is only ever compared with as many of the latest states as it has steps (a state
-further back makes it applicable by definition, `RulePolicy._is_rule_applicable`), so this policy builds and
-matches only the latest `longest rule` states. A conversation shorter than that is taken whole, as before;
-a conversation-start rule still sees whether its first state is the start. The states themselves are the same
-Rasa computes: the conversation is replayed from its beginning and only the states nobody reads are skipped.
+back to the first one, three times per turn: a turn cost more the longer the conversation was. A rule is only
+ever compared with as many of the latest states as it has steps (a state further back makes it applicable by
+definition, `RulePolicy._is_rule_applicable`), so this policy builds and matches only the latest `longest rule`
+states. A conversation shorter than that is taken whole, as before; a conversation-start rule still sees
+whether its first state is the start. The states are the ones Rasa computes (nlu_components/latest_states.py),
+and each conversation's replay is kept, so the next prediction replays only the events added since.
 
-Three more savings, with the same results: the states of each tracker are kept, so the next prediction replays
-only the events added since (nlu_components/latest_states.py); each rule's
-steps are parsed from their JSON key once, not once per rule, step and state compared; and only the rules whose
-last step names the conversation's last action and intent (or names none) are compared at all, as every
-other rule fails its last step.
+Two more savings, with the same results: each rule's steps are parsed from their JSON key once, not once per
+rule, step and state compared; and only the rules whose last step names the conversation's last action and
+intent (or names none) are compared at all, as every other rule fails its last step.
 """
 
 from __future__ import annotations
@@ -79,10 +77,9 @@ class LatestStatesRulePolicy(RulePolicy):
         """The rules whose last step can match `last_state`: those naming its action and intent, or none."""
         if not last_state.get(PREVIOUS_ACTION):
             return set(lookup)  # the start of a conversation: compared in full
-        index = self._last_step_index(lookup)
+        by_action, by_intent = self._last_step_index(lookup)
         action = last_state[PREVIOUS_ACTION].get(ACTION_NAME)
         intent = last_state.get(USER, {}).get(INTENT)
-        by_action, by_intent = index
         return (by_action.get(action, set()) | by_action[None]) & (by_intent.get(intent, set()) | by_intent[None])
 
     def _last_step_index(self, lookup: dict[str, str]) -> tuple[dict[Any, set[str]], dict[Any, set[str]]]:
