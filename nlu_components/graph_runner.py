@@ -23,7 +23,9 @@ from nlu_components.rasa_version import require_supported_rasa
 class SequentialGraphRunner(DaskGraphRunner):
     """DaskGraphRunner's results, computed by running the needed nodes in dependency order."""
 
-    _plans: dict[tuple[str, ...], list[tuple[str, list[str]]]]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._plans: dict[tuple[str, ...], list[tuple[str, list[str]]]] = {}
 
     def run(self, inputs: dict[str, Any] | None = None, targets: list[str] | None = None) -> dict[str, Any]:
         run_targets = list(targets) if targets else self._graph_schema.target_names
@@ -47,8 +49,6 @@ class SequentialGraphRunner(DaskGraphRunner):
 
     def _plan(self, targets: tuple[str, ...]) -> list[tuple[str, list[str]]]:
         """The nodes the targets need, each after the nodes it needs, with the names of its inputs."""
-        if not hasattr(self, "_plans"):
-            self._plans = {}
         if targets not in self._plans:
             self._plans[targets] = dependency_order(self._graph_schema.minimal_graph_schema(list(targets)))
         return self._plans[targets]

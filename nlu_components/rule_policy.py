@@ -101,8 +101,8 @@ class LatestStatesRulePolicy(RulePolicy):
 
     def _is_rule_applicable(self, rule_key: str, turn_index: int, conversation_state: State) -> bool:
         """RulePolicy._is_rule_applicable (Rasa 3.6.21), reading each rule's reversed steps from a dict."""
-        if self._reversed_rules is None or len(self._reversed_rules) > 10 * max(1, len(self.lookup.get(RULES, {}))):
-            self._reversed_rules = {}  # (rebuilt if training added keys: bounded, never stale)
+        if self._reversed_rules is None:
+            self._reversed_rules = {}  # (a rule key's steps never change; the keys are the lookups' few)
         reversed_rule_states = self._reversed_rules.get(rule_key)
         if reversed_rule_states is None:
             reversed_rule_states = list(reversed(self._rule_key_to_state(rule_key)))
