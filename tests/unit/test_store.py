@@ -343,19 +343,21 @@ def test_fingerprint_matches_the_content(store: KnowledgeStore):
 # -- failures ---------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "call",
-    [
-        lambda s: s.topic("butyrate"),
-        lambda s: s.topics(),
-        lambda s: s.search("butyrate"),
-        lambda s: s.match_topics("butyrate"),
-        lambda s: s.find_myth("leaky gut"),
-        lambda s: s.tour(),
-        lambda s: s.quiz_questions(),
-        lambda s: s.fingerprint(),
-    ],
-)
+# Every kind of lookup: each must fail the same clear way when the database is missing or unreadable.
+STORE_CALLS = {
+    "topic": lambda s: s.topic("butyrate"),
+    "topics": lambda s: s.topics(),
+    "search": lambda s: s.search("butyrate"),
+    "match_topics": lambda s: s.match_topics("butyrate"),
+    "find_myth": lambda s: s.find_myth("leaky gut"),
+    "glossary_entry": lambda s: s.glossary_entry("butyrate"),
+    "tour": lambda s: s.tour(),
+    "quiz_questions": lambda s: s.quiz_questions(),
+    "fingerprint": lambda s: s.fingerprint(),
+}
+
+
+@pytest.mark.parametrize("call", STORE_CALLS.values(), ids=STORE_CALLS.keys())
 def test_missing_database_says_how_to_build_it(tmp_path: Path, call):
     path = tmp_path / "missing" / "knowledge.db"
     with pytest.raises(KnowledgeStoreUnavailable) as raised:
@@ -366,17 +368,7 @@ def test_missing_database_says_how_to_build_it(tmp_path: Path, call):
     assert not path.exists() and not path.parent.exists()  # the query must not create an empty database
 
 
-@pytest.mark.parametrize(
-    "call",
-    [
-        lambda s: s.topic("butyrate"),
-        lambda s: s.topics(),
-        lambda s: s.search("butyrate"),
-        lambda s: s.match_topics("butyrate"),
-        lambda s: s.glossary_entry("butyrate"),
-        lambda s: s.tour(),
-    ],
-)
+@pytest.mark.parametrize("call", STORE_CALLS.values(), ids=STORE_CALLS.keys())
 def test_unreadable_database_is_reported_as_unavailable(tmp_path: Path, call):
     path = tmp_path / "empty.db"
     path.write_bytes(b"")  # an empty file is a valid, empty SQLite database: no tables
