@@ -19,6 +19,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from tests.support.processes import PYTHON, ROOT, Server, base_env, free_port
+from tests.support.replies import render
 from tests.support.stack import Stack
 
 pytestmark = pytest.mark.e2e
@@ -413,6 +414,9 @@ def test_a_topic_title_and_its_text_arrive_in_one_bubble(browser: Browser, web_u
     page, errors = new_page(browser, **VIEWPORTS[device])
     try:
         open_demo(page, web_url)
+        # The first turn's reply (the welcome, then the answer to the demo's /greet) must have arrived in full
+        # before counting: counting after its first bubble raced the second one under load.
+        expect(bot_bubbles(page).last).to_contain_text(render("utter_greet_after_welcome").split("?")[0])
         before = bot_bubbles(page).count()
         ask_butyrate(page, topic.title)
         answer = bot_bubbles(page).filter(has=page.locator("strong", has_text=topic.title))
