@@ -19,6 +19,8 @@ from knowledge.content import TOPIC_SLUGS, Topic
 from knowledge.store import KnowledgeStore, KnowledgeStoreUnavailable
 
 logger = logging.getLogger(__name__)
+# Set by the session start: the next custom action's reply opens with the welcome (actions/session_actions.py).
+WELCOME_PENDING = "welcome_pending"
 
 
 class KnowledgeAction(Action, ABC):
@@ -35,12 +37,20 @@ class KnowledgeAction(Action, ABC):
     ) -> list[EventType]: ...
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        if tracker.get_slot(WELCOME_PENDING):
+            dispatcher.utter_message(response="utter_welcome")  # needs no database: sent even when it is down
+        caution(dispatcher, tracker)
         try:
-            return await services.in_thread(self.respond, dispatcher, tracker, domain)
+            events = await services.in_thread(self.respond, dispatcher, tracker, domain)
         except KnowledgeStoreUnavailable as error:
             logger.error("%s: %s", self.name(), error)
             dispatcher.utter_message(response="utter_store_down")
-            return []
+            events = []
+        return self.welcomed(tracker, events)
+
+    @staticmethod
+    def welcomed(tracker: Tracker, events: list[EventType]) -> list[EventType]:
+        return [*events, SlotSet(WELCOME_PENDING, False)] if tracker.get_slot(WELCOME_PENDING) else events
 
     # -- helpers shared by topic actions ------------------------------------------------------------
     @staticmethod
@@ -84,3 +94,13 @@ def counter(tracker: Tracker, name: str) -> int | None:
     int() also reads the 2.0-style floats of conversations stored while these were float slots."""
     value = tracker.get_slot(name)
     return None if value is None else int(value)
+
+
+def caution(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """A stated plan to stop or change a prescribed treatment (the safety net's `treatment_plan` entity) gets a
+    short caution before the answer."""
+    if any(tracker.get_latest_entity_values(TREATMENT_PLAN)):
+        dispatcher.utter_message(response="utter_treatment_caution")
+
+
+TREATMENT_PLAN = "treatment_plan"

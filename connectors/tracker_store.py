@@ -65,6 +65,15 @@ def asked_to_forget(tracker: DialogueStateTracker) -> bool:
     return False
 
 
+def log_safety_decisions(sender_id: str, new: list[Event]) -> None:
+    """The audit trail of urgent replies: which conversation got which tier, once it is stored (never the text)."""
+    for event in new:
+        if isinstance(event, UserUttered):
+            for entity in event.entities or []:
+                if entity.get("entity") == "safety_tier":
+                    logger.info("safety decision: conversation %s, tier %s", sender_id, entity.get("value"))
+
+
 def _is_listen(event: Event) -> bool:
     return isinstance(event, ActionExecuted) and event.action_name == ACTION_LISTEN_NAME
 
@@ -157,6 +166,7 @@ class ForgetfulSQLTrackerStore(SQLTrackerStore):
         return executor.execute(self._last_id, {"sender_id": sender_id}).scalar()
 
     def _after_save(self, tracker: DialogueStateTracker, new: list[Event], last_id: int | None) -> None:
+        log_safety_decisions(tracker.sender_id, new)
         self._found_empty.discard(tracker.sender_id)
         if last_id is None:
             return

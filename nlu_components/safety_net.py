@@ -1,16 +1,30 @@
-"""A rule-based safety net after the intent classifier: the phrase rules decide urgent messages and their tier.
+"""The safety net after the intent classifier: it decides urgent messages and their tier, whatever the classifier said.
 
-- A phrase rule that fires sets the safety intent (red_flag or self_harm) and the `safety_tier` entity, whatever
-  the classifier said: a confident wrong intent cannot hide an emergency.
+Three readings, each of the signs in their context (nlu_components/safety_phrases.py: not negated, not past,
+not hypothetical, not about someone else, not a general question, not a figure of speech):
+- the phrase rules (data/safety/phrases.yml): what they match always counts;
+- numbers (nlu_components/safety_numbers.py): a baby's temperature and age against NICE's thresholds;
+- a learned model (nlu_components/safety_model.py, trained on data/safety/examples.yml): it recognises signs
+  said in words no rule lists. It counts only above a high confidence, and only when some sentence of the
+  message can be about someone in the writer's care now.
+The highest tier found wins (self_harm, emergency, same_day): it sets the safety intent (red_flag or
+self_harm) and the `safety_tier` entity, so a confident wrong intent cannot hide an emergency.
 - A red_flag from the classifier alone is kept (as the same-day tier) only when the message describes a symptom
   now (the `symptoms` phrases, qualified like the tiers: "hay fever" or "a fever that has gone" is none);
   otherwise "her cheeks are red and dry" would alarm because "cheeks" occurred in urgent training examples.
   It then falls back to the classifier's next intent.
+- A self_harm from the classifier alone needs the model to see a crisis too: "this eczema is killing me" or
+  scratches that bleed are no crisis. A distress that asks a question gets its answer (the next intent).
+- A stated plan to stop or change a prescribed treatment adds the `treatment_plan` entity: the answer then
+  opens with a caution (actions/base.py).
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import re
+from pathlib import Path
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -20,24 +34,56 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlu_components import action_failures
-from nlu_components.safety_phrases import SafetyMatch, SafetyPhrases
+from nlu_components import action_failures, safety_numbers
+from nlu_components import safety_model as safety_model_module
+from nlu_components.safety_model import EXAMPLES_FILE, SafetyModel
+from nlu_components.safety_phrases import SafetyPhrases
 
 logger = logging.getLogger(__name__)
 
 
 TIER_ENTITY = "safety_tier"
+TREATMENT_PLAN_ENTITY = "treatment_plan"
 CLASSIFIER_RED_FLAG_CONFIDENCE = 0.7
+MODEL_FILE = "safety_model.npz"
+PRIORITY = ("self_harm", "emergency", "same_day")
+# Thresholds on the learned model's probabilities: set from cross-validation on data/safety/examples.yml alone
+# (scripts/safety_model_check.py), never from a held-out test set.
+MODEL_EMERGENCY = 0.6
+MODEL_URGENT = 0.7  # emergency + same_day: at least this sure that something needs care today
+MODEL_CRISIS = 0.6
+CLASSIFIER_CRISIS_SUPPORT = 0.3  # a classifier's self_harm stands only when the model sees at least this much crisis
+MODEL_TREATMENT_PLAN = 0.5
+QUESTION = re.compile(r"\?|(^|[.!]\s+)(what|how|is|are|can|could|should|does|do|which|why|when|any)\b", re.IGNORECASE)
+# The writer speaks of their own crisis, even when a child is mentioned ("my son would be better off without me").
+FIRST_PERSON_CRISIS = re.compile(
+    r"\b(myself|my life|without me|i want to die|i wanna die|i don't want to (?:live|be here|be alive))\b"
+)
+CONTENT_INTENTS_AFTER_DISTRESS = ("distress", "self_harm", "red_flag", "greet", "goodbye", "thank")
 
 
-@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class SafetyNet(GraphComponent, IntentClassifier):
-    """Sets the safety intent and tier from the phrase rules; checks a classifier's red_flag."""
+    """Sets the safety intent and tier from the rules, the numbers and the learned model; checks the classifier."""
 
-    def __init__(self, phrases: SafetyPhrases):
-        self.phrases = phrases
+    def __init__(
+        self,
+        phrases: SafetyPhrases,
+        model: SafetyModel | None = None,
+        model_storage: ModelStorage | None = None,
+        resource: Resource | None = None,
+    ):
+        self.phrases, self.model = phrases, model
+        self.model_storage, self.resource = model_storage, resource
         self._start_up_checked = False
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str:
+        """The learned model is trained from its own file, not Rasa's training data: retrain when it changes."""
+        sources = (EXAMPLES_FILE, Path(safety_model_module.__file__))
+        return hashlib.sha256(b"".join(p.read_bytes() for p in sources)).hexdigest()
 
     @classmethod
     def create(
@@ -47,7 +93,32 @@ class SafetyNet(GraphComponent, IntentClassifier):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> SafetyNet:
-        return cls(SafetyPhrases.from_file())
+        return cls(SafetyPhrases.from_file(), None, model_storage, resource)
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> SafetyNet:
+        try:
+            with model_storage.read_from(resource) as directory:
+                model: SafetyModel | None = SafetyModel.load(directory / MODEL_FILE)
+        except (ValueError, FileNotFoundError):
+            logger.warning("no learned safety model in this Rasa model: only the phrase rules and numbers decide")
+            model = None
+        return cls(SafetyPhrases.from_file(), model, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        self.model = SafetyModel.from_examples()
+        assert self.model_storage is not None and self.resource is not None
+        with self.model_storage.write_to(self.resource) as directory:
+            self.model.save(directory / MODEL_FILE)
+        logger.info("safety model: trained on %s", EXAMPLES_FILE.name)
+        return self.resource
 
     def process(self, messages: list[Message]) -> list[Message]:
         self._check_start_up()
@@ -55,12 +126,41 @@ class SafetyNet(GraphComponent, IntentClassifier):
             text = message.get(TEXT) or ""
             if not text or text.startswith("/"):
                 continue
-            match = self.phrases.check(text)
-            if match is not None:
-                self._apply_rule(message, match)
+            probabilities = self.model.probabilities(text) if self.model else {}
+            tier, source = self.tier(text, probabilities)
+            if tier is not None:
+                self._apply(message, tier, source)
             else:
-                self._check_classifier(message, text)
+                self._check_classifier(message, text, probabilities)
+                if probabilities.get("treatment_plan", 0.0) >= MODEL_TREATMENT_PLAN:
+                    self._add_entity(message, TREATMENT_PLAN_ENTITY, "stated")
         return messages
+
+    def tier(self, text: str, probabilities: dict[str, float]) -> tuple[str | None, str]:
+        """The urgent tier of a message (self_harm, self_harm_child, emergency, same_day) and what decided it."""
+        found: list[tuple[str, str]] = []
+        match = self.phrases.check(text)
+        if match is not None:
+            found.append((match.category, "phrase rules"))
+        for reading in safety_numbers.read(text):
+            if self.phrases.reading_counts(text, reading.start, reading.end):
+                found.append((reading.tier, "numbers"))
+        if probabilities and self.phrases.in_context(text):
+            if probabilities.get("crisis", 0.0) >= MODEL_CRISIS:
+                found.append(("self_harm", "model"))
+            if probabilities.get("emergency", 0.0) >= MODEL_EMERGENCY:
+                found.append(("emergency", "model"))
+            elif probabilities.get("emergency", 0.0) + probabilities.get("same_day", 0.0) >= MODEL_URGENT:
+                found.append(("same_day", "model"))
+        if not found:
+            return None, ""
+        tier, source = min(found, key=lambda f: PRIORITY.index(f[0]))
+        if tier == "self_harm":
+            about_child = match.about_child if match is not None and match.category == "self_harm" else None
+            if about_child is None:
+                about_child = self.phrases.child_reported(text) and not FIRST_PERSON_CRISIS.search(text.lower())
+            tier = "self_harm_child" if about_child else tier
+        return tier, source
 
     def _check_start_up(self) -> None:
         """Say once, loudly, when the server was started without its start-up step (plain `rasa run`)."""
@@ -71,30 +171,46 @@ class SafetyNet(GraphComponent, IntentClassifier):
             )
         self._start_up_checked = True
 
-    def _apply_rule(self, message: Message, match: SafetyMatch) -> None:
+    def _apply(self, message: Message, tier: str, source: str) -> None:
         predicted = (message.get(INTENT) or {}).get("name")
-        tier = "self_harm_child" if match.about_child else match.category
-        logger.info("safety net: '%s' -> %s, tier %s (%d phrases)", predicted, match.intent, tier, len(match.evidence))
-        self._set_intent(message, match.intent, 1.0, tier)
+        intent = "self_harm" if tier.startswith("self_harm") else "red_flag"
+        logger.info("safety net: '%s' -> %s, tier %s (%s)", predicted, intent, tier, source)  # never the text
+        self._set_intent(message, intent, 1.0, tier)
 
-    def _check_classifier(self, message: Message, text: str) -> None:
+    def _check_classifier(self, message: Message, text: str, probabilities: dict[str, float]) -> None:
         intent = message.get(INTENT) or {}
         name, confidence = intent.get("name"), float(intent.get("confidence") or 0.0)
         if name == "self_harm":
-            self._set_intent(message, name, confidence, "self_harm")
+            if not probabilities or probabilities.get("crisis", 0.0) >= CLASSIFIER_CRISIS_SUPPORT:
+                self._set_intent(message, name, confidence, "self_harm")
+            else:
+                self._next_intent(message, ("self_harm",), "self_harm without a sign of crisis")
         elif name == "red_flag":
-            if confidence >= CLASSIFIER_RED_FLAG_CONFIDENCE and self.phrases.symptoms(text):
+            if (
+                confidence >= CLASSIFIER_RED_FLAG_CONFIDENCE
+                and self.phrases.symptoms(text)
+                and self.phrases.in_context(text)
+            ):
                 self._set_intent(message, name, confidence, "same_day")
                 return
-            ranking = [r for r in message.get(INTENT_RANKING_KEY, []) if r.get("name") != "red_flag"]
-            if ranking:
-                logger.info(
-                    "safety net: classifier red_flag (%.2f) without an urgent sign -> %s",
-                    confidence,
-                    ranking[0]["name"],
-                )
-                message.set(INTENT, ranking[0], add_to_output=True)
-                message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+            self._next_intent(message, ("red_flag", "self_harm"), "red_flag without an urgent sign")
+        elif name == "distress" and QUESTION.search(text):
+            # a fed-up message that asks something gets its answer
+            self._next_intent(message, CONTENT_INTENTS_AFTER_DISTRESS, "distress with a question")
+
+    @staticmethod
+    def _next_intent(message: Message, skip: tuple[str, ...], why: str) -> None:
+        ranking = [r for r in message.get(INTENT_RANKING_KEY, []) if r.get("name") not in skip]
+        if ranking:
+            logger.info("safety net: %s -> %s", why, ranking[0]["name"])
+            message.set(INTENT, ranking[0], add_to_output=True)
+            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+
+    @staticmethod
+    def _add_entity(message: Message, entity: str, value: str) -> None:
+        entities = [e for e in message.get(ENTITIES, []) if e.get("entity") != entity]
+        entities.append({"entity": entity, "value": value, "start": 0, "end": 0, "extractor": "SafetyNet"})
+        message.set(ENTITIES, entities, add_to_output=True)
 
     @staticmethod
     def _set_intent(message: Message, intent: str, confidence: float, tier: str) -> None:

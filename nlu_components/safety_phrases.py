@@ -10,7 +10,12 @@ has a phrase in the message. Matching is on lower case and on lemmas, so "bliste
 - a phrase right after a negation ("no fever", "not swollen") does not count;
 - a clause that places the event in the past ("last year", "months ago") and not now does not count;
 - the signs of an `all_of` rule must occur in one sentence; its context groups anywhere in the message;
-- a sign followed in its sentence by words saying it is over ("a fever last week that's gone now") does not count.
+- a sign followed in its sentence by words saying it is over ("a fever last week that's gone now") does not count;
+- a sign in a sentence that is hypothetical ("what should I do if she ever..."), about someone not in the
+  writer's care ("my cousin's kid", "a patient on placement"), a general question with no one in it ("why does
+  eczema herpeticum happen?") or figurative ("lol", "killing me") does not count, unless the sentence also says
+  it is happening now or names someone in the writer's care;
+- breathing words in a sentence about a blocked nose or a cold do not count, unless it also has a severe sign.
 """
 
 from __future__ import annotations
@@ -32,14 +37,57 @@ from spacy.tokens import Doc
 PHRASES_FILE = Path(__file__).resolve().parents[1] / "data" / "safety" / "phrases.yml"
 TIERS = ("self_harm", "emergency", "same_day")
 # Lists of phrases that qualify matches rather than being urgent signs themselves.
-QUALIFIERS = ("exclude", "negations", "past", "present", "resolved", "child_subject", "symptoms")
+QUALIFIERS = (
+    "exclude", "negations", "past", "present", "resolved", "child_subject", "symptoms",
+    # context of a sentence (ConText's idea, on the sentence rather than a fixed window; nlu_components/README.md)
+    "hypothetical", "other_person", "in_care", "happening_now", "educational", "figurative", "nose", "severe_breathing",
+)  # fmt: skip
 SETTINGS = ("context_groups",)  # groups whose words are context: never cancelled as past or negated
 FIRST_PERSON = re.compile(r"\b(myself|my life|me|i)\b")
 NEGATION_WINDOW = 2  # tokens between a negation and a phrase it cancels ("no fever", "not really swollen")
 CONTINUING_SUBJECTS = {"it", "that", "this", "which"}  # a next sentence about the same sign
 RESOLVED_WINDOW = 8  # tokens after a sign in which "(which is) gone now" says it is over
 SENTENCE_END = re.compile(r"(?<=[.!?;\n])\s+|\s+(?:but|although|though)\s+")
-CLAUSE_END = re.compile(r"(?<=[.!?;,\n])\s+|\s+(?:but|although|though|and now|now)\s+")
+# A general question: opens with a question word and names nobody (no "my", "he", "she", "I"...).
+GENERAL_QUESTION = re.compile(
+    r"^\W*(why|what|how (?:does|do|is|are|common|long|often|quickly)|"
+    r"is it true|is|are|does|do|can (?!you|someone|anyone|somebody)|could (?!you|someone|anyone))\b",
+    re.IGNORECASE,
+)
+PROGRESSIVE = re.compile(r"\b(is|are|'s|am|keeps|keep)\s+(\w+ing)\b", re.IGNORECASE)
+PLEA = re.compile(r"\b(help|please|pls|plz|urgent|quick|asap|now|emergency)\b|!", re.IGNORECASE)
+PERSONAL = re.compile(
+    r"\b(i|i'm|im|me|my|mine|we|our|us|he|she|his|her|him|hes|shes|he's|she's|they're|husband|wife|partner|mum|mom|"
+    r"dad|grandad|grandma|nan|lo)\b|(?<!\ba )(?<!\ban )(?<!\bthe )\b(baby|babys|son|daughter|toddler|child|kid)\b",
+    re.IGNORECASE,
+)
+# "my biology project", "my nursing course": the writer's studies, not a person in their care
+STUDIES = re.compile(
+    r"\bmy (?:\w+ )?(project|course|exam|essay|assignment|class|lecture|module|placement|homework|dissertation|"
+    r"studies|degree|training|revision|textbook)\b",
+    re.IGNORECASE,
+)
+# Hypothetical and past framings that phrase lists cannot enumerate.
+HYPOTHETICAL = re.compile(
+    r"\bif\b[^.?!]*\bever\b|\bever\b[^.?!]*\bif\b|\b(suppose|supposing|hypothetically|one day|in future|"
+    r"in the future|say (?:my|a|he|she))\b",
+    re.IGNORECASE,
+)
+PAST = re.compile(
+    r"\b(when (?:i|he|she|we|they|my \w+) (?:was|were) (?:\d+|an? \w+|\w+teen|little|younger|small)|"
+    r"back in (?:\d{4}|january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"the day|the spring|the summer|the autumn|the winter)|in (?:19|20)\d\d|over christmas|as a teen\w*|"
+    r"(?:\d+|two|three|four|five|six|a few|several|many) (?:years?|months?|weeks?) (?:ago|back|before)|"
+    r"at (?:\d+|two|three|four|five|six|seven|eight|nine|ten) (?:weeks?|months?|years?) old)\b",
+    re.IGNORECASE,
+)
+CLAUSE_END = re.compile(
+    r"(?<=[.!?;,\n()])\s*|\s+(?:but|although|though|and now|now)\s+|\s+and\s+(?=(?:we|he|she|i|they|now)\b)"
+)
+
+
+def _breathing(phrase: str) -> bool:
+    return any(word in phrase for word in ("breath", "air", "gasp", "wheez"))
 
 
 @dataclass(frozen=True)
@@ -106,6 +154,25 @@ class SafetyPhrases:
         counts = self._qualifier(doc, by_label, sentences)
         return tuple(doc[s:e].text for label, s, e in hits if label == "symptoms" and counts(label, s, e))
 
+    def reading_counts(self, text: str, start_char: int, end_char: int) -> bool:
+        """Whether a sign at these character offsets (a temperature, say) describes someone in care now."""
+        doc, _, by_label, sentences = self._read(text)
+        span = doc.char_span(start_char, end_char, alignment_mode="expand")
+        if span is None:
+            return True
+        return self._qualifier(doc, by_label, sentences)("reading", span.start, span.end)
+
+    def child_reported(self, text: str) -> bool:
+        """A parent or carer reports a child's words or acts ("my son says...", "found cuts on her arms")."""
+        _, _, by_label, _ = self._read(text)
+        return bool(by_label.get("child_subject"))
+
+    def in_context(self, text: str) -> bool:
+        """Whether any sentence of the message can describe someone in the writer's care now (not all of them are
+        hypothetical, about someone else, a general question or figurative): a learned tier needs one."""
+        doc, _, by_label, sentences = self._read(text)
+        return any(self._off_context(doc, by_label, s, e) is None for s, e in sentences)
+
     def _read(
         self, text: str
     ) -> tuple[Doc, list[tuple[str, int, int]], dict[str, list[tuple[int, int]]], list[tuple[int, int]]]:
@@ -153,7 +220,11 @@ class SafetyPhrases:
             return any(s <= start < e for start, _ in by_label.get(label, []))
 
         # clauses that place what they describe in the past, with nothing saying it is happening now
-        past = [(s, e) for s, e in self._spans(doc, CLAUSE_END) if inside("past", s, e) and not inside("present", s, e)]
+        past = [
+            (s, e)
+            for s, e in self._spans(doc, CLAUSE_END)
+            if (inside("past", s, e) or PAST.search(doc[s:e].text)) and not inside("present", s, e)
+        ]
 
         def negated(start: int) -> bool:
             # "no fever", "not really swollen"; a comma or full stop in between ends the negation ("no, he can't")
@@ -169,15 +240,52 @@ class SafetyPhrases:
                 limit = min(sentences[index + 1][0] + RESOLVED_WINDOW, sentences[index + 1][1])  # "It went away."
             return any(end <= r < limit for r in resolved_starts)
 
+        off_context = [self._off_context(doc, by_label, s, e) for s, e in sentences]
+
         def counts(label: str, start: int, end: int) -> bool:
             if excluded.intersection(range(start, end)):
                 return False
             # context is not a sign: "milk" in "not drinking milk", a cold sore "last week" before new blisters
             if label.split(":")[-1] in context:
                 return True
+            index = next((i for i, (s, e) in enumerate(sentences) if s <= start < e), len(sentences) - 1)
+            if off_context[index] or (
+                self._blocked_nose(doc, by_label, *sentences[index]) and _breathing(doc[start:end].text)
+            ):
+                return False
             return not (any(s <= start < e for s, e in past) or negated(start) or resolved(start, end))
 
         return counts
+
+    @staticmethod
+    def _off_context(doc: Doc, by_label: dict[str, list[tuple[int, int]]], start: int, end: int) -> str | None:
+        """Why the signs of the sentence doc[start:end] do not describe someone in the writer's care now, or None."""
+
+        def has(label: str) -> bool:
+            return any(start <= s < end for s, _ in by_label.get(label, []))
+
+        text = doc[start:end].text
+        if has("figurative"):
+            return "figurative"
+        if has("happening_now") or has("in_care"):
+            return None
+        if has("hypothetical") or HYPOTHETICAL.search(text):
+            return "hypothetical"
+        if has("other_person") and not PROGRESSIVE.search(text):
+            return "other person"  # "my friend's son is struggling to breathe" is in front of the writer
+        text = STUDIES.sub("", text)
+        if has("educational") and not PERSONAL.search(text):
+            return "educational"
+        if GENERAL_QUESTION.match(text) and not PERSONAL.search(text) and not PLEA.search(text):
+            return "general question"
+        return None
+
+    @staticmethod
+    def _blocked_nose(doc: Doc, by_label: dict[str, list[tuple[int, int]]], start: int, end: int) -> bool:
+        def has(label: str) -> bool:
+            return any(start <= s < end for s, _ in by_label.get(label, []))
+
+        return has("nose") and not has("severe_breathing")
 
     def _fired(self, category: str, found: list[dict[str, list[str]]]) -> tuple[str, ...]:
         for sentence in found:

@@ -31,6 +31,9 @@ def training_files() -> list[Path]:
         ROOT / "domain.yml",
         *sorted((ROOT / "nlu_components").glob("topic_*.py")),
         ROOT / "nlu_components" / "intent_classifier.py",
+        ROOT / "nlu_components" / "safety_model.py",
+        ROOT / "nlu_components" / "safety_net.py",
+        ROOT / "data" / "safety" / "examples.yml",
     ]
     for folder in TRAINING_DATA:
         files += sorted(folder.rglob("*.yml"))

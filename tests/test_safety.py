@@ -18,9 +18,11 @@ from tests.support.replies import (
     SAME_DAY,
     SELF_HARM,
     SELF_HARM_CHILD,
+    SHARED,
     URGENT_OPENINGS,
     WELCOME,
     opening,
+    render,
 )
 
 pytestmark = pytest.mark.e2e
@@ -67,7 +69,22 @@ def test_the_safety_sets_are_big_enough():
 
 def test_the_emergency_reply_opens_by_telling_to_call_now():
     assert EMERGENCY.lower().startswith("call an emergency number now")
-    assert "your local emergency number" in EMERGENCY and "auto-injector" in EMERGENCY
+    shown = render("utter_red_flag", "emergency")
+    assert "your local emergency number" in shown and "auto-injector" in shown
+    # anaphylaxis: the auto-injector first, then the call, then position, a second dose and CPR, in that order
+    steps = ["use it now", "anaphylaxis", "legs raised", "second auto-injector", "CPR"]
+    assert [shown.index(s) for s in steps] == sorted(shown.index(s) for s in steps)
+    # the same emergency numbers in every urgent reply
+    numbers = SHARED["emergency_numbers"]
+    for response, tier in [
+        ("utter_red_flag", "emergency"),
+        ("utter_red_flag", None),
+        ("utter_self_harm", None),
+        ("utter_self_harm", "self_harm_child"),
+    ]:
+        assert numbers in render(response, tier), (response, tier)
+    # crisis lines are for crises: the distress reply has none
+    assert "116 123" not in DISTRESS and "988" not in DISTRESS
     assert "today" in opening(SAME_DAY) + SAME_DAY.split("\n")[0]
 
 

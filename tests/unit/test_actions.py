@@ -26,7 +26,7 @@ from actions.advice_actions import ActionMedicalAdvice
 from actions.feedback_actions import ActionFeedbackNegative, ActionFeedbackPositive
 from actions.menu_actions import ActionMenuGroup
 from actions.quiz_actions import QUIZ_LENGTH, ActionQuizAnswer, ActionQuizStart, ActionStop
-from actions.session_actions import ActionSessionStart
+from actions.session_actions import ActionSessionStart, ActionWelcome
 from actions.topic_actions import (
     VERDICT_WORDS,
     ActionAdults,
@@ -720,8 +720,25 @@ def test_session_start_keeps_the_tour_position_without_a_database(monkeypatch, t
     assert SlotSet("tour_step", 3) in events
     assert all(e.get("name") != "topic" for e in events)
     assert events[-1]["event"] == "action" and events[-1]["name"] == "action_listen"
+    # the welcome waits for the first reply, so an urgent reply to the first message comes first
+    assert messages == [] and SlotSet("welcome_pending", True) in events
+
+
+def test_the_first_custom_reply_opens_with_the_welcome_once(bot):
+    messages, events = run(ActionWelcome(), make_tracker("hello", "greet", slots={"welcome_pending": True}))
     assert [m["response"] for m in messages] == ["utter_welcome"]
     assert payloads(messages[0]) == ["/tour_start", "/help", "/quiz_start"]
+    assert events == [SlotSet("welcome_pending", False)]
+    messages, events = run(ActionTopicMenu(), make_tracker("help", "help", slots={"welcome_pending": True}))
+    assert [m["response"] for m in messages] == ["utter_welcome", "utter_topic_menu"]
+    messages, events = run(ActionWelcome(), make_tracker("hello", "greet", slots={"welcome_pending": False}))
+    assert [m["response"] for m in messages] == ["utter_greet"] and events == []
+
+
+def test_a_stated_plan_to_stop_a_treatment_opens_with_a_caution(bot):
+    plan = [{"entity": "treatment_plan", "value": "stated"}]
+    messages, _ = run(ActionTopicMenu(), make_tracker("stopping my cream cold turkey", "help", entities=plan))
+    assert [m["response"] for m in messages][:2] == ["utter_treatment_caution", "utter_topic_menu"]
 
 
 # -- quiz ----------------------------------------------------------------------------------------------------
@@ -1165,7 +1182,7 @@ def test_what_the_bot_covers_is_written_once():
         (ActionTopicMenu(), make_tracker("help", "help"), "utter_topic_menu"),
         (ActionSearchFallback(), make_tracker("xyzzy plugh", "nlu_fallback"), "utter_dont_know"),
         (ActionOutOfScope(), make_tracker("book me a haircut", "out_of_scope"), "utter_out_of_scope"),
-        (ActionSessionStart(), make_tracker(""), "utter_welcome"),
+        (ActionWelcome(), make_tracker("hi", "greet", slots={"welcome_pending": True}), "utter_welcome"),
     ],
     ids=lambda value: value.name() if isinstance(value, Action) else "",
 )

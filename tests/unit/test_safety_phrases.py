@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from nlu_components import safety_numbers
 from nlu_components.safety_phrases import SafetyPhrases
 
 
@@ -78,3 +79,44 @@ def test_unknown_keys_and_groups_are_refused(phrases):
         SafetyPhrases({"emergancy": {"any": ["x"]}}, nlp=phrases.nlp)
     with pytest.raises(ValueError, match="unknown groups"):
         SafetyPhrases({"emergency": {"groups": {"a": ["x"]}, "all_of": [["a", "b"]]}}, nlp=phrases.nlp)
+
+
+# -- context: a sign counts only about someone in the writer's care now --------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can't breathe through my nose with this cold, does a humidifier help eczema?",
+        "my son had a febrile convulsion two years ago, could that be linked to his eczema?",
+        "when I was 15 I fainted at the dentist. Is eczema linked to low blood pressure?",
+        "nearly choked on my coffee lol, anyway what is butyrate?",
+        "why does eczema herpeticum happen?",
+        "what should I do if she ever gets a rash that doesn't fade under a glass?",
+        "on my nursing placement I saw a baby with a non-blanching rash, is it linked to eczema?",
+        "this eczema is killing me, which moisturiser for wet hands at work?",
+    ],
+)
+def test_signs_out_of_context_do_not_count(phrases, text):
+    assert tier(phrases, text) is None
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("my friend's son is struggling to breathe after eating nuts, I'm looking after him", "emergency"),
+        ("what do I do, his throat is closing up right now", "emergency"),
+        ("she has a blocked nose and her ribs are sucking in with every breath", "emergency"),
+    ],
+)
+def test_signs_in_context_still_count(phrases, text, expected):
+    assert tier(phrases, text) == expected
+
+
+def test_skin_words_alone_are_no_crisis(phrases):
+    assert tier(phrases, "found cuts on her arms from scratching her eczema, they bleed at night") is None
+    assert tier(phrases, "found cuts on her arms and she said she did it on purpose with a blade") == "self_harm"
+
+
+def test_a_reading_in_the_past_does_not_count(phrases):
+    text = "We ended up in hospital when he was 6 weeks old with a temperature of 38.5, he is fine now"
+    reading = safety_numbers.read(text)[0]
+    assert not phrases.reading_counts(text, reading.start, reading.end)

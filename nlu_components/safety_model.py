@@ -1,0 +1,98 @@
+"""A learned reading of urgent messages, beside the phrase rules: it generalises to wordings no rule lists.
+
+Trained on data/safety/examples.yml: many paraphrases of every sign of each tier, and near misses (the past,
+someone else, a question about how things work, a figure of speech, a blocked nose) as `ordinary`. Features
+are hashed word 1-2 grams and character 2-5 grams (no vocabulary to store); the classifier is a multinomial
+logistic regression. The model is saved as plain arrays (numpy .npz, loaded with allow_pickle=False), never
+pickled. No Rasa imports here: the Rasa component (nlu_components/safety_net.py) trains and stores it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import yaml
+from scipy.sparse import csr_matrix, hstack
+from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.linear_model import LogisticRegression
+
+EXAMPLES_FILE = Path(__file__).resolve().parents[1] / "data" / "safety" / "examples.yml"
+LABELS = ("ordinary", "emergency", "same_day", "crisis", "distress", "treatment_plan")
+# examples.yml keys that train a label under another name
+KEY_LABELS = {"not_treatment_plan": "ordinary"}
+WORD_FEATURES = 2**18
+CHAR_FEATURES = 2**18
+REGULARISATION = 8.0  # C of the logistic regression: chosen by cross-validation on examples.yml only
+SEED = 1
+
+
+def normalise(text: str) -> str:
+    text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+_WORDS = HashingVectorizer(
+    n_features=WORD_FEATURES, ngram_range=(1, 2), alternate_sign=False, norm="l2", token_pattern=r"(?u)\b\w+\b|[!?]"
+)
+_CHARS = HashingVectorizer(n_features=CHAR_FEATURES, analyzer="char_wb", ngram_range=(2, 5), alternate_sign=False)
+
+
+def features(texts: list[str]) -> csr_matrix:
+    normalised = [normalise(t) for t in texts]
+    return hstack([_WORDS.transform(normalised), _CHARS.transform(normalised)], format="csr")
+
+
+def load_examples(path: Path = EXAMPLES_FILE) -> tuple[list[str], list[str]]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    texts, labels = [], []
+    for key, messages in data.items():
+        label = KEY_LABELS.get(key, key)
+        if label not in LABELS:
+            raise ValueError(f"{path.name}: unknown key {key!r}; expected one of {LABELS + tuple(KEY_LABELS)}")
+        for message in messages or []:
+            texts.append(str(message))
+            labels.append(label)
+    return texts, labels
+
+
+@dataclass
+class SafetyModel:
+    labels: tuple[str, ...]
+    coef: np.ndarray  # (labels, features), float32
+    intercept: np.ndarray  # (labels,)
+
+    @classmethod
+    def train(cls, texts: list[str], labels: list[str], regularisation: float = REGULARISATION) -> SafetyModel:
+        classifier = LogisticRegression(C=regularisation, max_iter=2000, random_state=SEED, class_weight="balanced")
+        classifier.fit(features(texts), labels)
+        return cls(
+            tuple(str(c) for c in classifier.classes_), classifier.coef_.astype(np.float32), classifier.intercept_
+        )
+
+    @classmethod
+    def from_examples(cls, path: Path = EXAMPLES_FILE) -> SafetyModel:
+        return cls.train(*load_examples(path))
+
+    def probabilities(self, text: str) -> dict[str, float]:
+        scores = features([text]) @ self.coef.T + self.intercept
+        scores = np.asarray(scores).ravel()
+        exp = np.exp(scores - scores.max())
+        return dict(zip(self.labels, (exp / exp.sum()).tolist()))
+
+    def save(self, path: Path) -> None:
+        # float32 coefficients are stored sparse: most hashed features never occur in the examples
+        used = np.flatnonzero(np.abs(self.coef).sum(axis=0) > 0)
+        np.savez_compressed(
+            path, labels=np.array(self.labels), used=used, coef=self.coef[:, used], intercept=self.intercept
+        )
+
+    @classmethod
+    def load(cls, path: Path) -> SafetyModel:
+        with np.load(path, allow_pickle=False) as data:
+            labels = tuple(str(x) for x in data["labels"])
+            coef = np.zeros((len(labels), WORD_FEATURES + CHAR_FEATURES), dtype=np.float32)
+            coef[:, data["used"]] = data["coef"]
+            return cls(labels, coef, data["intercept"])
