@@ -1,7 +1,10 @@
 """A learned reading of urgent messages, beside the phrase rules: it generalises to wordings no rule lists.
 
 Trained on data/safety/examples.yml: many paraphrases of every sign of each tier, and near misses (the past,
-someone else, a question about how things work, a figure of speech, a blocked nose) as `ordinary`. Features
+someone else, a question about how things work, a figure of speech, a blocked nose) as `ordinary`; and on the
+bot's own NLU examples (`conversation_examples`): the short things people say to it ("i think b", "end the quiz",
+"great answer") are ordinary, and without them such messages, unlike anything in examples.yml, fell into
+an urgent class at random. Features
 are hashed word 1-2 grams and character 2-5 grams (no vocabulary to store); the classifier is a multinomial
 logistic regression. The model is saved as plain arrays (numpy .npz, loaded with allow_pickle=False), never
 pickled. No Rasa imports here: the Rasa component (nlu_components/safety_net.py) trains and stores it.
@@ -10,6 +13,7 @@ pickled. No Rasa imports here: the Rasa component (nlu_components/safety_net.py)
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +31,8 @@ WORD_FEATURES = 2**18
 CHAR_FEATURES = 2**18
 REGULARISATION = 8.0  # C of the logistic regression: chosen by cross-validation on examples.yml only
 SEED = 1
+# NLU intents whose examples are no use as safety labels: urgent by design, or advice requests that may state a plan
+NOT_SAFETY_EXAMPLES = ("red_flag", "self_harm", "medical_advice")
 
 
 def normalise(text: str) -> str:
@@ -58,6 +64,16 @@ def load_examples(path: Path = EXAMPLES_FILE) -> tuple[list[str], list[str]]:
     return texts, labels
 
 
+def conversation_examples(intent_examples: Iterable[tuple[str, str]]) -> tuple[list[str], list[str]]:
+    """The bot's NLU examples, (text, intent), as safety examples: distress stays distress, the rest is ordinary."""
+    texts, labels = [], []
+    for text, intent in intent_examples:
+        if intent not in NOT_SAFETY_EXAMPLES and text:
+            texts.append(text)
+            labels.append("distress" if intent == "distress" else "ordinary")
+    return texts, labels
+
+
 @dataclass
 class SafetyModel:
     labels: tuple[str, ...]
@@ -73,8 +89,10 @@ class SafetyModel:
         )
 
     @classmethod
-    def from_examples(cls, path: Path = EXAMPLES_FILE) -> SafetyModel:
-        return cls.train(*load_examples(path))
+    def from_examples(cls, path: Path = EXAMPLES_FILE, intent_examples: Iterable[tuple[str, str]] = ()) -> SafetyModel:
+        texts, labels = load_examples(path)
+        more_texts, more_labels = conversation_examples(intent_examples)
+        return cls.train(texts + more_texts, labels + more_labels)
 
     def probabilities(self, text: str) -> dict[str, float]:
         scores = features([text]) @ self.coef.T + self.intercept

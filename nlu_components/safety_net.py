@@ -6,7 +6,8 @@ not hypothetical, not about someone else, not a general question, not a figure o
 - numbers (nlu_components/safety_numbers.py): a baby's temperature and age against NICE's thresholds;
 - a learned model (nlu_components/safety_model.py, trained on data/safety/examples.yml): it recognises signs
   said in words no rule lists. It counts only above a high confidence, and only when some sentence of the
-  message can be about someone in the writer's care now.
+  message can be about someone in the writer's care now, and not when every sign the message names is
+  qualified away (negated, past, resolved).
 The highest tier found wins (self_harm, emergency, same_day): it sets the safety intent (red_flag or
 self_harm) and the `safety_tier` entity, so a confident wrong intent cannot hide an emergency.
 - A red_flag from the classifier alone is kept (as the same-day tier) only when the message describes a symptom
@@ -113,7 +114,8 @@ class SafetyNet(GraphComponent, IntentClassifier):
         return cls(SafetyPhrases.from_file(), model, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
-        self.model = SafetyModel.from_examples()
+        intent_examples = ((m.get(TEXT) or "", m.get(INTENT) or "") for m in training_data.intent_examples)
+        self.model = SafetyModel.from_examples(intent_examples=intent_examples)
         assert self.model_storage is not None and self.resource is not None
         with self.model_storage.write_to(self.resource) as directory:
             self.model.save(directory / MODEL_FILE)
@@ -145,8 +147,10 @@ class SafetyNet(GraphComponent, IntentClassifier):
         for reading in safety_numbers.read(text):
             if self.phrases.reading_counts(text, reading.start, reading.end):
                 found.append((reading.tier, "numbers"))
-        if probabilities and self.phrases.in_context(text):
-            if probabilities.get("crisis", 0.0) >= MODEL_CRISIS:
+        if probabilities and self.phrases.in_context(text) and not self.phrases.dismissed(text):
+            # A rule's or a number's sign is a guarantee; the model's crisis, a guess, must not displace it
+            # ("I think I just had a seizure" is an emergency, not a crisis).
+            if probabilities.get("crisis", 0.0) >= MODEL_CRISIS and not found:
                 found.append(("self_harm", "model"))
             if probabilities.get("emergency", 0.0) >= MODEL_EMERGENCY:
                 found.append(("emergency", "model"))

@@ -32,14 +32,16 @@ TEMPERATURE_WORD = re.compile(
     r"\b(temp|temps|temperature|temperatures|fever|febrile|thermometer|reading|read|degrees?|°|º)\b|°|º", re.I
 )
 NOT_BODY = re.compile(r"\b(bath|water|room|outside|weather|oven|wash|washing|shower|house|heating|fridge)\b", re.I)
-# "6 week old", "six-week-old", "3 months old", "10 wk baby", "my 8 weeks baby", "she is 10 weeks", "aged 2 months"
+# "6 week old", "six-week-old", "3 months old", "10 wk baby", "my 8 weeks baby", "she is 10 weeks", "aged 2 months",
+# "bub 6wks", "baby (7 weeks)"
 AGE = re.compile(
     rf"\b{NUMBER}[\s-]*{UNIT}\b[\s-]*(?:old|baby|babies|newborn|infant|son|daughter|boy|girl|lo|little)\b",
     re.IGNORECASE,
 )
 AGE_AFTER_SUBJECT = re.compile(
-    rf"\b(?:baby|newborn|infant|son|daughter|boy|girl|she|he|lo|little one)(?:'s|\s+is|\s+was|\s+who's|\s+who is|"
-    rf"\s+aged?)\s+(?:only\s+|just\s+|nearly\s+|almost\s+)?{NUMBER}[\s-]*{UNIT}\b(?!\s*(?:ago|later|now|of))",
+    rf"\b(?:baby|bub|bubs|bubba|newborn|infant|son|daughter|boy|girl|she|he|lo|little one)(?:'s|\s+is|\s+was|"
+    rf"\s+who's|\s+who is|\s+aged?|\s*[(,:-])?\s*(?:only\s+|just\s+|nearly\s+|almost\s+)?"
+    rf"{NUMBER}[\s-]*{UNIT}\b(?!\s*(?:ago|later|now|of))",
     re.IGNORECASE,
 )
 NEWBORN = re.compile(r"\b(new[\s-]?born|neonate|neo-nate)\b", re.IGNORECASE)

@@ -49,9 +49,17 @@ CONTINUING_SUBJECTS = {"it", "that", "this", "which"}  # a next sentence about t
 RESOLVED_WINDOW = 8  # tokens after a sign in which "(which is) gone now" says it is over
 SENTENCE_END = re.compile(r"(?<=[.!?;\n])\s+|\s+(?:but|although|though)\s+")
 # A general question: opens with a question word and names nobody (no "my", "he", "she", "I"...).
+# "Could this be...", "is it...": about what the writer has just described, so no general question.
 GENERAL_QUESTION = re.compile(
-    r"^\W*(why|what|how (?:does|do|is|are|common|long|often|quickly)|"
-    r"is it true|is|are|does|do|can (?!you|someone|anyone|somebody)|could (?!you|someone|anyone))\b",
+    r"^\W*(why|what(?!'?s the point| is the point)|how (?:does|do|is|are|common|long|often|quickly)|is it true|"
+    r"(?:is|are|does|do|can|could)\s+(?!(?:you|someone|anyone|somebody|this|these|that|those|it)\b))",
+    re.IGNORECASE,
+)
+# The writer's own child or partner named as such (not "my cousin's kid"): a sentence about them is in care.
+OWN_PERSON = re.compile(
+    r"\b(?:my|our)\s+(?:\w+\s+)?(?:son|daughter|baby|child|kid|toddler|teen|teenager|boy|girl|little one|lo|"
+    r"husband|wife|partner)\b"
+    r"(?!'s|s')",
     re.IGNORECASE,
 )
 PROGRESSIVE = re.compile(r"\b(is|are|'s|am|keeps|keep)\s+(\w+ing)\b", re.IGNORECASE)
@@ -162,6 +170,15 @@ class SafetyPhrases:
             return True
         return self._qualifier(doc, by_label, sentences)("reading", span.start, span.end)
 
+    def dismissed(self, text: str) -> bool:
+        """Whether the message names signs (`symptoms` or a tier's `any` phrases) and every one of them is
+        qualified away: negated, past, resolved or out of context ("a fever last week, gone now"). A learned
+        tier is then no evidence of a sign now: the model reads "fever", not when it was."""
+        doc, hits, by_label, sentences = self._read(text)
+        counts = self._qualifier(doc, by_label, sentences)
+        signs = [(label, s, e) for label, s, e in hits if label == "symptoms" or label.endswith(":any")]
+        return bool(signs) and not any(counts(label, s, e) for label, s, e in signs)
+
     def child_reported(self, text: str) -> bool:
         """A parent or carer reports a child's words or acts ("my son says...", "found cuts on her arms")."""
         _, _, by_label, _ = self._read(text)
@@ -211,8 +228,9 @@ class SafetyPhrases:
 
     def _qualifier(self, doc: Doc, by_label: dict[str, list[tuple[int, int]]], sentences: list[tuple[int, int]]):
         """A test of whether a phrase found at (start, end) describes an urgent sign now."""
-        excluded = {i for s, e in by_label.get("exclude", []) for i in range(s, e)}
         negation_ends = {e for s, e in by_label.get("negations", [])}
+        # an exclusion right after a negation is negated too: "doesn't fade when I press" is no "faded when pressed"
+        excluded = {i for s, e in by_label.get("exclude", []) if s not in negation_ends for i in range(s, e)}
         resolved_starts = [s for s, e in by_label.get("resolved", [])]
         context = set(self.rules.get("context_groups", []))
 
@@ -271,7 +289,7 @@ class SafetyPhrases:
             return None
         if has("hypothetical") or HYPOTHETICAL.search(text):
             return "hypothetical"
-        if has("other_person") and not PROGRESSIVE.search(text):
+        if has("other_person") and not PROGRESSIVE.search(text) and not OWN_PERSON.search(text):
             return "other person"  # "my friend's son is struggling to breathe" is in front of the writer
         text = STUDIES.sub("", text)
         if has("educational") and not PERSONAL.search(text):

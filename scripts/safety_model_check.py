@@ -1,4 +1,7 @@
-"""Cross-validation of the learned safety model on data/safety/examples.yml alone (no held-out set is read).
+"""Cross-validation of the learned safety model on its training data alone (no held-out set is read).
+
+The training data is what the Rasa component trains on: data/safety/examples.yml and the bot's NLU examples
+(data/nlu/nlu.yml and the generated build/nlu/topics.yml: run `make nlu-data` first).
 
 Prints, for each threshold the safety net could use, how many emergencies the model alone recognises and how
 many ordinary examples it would alarm on: the numbers the thresholds in nlu_components/safety_net.py come from.
@@ -7,21 +10,43 @@ Usage: python scripts/safety_model_check.py
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
 import numpy as np
+import yaml
 from sklearn.model_selection import StratifiedKFold
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from nlu_components.safety_model import SafetyModel, load_examples  # noqa: E402
+from nlu_components.safety_model import SafetyModel, conversation_examples, load_examples  # noqa: E402
 
 FOLDS = 5
+ROOT = Path(__file__).resolve().parents[1]
+NLU_FILES = (ROOT / "data" / "nlu" / "nlu.yml", ROOT / "build" / "nlu" / "topics.yml")
+ENTITY_MARKUP = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+
+
+def nlu_examples() -> list[tuple[str, str]]:
+    """(text, intent) of Rasa's NLU YAML files, read without Rasa: "[fibre](term)" is "fibre"."""
+    found = []
+    for path in NLU_FILES:
+        for item in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
+            if "intent" in item:
+                examples = item["examples"]
+                if isinstance(examples, str):
+                    lines = [line.strip().removeprefix("- ") for line in examples.splitlines()]
+                else:  # the long form: a list of {text, metadata}
+                    lines = [example["text"] for example in examples]
+                found += [(ENTITY_MARKUP.sub(r"\1", line).strip(), item["intent"]) for line in lines]
+    return [(text, intent) for text, intent in found if text]
 
 
 def main() -> None:
     texts, labels = load_examples()
+    more_texts, more_labels = conversation_examples(nlu_examples())
+    texts, labels = texts + more_texts, labels + more_labels
     y = np.array(labels)
     rows: list[dict[str, float]] = [{} for _ in texts]
     for train, test in StratifiedKFold(FOLDS, shuffle=True, random_state=1).split(texts, y):

@@ -52,11 +52,11 @@ def opening(text: str) -> str:
     return text.split(". ")[0].split(":")[0]
 
 
-EMERGENCY = variant("utter_red_flag", "emergency")
-SAME_DAY = variant("utter_red_flag")
-SELF_HARM = variant("utter_self_harm")
-SELF_HARM_CHILD = variant("utter_self_harm", "self_harm_child")
-DISTRESS = variant("utter_distress")
+EMERGENCY = render("utter_red_flag", "emergency")
+SAME_DAY = render("utter_red_flag")
+SELF_HARM = render("utter_self_harm")
+SELF_HARM_CHILD = render("utter_self_harm", "self_harm_child")
+DISTRESS = render("utter_distress")
 URGENT_OPENINGS = tuple(opening(t) for t in (EMERGENCY, SAME_DAY, SELF_HARM, SELF_HARM_CHILD))
 WELCOME = render("utter_welcome")  # the first message of every session
 STORE_DOWN = render("utter_store_down")

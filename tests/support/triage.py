@@ -21,6 +21,7 @@ KINDS = {
     opening(SELF_HARM): "crisis",
     opening(SELF_HARM_CHILD): "crisis",
     opening(DISTRESS): "distress",
+    opening(render("utter_treatment_caution")): "caution",
 }
 # Replies that answer nothing: a question back, or "I don't know".
 NO_ANSWER = tuple(
@@ -57,8 +58,8 @@ class Turn:
 
     @property
     def answer(self) -> str:
-        """What the turn gives besides the welcome: the first other message."""
-        return next((k for k in self.kinds if k != "welcome"), "nothing")
+        """What the turn gives besides the welcome (and a caution before it): the first other message."""
+        return next((k for k in self.kinds if k not in ("welcome", "caution")), "nothing")
 
 
 def play(say: Say, message: str, before: str | None = None) -> Turn:
@@ -152,4 +153,15 @@ def measure(say: Say, triage_set: dict) -> tuple[Figures, dict[str, list[Turn]]]
         f"(distress reply {sum(t.urgent == 'distress' for t in distress)})",
         [f"{t.message} -> {t.urgent}" for t in wrong],
     )
+    plans = turns["treatment_plan"]
+    if plans:
+        # after the welcome of the new conversation: the caution, then the answer
+        cautioned = [t for t in plans if [k for k in t.kinds if k != "welcome"][:2] == ["caution", "answer"]]
+        figures.add(
+            "plan to stop a treatment: caution first, then an answer",
+            len(cautioned),
+            len(plans),
+            f"(caution anywhere: {sum('caution' in t.kinds for t in plans)})",
+            [f"{t.message} -> {t.kinds}" for t in plans if t not in cautioned],
+        )
     return figures, turns

@@ -19,6 +19,8 @@ def tier(text: str) -> str | None:
         ("baby is 10 weeks, temperature 100.8F", "emergency"),
         ("newborn, 38.1 degrees", "emergency"),
         ("my 7-week-old feels hot, thermometer says 38", "emergency"),
+        ("bub 6wks. temp 100.9", "emergency"),  # an abbreviated age after the subject; a bare °F reading
+        ("baby (7 weeks) 38,1", "emergency"),
         ("my 4 month old is 39.4", "same_day"),
         ("4 month old 102.5 F", "same_day"),
         ("she's had a temperature for six days", "same_day"),

@@ -93,6 +93,9 @@ def test_unknown_keys_and_groups_are_refused(phrases):
         "what should I do if she ever gets a rash that doesn't fade under a glass?",
         "on my nursing placement I saw a baby with a non-blanching rash, is it linked to eczema?",
         "this eczema is killing me, which moisturiser for wet hands at work?",
+        "i started cutting out dairy again, could that help his skin?",
+        "if the bacteria aren't alive, how can they still count as helpful?",
+        "she had a fever last week and it has gone now, her skin is dry",
     ],
 )
 def test_signs_out_of_context_do_not_count(phrases, text):
@@ -105,6 +108,19 @@ def test_signs_out_of_context_do_not_count(phrases, text):
         ("my friend's son is struggling to breathe after eating nuts, I'm looking after him", "emergency"),
         ("what do I do, his throat is closing up right now", "emergency"),
         ("she has a blocked nose and her ribs are sucking in with every breath", "emergency"),
+        # "kid" is no "kidding"; an exclusion ("faded when pressed") after a negation is negated too
+        ("kid cant breath properly after eating nuts pls help", "emergency"),
+        ("rash that doesn't fade when I press a tumbler on it", "emergency"),
+        # a question about what the writer describes is no general question; nor is a cry of despair
+        ("could this be eczema herpeticum?", "same_day"),
+        ("what's the point in carrying on. nothing ever gets better", "self_harm"),
+        # someone else is in the story, but the sign is the writer's own child's
+        ("my daughter kissed her cousin who had a cold sore and now her eczema is full of blisters", "same_day"),
+        # "have gone" is "became", not "has gone (away)"
+        ("my 2 year old has a temperature of 39.4 and her legs have gone blotchy and purply-blue", "emergency"),
+        ("his cry is so weak, like a kitten mewing. he's 7 weeks", "emergency"),
+        ("temperature 39, neck stiff, can't look at my phone because the light hurts", "emergency"),
+        ("started cutting again", "self_harm"),
     ],
 )
 def test_signs_in_context_still_count(phrases, text, expected):

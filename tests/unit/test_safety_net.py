@@ -1,0 +1,49 @@
+"""How the safety net combines its readings (nlu_components/safety_net.py): the rules and numbers are guarantees,
+the learned model's probabilities count only where a sign can be about someone in care now."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlu_components.safety_net import MODEL_CRISIS, MODEL_EMERGENCY, MODEL_URGENT, SafetyNet
+from nlu_components.safety_phrases import SafetyPhrases
+
+
+@pytest.fixture(scope="module")
+def net() -> SafetyNet:
+    return SafetyNet(SafetyPhrases.from_file())
+
+
+def model_says(**probabilities: float) -> dict[str, float]:
+    rest = max(0.0, 1.0 - sum(probabilities.values()))
+    return {"ordinary": rest, "emergency": 0.0, "same_day": 0.0, "crisis": 0.0, "distress": 0.0, **probabilities}
+
+
+def test_a_models_crisis_does_not_displace_a_rules_emergency(net):
+    text = "I think I just had a seizure, I've never had one before"
+    assert net.tier(text, model_says(crisis=0.9)) == ("emergency", "phrase rules")
+
+
+def test_the_model_finds_what_no_rule_lists(net):
+    text = "my little one is acting so strange and different from normal"
+    assert net.tier(text, model_says(emergency=MODEL_EMERGENCY + 0.05))[0] == "emergency"
+    assert net.tier(text, model_says(emergency=0.3, same_day=MODEL_URGENT - 0.25))[0] == "same_day"
+    assert net.tier(text, model_says(crisis=MODEL_CRISIS + 0.05))[0] == "self_harm_child"  # "my little one"
+    assert net.tier(text, model_says(emergency=MODEL_EMERGENCY - 0.2)) == (None, "")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he had a fever last week but it's gone now, his eczema is flaring a bit",  # every sign is over
+        "my cousin's kid had anaphylaxis to nuts, is that linked to eczema?",  # someone else's
+        "what happens in anaphylaxis?",  # a general question
+    ],
+)
+def test_the_model_does_not_count_when_every_sign_is_out_of_context(net, text):
+    assert net.tier(text, model_says(emergency=0.95)) == (None, "")
+
+
+def test_a_childs_crisis_reported_by_a_parent(net):
+    tier, _ = net.tier("my teenage son says he thinks about suicide because kids bully him", model_says())
+    assert tier == "self_harm_child"
