@@ -31,6 +31,7 @@ WORD_FEATURES = 2**18
 CHAR_FEATURES = 2**18
 REGULARISATION = 8.0  # C of the logistic regression: chosen by cross-validation on examples.yml only
 SEED = 1
+CONVERSATION_WEIGHT = 1.0
 # NLU intents whose examples are no use as safety labels: urgent by design, or advice requests that may state a plan
 NOT_SAFETY_EXAMPLES = ("red_flag", "self_harm", "medical_advice")
 
@@ -74,6 +75,19 @@ def conversation_examples(intent_examples: Iterable[tuple[str, str]]) -> tuple[l
     return texts, labels
 
 
+def training_set(
+    path: Path = EXAMPLES_FILE, intent_examples: Iterable[tuple[str, str]] = ()
+) -> tuple[list[str], list[str], list[float]]:
+    """Texts, labels and weights. The labels of examples.yml are balanced among themselves (a rare tier counts as
+    much as a common one); each conversation example weighs 1, about what a crisis example weighs, so the many
+    short things people say to the bot ("i want to stop", "test myself") outweigh a crisis's "i want to"."""
+    texts, labels = load_examples(path)
+    counts = {label: labels.count(label) for label in set(labels)}
+    weights = [len(labels) / (len(counts) * counts[label]) for label in labels]
+    more_texts, more_labels = conversation_examples(intent_examples)
+    return texts + more_texts, labels + more_labels, weights + [CONVERSATION_WEIGHT] * len(more_texts)
+
+
 @dataclass
 class SafetyModel:
     labels: tuple[str, ...]
@@ -81,18 +95,22 @@ class SafetyModel:
     intercept: np.ndarray  # (labels,)
 
     @classmethod
-    def train(cls, texts: list[str], labels: list[str], regularisation: float = REGULARISATION) -> SafetyModel:
-        classifier = LogisticRegression(C=regularisation, max_iter=2000, random_state=SEED, class_weight="balanced")
-        classifier.fit(features(texts), labels)
+    def train(
+        cls,
+        texts: list[str],
+        labels: list[str],
+        weights: list[float] | None = None,
+        regularisation: float = REGULARISATION,
+    ) -> SafetyModel:
+        classifier = LogisticRegression(C=regularisation, max_iter=2000, random_state=SEED)
+        classifier.fit(features(texts), labels, sample_weight=weights)
         return cls(
             tuple(str(c) for c in classifier.classes_), classifier.coef_.astype(np.float32), classifier.intercept_
         )
 
     @classmethod
     def from_examples(cls, path: Path = EXAMPLES_FILE, intent_examples: Iterable[tuple[str, str]] = ()) -> SafetyModel:
-        texts, labels = load_examples(path)
-        more_texts, more_labels = conversation_examples(intent_examples)
-        return cls.train(texts + more_texts, labels + more_labels)
+        return cls.train(*training_set(path, intent_examples))
 
     def probabilities(self, text: str) -> dict[str, float]:
         scores = features([text]) @ self.coef.T + self.intercept

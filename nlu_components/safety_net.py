@@ -52,9 +52,15 @@ MODEL_FILE = "safety_model.npz"
 PRIORITY = ("self_harm", "emergency", "same_day")
 # Thresholds on the learned model's probabilities: set from cross-validation on data/safety/examples.yml alone
 # (scripts/safety_model_check.py), never from a held-out test set.
-MODEL_EMERGENCY = 0.6
-MODEL_URGENT = 0.7  # emergency + same_day: at least this sure that something needs care today
+# Cross-validated (5 folds, 5290 examples): emergency recall 0.76 at 0.5; urgent recall 0.84 at 0.6, with 24
+# urgent alarms among 4492 calm examples; crisis recall 0.50 at 0.6, with 6 crisis alarms (the rules carry most).
+MODEL_EMERGENCY = 0.5
+MODEL_URGENT = 0.6  # emergency + same_day: at least this sure that something needs care today
 MODEL_CRISIS = 0.6
+MODEL_CRISIS_ALONE = 0.9  # a crisis this sure counts whatever the classifier ranks
+FEELING_INTENTS = ("self_harm", "distress")
+SHORT_MESSAGE_WORDS = 6
+RANKED_GUESSES = 3
 CLASSIFIER_CRISIS_SUPPORT = 0.3  # a classifier's self_harm stands only when the model sees at least this much crisis
 MODEL_TREATMENT_PLAN = 0.5
 QUESTION = re.compile(r"\?|(^|[.!]\s+)(what|how|is|are|can|could|should|does|do|which|why|when|any)\b", re.IGNORECASE)
@@ -63,6 +69,11 @@ FIRST_PERSON_CRISIS = re.compile(
     r"\b(myself|my life|without me|i want to die|i wanna die|i don't want to (?:live|be here|be alive))\b"
 )
 CONTENT_INTENTS_AFTER_DISTRESS = ("distress", "self_harm", "red_flag", "greet", "goodbye", "thank")
+
+
+def _feeling_ranked(ranking: list[dict[str, Any]] | None) -> bool:
+    """Whether the classifier ranks self_harm or distress among its first guesses (no ranking: no veto)."""
+    return ranking is None or any(r.get("name") in FEELING_INTENTS for r in ranking[:RANKED_GUESSES])
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
@@ -129,16 +140,21 @@ class SafetyNet(GraphComponent, IntentClassifier):
             if not text or text.startswith("/"):
                 continue
             probabilities = self.model.probabilities(text) if self.model else {}
-            tier, source = self.tier(text, probabilities)
+            tier, source = self.tier(text, probabilities, message.get(INTENT_RANKING_KEY))
             if tier is not None:
                 self._apply(message, tier, source)
             else:
                 self._check_classifier(message, text, probabilities)
                 if probabilities.get("treatment_plan", 0.0) >= MODEL_TREATMENT_PLAN:
                     self._add_entity(message, TREATMENT_PLAN_ENTITY, "stated")
+                    if (message.get(INTENT) or {}).get("name") == "distress":
+                        # a plan to stop a treatment needs the caution and an answer, not comfort
+                        self._next_intent(message, CONTENT_INTENTS_AFTER_DISTRESS, "treatment plan, not distress")
         return messages
 
-    def tier(self, text: str, probabilities: dict[str, float]) -> tuple[str | None, str]:
+    def tier(
+        self, text: str, probabilities: dict[str, float], ranking: list[dict[str, Any]] | None = None
+    ) -> tuple[str | None, str]:
         """The urgent tier of a message (self_harm, self_harm_child, emergency, same_day) and what decided it."""
         found: list[tuple[str, str]] = []
         match = self.phrases.check(text)
@@ -150,7 +166,12 @@ class SafetyNet(GraphComponent, IntentClassifier):
         if probabilities and self.phrases.in_context(text) and not self.phrases.dismissed(text):
             # A rule's or a number's sign is a guarantee; the model's crisis, a guess, must not displace it
             # ("I think I just had a seizure" is an emergency, not a crisis).
-            if probabilities.get("crisis", 0.0) >= MODEL_CRISIS and not found:
+            # In a short message the model's crisis also needs the intent classifier, trained on short chat, to rank
+            # a feeling among its first guesses: "i want to test myself" has a crisis's words and no crisis.
+            # Longer messages are stories, where the classifier is weak and the model was trained.
+            crisis = probabilities.get("crisis", 0.0)
+            vetoed = len(text.split()) <= SHORT_MESSAGE_WORDS and not _feeling_ranked(ranking)
+            if not found and crisis >= MODEL_CRISIS and (crisis >= MODEL_CRISIS_ALONE or not vetoed):
                 found.append(("self_harm", "model"))
             if probabilities.get("emergency", 0.0) >= MODEL_EMERGENCY:
                 found.append(("emergency", "model"))

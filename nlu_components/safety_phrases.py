@@ -42,11 +42,12 @@ QUALIFIERS = (
     # context of a sentence (ConText's idea, on the sentence rather than a fixed window; nlu_components/README.md)
     "hypothetical", "other_person", "in_care", "happening_now", "educational", "figurative", "nose", "severe_breathing",
 )  # fmt: skip
+LITERAL_ONLY = ("resolved",)  # lists matched on lower case only, never on lemmas
 SETTINGS = ("context_groups",)  # groups whose words are context: never cancelled as past or negated
 FIRST_PERSON = re.compile(r"\b(myself|my life|me|i)\b")
 NEGATION_WINDOW = 2  # tokens between a negation and a phrase it cancels ("no fever", "not really swollen")
 CONTINUING_SUBJECTS = {"it", "that", "this", "which"}  # a next sentence about the same sign
-RESOLVED_WINDOW = 8  # tokens after a sign in which "(which is) gone now" says it is over
+RESOLVED_WINDOW = 14  # tokens after a sign in which "(which is) gone now" says it is over
 SENTENCE_END = re.compile(r"(?<=[.!?;\n])\s+|\s+(?:but|although|though)\s+")
 # A general question: opens with a question word and names nobody (no "my", "he", "she", "I"...).
 # "Could this be...", "is it...": about what the writer has just described, so no general question.
@@ -87,6 +88,13 @@ PAST = re.compile(
     r"the day|the spring|the summer|the autumn|the winter)|in (?:19|20)\d\d|over christmas|as a teen\w*|"
     r"(?:\d+|two|three|four|five|six|a few|several|many) (?:years?|months?|weeks?) (?:ago|back|before)|"
     r"at (?:\d+|two|three|four|five|six|seven|eight|nine|ten) (?:weeks?|months?|years?) old)\b",
+    re.IGNORECASE,
+)
+SENTENCE_STOPS = {".", "!", "?", ";"}
+# A verb in the present: a clause with one is about now, whatever the clause before it said.
+PRESENT_VERB = re.compile(
+    r"\b(is|are|am|isn't|aren't|can|can't|cant|won't|wont|doesn't|doesnt|don't|dont|keeps|keep|"
+    r"(?:it|he|she|that|there)'s|(?:they|we|you)'re|i'm|im)\b",
     re.IGNORECASE,
 )
 CLAUSE_END = re.compile(
@@ -133,7 +141,9 @@ class SafetyPhrases:
             labels[qualifier] = rules.get(qualifier, [])
         for label, phrases in labels.items():
             if phrases:
-                for matcher in self._matchers:
+                # `resolved` matches its words as written: by lemma "is gone" would match "it's been going"
+                matchers = self._matchers[:1] if label in LITERAL_ONLY else self._matchers
+                for matcher in matchers:
                     matcher.add(label, [self.nlp(str(p).lower()) for p in phrases])
 
     @classmethod
@@ -237,12 +247,19 @@ class SafetyPhrases:
         def inside(label: str, s: int, e: int) -> bool:
             return any(s <= start < e for start, _ in by_label.get(label, []))
 
-        # clauses that place what they describe in the past, with nothing saying it is happening now
-        past = [
-            (s, e)
-            for s, e in self._spans(doc, CLAUSE_END)
-            if (inside("past", s, e) or PAST.search(doc[s:e].text)) and not inside("present", s, e)
-        ]
+        # clauses that place what they describe in the past, with nothing saying it is happening now; a clause
+        # that goes on in the same sentence with no verb in the present stays there ("Back in March my throat
+        # swelled and I had to use my EpiPen")
+        past: list[tuple[int, int]] = []
+        previous_end = -1
+        for s, e in self._spans(doc, CLAUSE_END):
+            text = doc[s:e].text
+            goes_on = bool(past) and past[-1][1] == previous_end and doc[previous_end - 1].text not in SENTENCE_STOPS
+            previous_end = e
+            if inside("present", s, e) or PRESENT_VERB.search(text):
+                continue
+            if inside("past", s, e) or PAST.search(text) or goes_on:
+                past.append((s, e))
 
         def negated(start: int) -> bool:
             # "no fever", "not really swollen"; a comma or full stop in between ends the negation ("no, he can't")

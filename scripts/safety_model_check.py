@@ -20,7 +20,7 @@ from sklearn.model_selection import StratifiedKFold
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from nlu_components.safety_model import SafetyModel, conversation_examples, load_examples  # noqa: E402
+from nlu_components.safety_model import SafetyModel, training_set  # noqa: E402
 
 FOLDS = 5
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,13 +44,11 @@ def nlu_examples() -> list[tuple[str, str]]:
 
 
 def main() -> None:
-    texts, labels = load_examples()
-    more_texts, more_labels = conversation_examples(nlu_examples())
-    texts, labels = texts + more_texts, labels + more_labels
+    texts, labels, weights = training_set(intent_examples=nlu_examples())
     y = np.array(labels)
     rows: list[dict[str, float]] = [{} for _ in texts]
     for train, test in StratifiedKFold(FOLDS, shuffle=True, random_state=1).split(texts, y):
-        model = SafetyModel.train([texts[i] for i in train], [labels[i] for i in train])
+        model = SafetyModel.train([texts[i] for i in train], [labels[i] for i in train], [weights[i] for i in train])
         for i in test:
             rows[i] = model.probabilities(texts[i])
     print(f"{len(texts)} examples: " + ", ".join(f"{k} {sum(y == k)}" for k in sorted(set(labels))))
