@@ -63,7 +63,9 @@ SHORT_MESSAGE_WORDS = 6
 RANKED_GUESSES = 3
 CLASSIFIER_CRISIS_SUPPORT = 0.3  # a classifier's self_harm stands only when the model sees at least this much crisis
 MODEL_TREATMENT_PLAN = 0.5
-QUESTION = re.compile(r"\?|(^|[.!]\s+)(what|how|is|are|can|could|should|does|do|which|why|when|any)\b", re.IGNORECASE)
+QUESTION = re.compile(
+    r"\?|(^|[.!,]\s+|\s-\s)(what|how|is|are|can|could|should|does|do|which|why|when|any)\b", re.IGNORECASE
+)
 # The writer speaks of their own crisis, even when a child is mentioned ("my son would be better off without me").
 FIRST_PERSON_CRISIS = re.compile(
     r"\b(myself|my life|without me|i want to die|i wanna die|i don't want to (?:live|be here|be alive))\b"

@@ -19,7 +19,7 @@ WORD_NUMBERS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
 }  # fmt: skip
-NUMBER = r"(\d{1,3}|" + "|".join(sorted(WORD_NUMBERS, key=len, reverse=True)) + r")"
+NUMBER = r"(\d{1,3}|" + "|".join(sorted(WORD_NUMBERS, key=len, reverse=True)) + r")(?:\s+and\s+a\s+half)?"
 DAYS_PER_UNIT = {"d": 1.0, "w": 7.0, "m": 30.4}
 UNIT = r"(days?|d|weeks?|wks?|w|months?|mths?|mos?|m)"
 

@@ -64,7 +64,7 @@ OWN_PERSON = re.compile(
     re.IGNORECASE,
 )
 PROGRESSIVE = re.compile(r"\b(is|are|'s|am|keeps|keep)\s+(\w+ing)\b", re.IGNORECASE)
-PLEA = re.compile(r"\b(help|please|pls|plz|urgent|quick|asap|now|emergency)\b|!", re.IGNORECASE)
+PLEA = re.compile(r"\b(help|please|pls|plz|urgent|quick|asap|now)\b|!", re.IGNORECASE)
 PERSONAL = re.compile(
     r"\b(i|i'm|im|me|my|mine|we|our|us|he|she|his|her|him|hes|shes|he's|she's|they're|husband|wife|partner|mum|mom|"
     r"dad|grandad|grandma|nan|lo)\b|(?<!\ba )(?<!\ban )(?<!\bthe )\b(baby|babys|son|daughter|toddler|child|kid)\b",
@@ -79,14 +79,16 @@ STUDIES = re.compile(
 # Hypothetical and past framings that phrase lists cannot enumerate.
 HYPOTHETICAL = re.compile(
     r"\bif\b[^.?!]*\bever\b|\bever\b[^.?!]*\bif\b|\b(suppose|supposing|hypothetically|one day|in future|"
-    r"in the future|say (?:my|a|he|she))\b",
+    r"in the future|(?:let's|lets|just) say|^say)\b",
     re.IGNORECASE,
 )
 PAST = re.compile(
     r"\b(when (?:i|he|she|we|they|my \w+) (?:was|were) (?:\d+|an? \w+|\w+teen|little|younger|small)|"
+    r"back in (?:primary|secondary|high) school|as a (?:kid|child|baby|toddler)|that was|"
+    r"in (?:january|february|march|april|june|july|august|september|october|november|december)|"
     r"back in (?:\d{4}|january|february|march|april|may|june|july|august|september|october|november|december|"
     r"the day|the spring|the summer|the autumn|the winter)|in (?:19|20)\d\d|over christmas|as a teen\w*|"
-    r"(?:\d+|two|three|four|five|six|a few|several|many) (?:years?|months?|weeks?) (?:ago|back|before)|"
+    r"(?:\d+|a|an|one|two|three|four|five|six|a few|several|many) (?:years?|months?|weeks?) (?:ago|back|before)|"
     r"at (?:\d+|two|three|four|five|six|seven|eight|nine|ten) (?:weeks?|months?|years?) old)\b",
     re.IGNORECASE,
 )
@@ -198,7 +200,7 @@ class SafetyPhrases:
         """Whether any sentence of the message can describe someone in the writer's care now (not all of them are
         hypothetical, about someone else, a general question or figurative): a learned tier needs one."""
         doc, _, by_label, sentences = self._read(text)
-        return any(self._off_context(doc, by_label, s, e) is None for s, e in sentences)
+        return any(self._off_context(doc, by_label, s, e, self._studies(doc, by_label)) is None for s, e in sentences)
 
     def _read(
         self, text: str
@@ -275,7 +277,8 @@ class SafetyPhrases:
                 limit = min(sentences[index + 1][0] + RESOLVED_WINDOW, sentences[index + 1][1])  # "It went away."
             return any(end <= r < limit for r in resolved_starts)
 
-        off_context = [self._off_context(doc, by_label, s, e) for s, e in sentences]
+        studies = self._studies(doc, by_label)
+        off_context = [self._off_context(doc, by_label, s, e, studies) for s, e in sentences]
 
         def counts(label: str, start: int, end: int) -> bool:
             if excluded.intersection(range(start, end)):
@@ -293,7 +296,14 @@ class SafetyPhrases:
         return counts
 
     @staticmethod
-    def _off_context(doc: Doc, by_label: dict[str, list[tuple[int, int]]], start: int, end: int) -> str | None:
+    def _studies(doc: Doc, by_label: dict[str, list[tuple[int, int]]]) -> bool:
+        """A message about studies with no one in it ("what is a febrile convulsion? it's for an essay")."""
+        return bool(by_label.get("educational")) and not PERSONAL.search(STUDIES.sub("", doc.text))
+
+    @staticmethod
+    def _off_context(
+        doc: Doc, by_label: dict[str, list[tuple[int, int]]], start: int, end: int, studies: bool = False
+    ) -> str | None:
         """Why the signs of the sentence doc[start:end] do not describe someone in the writer's care now, or None."""
 
         def has(label: str) -> bool:
@@ -309,7 +319,7 @@ class SafetyPhrases:
         if has("other_person") and not PROGRESSIVE.search(text) and not OWN_PERSON.search(text):
             return "other person"  # "my friend's son is struggling to breathe" is in front of the writer
         text = STUDIES.sub("", text)
-        if has("educational") and not PERSONAL.search(text):
+        if (has("educational") or studies) and not PERSONAL.search(text):
             return "educational"
         if GENERAL_QUESTION.match(text) and not PERSONAL.search(text) and not PLEA.search(text):
             return "general question"

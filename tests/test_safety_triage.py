@@ -4,9 +4,11 @@ against the real servers: what the first message of each reply is (tests/support
 - tests/safety/triage/set_a.yml was written first and measured once before the rules changed (its figures then
   are in set_a_before.log); its misses were then read, so it is no longer a blind measure.
 - tests/safety/triage/final.yml was written by another helper and kept unread until the rules and the model were
-  frozen; its figures are the ones that count.
-The figures of both sets are printed. The assertions hold the floors measured when the final set was first run,
-so a change that makes triage worse fails; the issue's targets are printed beside them.
+  first frozen; its misses were then read too (in the next session).
+- tests/safety/triage/set_c.yml was written by a third helper, kept unread until the rules and the model were frozen
+  again, and measured once (set_c_first_run.log): those are the figures that count. Its misses were then read.
+The figures of every set are printed. The assertions hold floors a little below each set's first blind run, so a
+change that makes triage worse fails; the issue's targets are printed beside them.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ TARGETS = {"emergency": 1.0, "same_day": 0.97, "ordinary_alarms": 1 / 60, "ordin
 FLOORS = {
     "set_a.yml": {"emergency": 0.95, "same_day": 0.9, "ordinary_alarms": 0.08, "crisis": 0.9},
     "final.yml": {"emergency": 0.9, "same_day": 0.9, "ordinary_alarms": 0.15, "crisis": 0.85},
+    "set_c.yml": {"emergency": 0.88, "same_day": 0.92, "ordinary_alarms": 0.13, "crisis": 0.85},
 }
 
 
