@@ -16,8 +16,8 @@ self_harm) and the `safety_tier` entity, so a confident wrong intent cannot hide
   It then falls back to the classifier's next intent.
 - A self_harm from the classifier alone needs the model to see a crisis too: "this eczema is killing me" or
   scratches that bleed are no crisis. A distress that asks a question gets its answer (the next intent).
-- A stated plan to stop or change a prescribed treatment adds the `treatment_plan` entity: the answer then
-  opens with a caution (actions/base.py).
+- A stated plan to stop or change a prescribed treatment (the model, or the `plan_verbs` and `treatments`
+  phrases) adds the `treatment_plan` entity: the answer then opens with a caution (actions/base.py).
 """
 
 from __future__ import annotations
@@ -147,7 +147,8 @@ class SafetyNet(GraphComponent, IntentClassifier):
                 self._apply(message, tier, source)
             else:
                 self._check_classifier(message, text, probabilities)
-                if probabilities.get("treatment_plan", 0.0) >= MODEL_TREATMENT_PLAN:
+                stated = probabilities.get("treatment_plan", 0.0) >= MODEL_TREATMENT_PLAN
+                if stated or self.phrases.treatment_plan(text):
                     self._add_entity(message, TREATMENT_PLAN_ENTITY, "stated")
                     if (message.get(INTENT) or {}).get("name") == "distress":
                         # a plan to stop a treatment needs the caution and an answer, not comfort

@@ -41,6 +41,8 @@ QUALIFIERS = (
     "exclude", "negations", "past", "present", "resolved", "child_subject", "symptoms",
     # context of a sentence (ConText's idea, on the sentence rather than a fixed window; nlu_components/README.md)
     "hypothetical", "other_person", "in_care", "happening_now", "educational", "figurative", "nose", "severe_breathing",
+    # a stated plan to stop or change a prescribed treatment
+    "plan_verbs", "treatments",
 )  # fmt: skip
 LITERAL_ONLY = ("resolved",)  # lists matched on lower case only, never on lemmas
 SETTINGS = ("context_groups",)  # groups whose words are context: never cancelled as past or negated
@@ -190,6 +192,19 @@ class SafetyPhrases:
         counts = self._qualifier(doc, by_label, sentences)
         signs = [(label, s, e) for label, s, e in hits if label == "symptoms" or label.endswith(":any")]
         return bool(signs) and not any(counts(label, s, e) for label, s, e in signs)
+
+    def treatment_plan(self, text: str) -> bool:
+        """A plan to stop or change a prescribed treatment, stated now: a `plan_verbs` phrase that counts (not
+        negated, past or out of context) and a `treatments` phrase in one sentence."""
+        doc, hits, by_label, sentences = self._read(text)
+        counts = self._qualifier(doc, by_label, sentences)
+        for start, end in sentences:
+            verbs = [(s, e) for s, e in by_label.get("plan_verbs", []) if start <= s < end]
+            if any(start <= s < end for s, _ in by_label.get("treatments", [])) and any(
+                counts("plan_verbs", s, e) for s, e in verbs
+            ):
+                return True
+        return False
 
     def child_reported(self, text: str) -> bool:
         """A parent or carer reports a child's words or acts ("my son says...", "found cuts on her arms")."""

@@ -136,3 +136,18 @@ def test_a_reading_in_the_past_does_not_count(phrases):
     text = "We ended up in hospital when he was 6 weeks old with a temperature of 38.5, he is fine now"
     reading = safety_numbers.read(text)[0]
     assert not phrases.reading_counts(text, reading.start, reading.end)
+
+
+@pytest.mark.parametrize(
+    "text, stated",
+    [
+        ("Going to stop the methotrexate this week because I'm sick of the nausea", True),
+        ("I'm not doing my dupixent injections anymore, I'll just skip them from now on", True),
+        ("quit my prednisolone tablets this morning halfway through the course", True),
+        ("I stopped the steroid cream two years ago, is that why it came back?", False),  # past
+        ("does dupixent stop eczema for good?", False),  # no plan, a question about what it does
+        ("my GP prescribed a steroid, how long should I use it?", False),
+    ],
+)
+def test_a_stated_plan_to_stop_a_treatment(phrases, text, stated):
+    assert phrases.treatment_plan(text) is stated
