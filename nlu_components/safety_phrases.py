@@ -72,6 +72,11 @@ PERSONAL = re.compile(
     r"dad|grandad|grandma|nan|lo)\b|(?<!\ba )(?<!\ban )(?<!\bthe )\b(baby|babys|son|daughter|toddler|child|kid)\b",
     re.IGNORECASE,
 )
+# "a baby", "an older child": anyone's, not a person in the writer's care
+GENERIC_PERSON = re.compile(
+    r"\b(?:a|an|the|any|other|older|younger)\s+(?:\w+\s+)?(?:baby|babies|child|children|kid|kids|son|daughter|toddler)\b",
+    re.IGNORECASE,
+)
 # "my biology project", "my nursing course": the writer's studies, not a person in their care
 STUDIES = re.compile(
     r"\bmy (?:\w+ )?(project|course|exam|essay|assignment|class|lecture|module|placement|homework|dissertation|"
@@ -91,7 +96,7 @@ PAST = re.compile(
     r"back in (?:\d{4}|january|february|march|april|may|june|july|august|september|october|november|december|"
     r"the day|the spring|the summer|the autumn|the winter)|in (?:19|20)\d\d|over christmas|as a teen\w*|"
     r"(?:\d+|a|an|one|two|three|four|five|six|a few|several|many) (?:years?|months?|weeks?) (?:ago|back|before)|"
-    r"at (?:\d+|two|three|four|five|six|seven|eight|nine|ten) (?:weeks?|months?|years?) old)\b",
+    r"at (?:\d+|two|three|four|five|six|seven|eight|nine|ten) (?:weeks?|months?|years?)(?: old)?)\b",
     re.IGNORECASE,
 )
 SENTENCE_STOPS = {".", "!", "?", ";"}
@@ -102,7 +107,7 @@ PRESENT_VERB = re.compile(
     re.IGNORECASE,
 )
 CLAUSE_END = re.compile(
-    r"(?<=[.!?;,\n()])\s*|\s+(?:but|although|though|and now|now)\s+|\s+and\s+(?=(?:we|he|she|i|they|now)\b)"
+    r"(?<=[.!?;,\n()])(?!\d)\s*|\s+(?:but|although|though|and now|now)\s+|\s+and\s+(?=(?:we|he|she|i|they|now)\b)"
 )
 
 
@@ -313,7 +318,8 @@ class SafetyPhrases:
     @staticmethod
     def _studies(doc: Doc, by_label: dict[str, list[tuple[int, int]]]) -> bool:
         """A message about studies with no one in it ("what is a febrile convulsion? it's for an essay")."""
-        return bool(by_label.get("educational")) and not PERSONAL.search(STUDIES.sub("", doc.text))
+        text = GENERIC_PERSON.sub("", STUDIES.sub("", doc.text))
+        return bool(by_label.get("educational")) and not PERSONAL.search(text)
 
     @staticmethod
     def _off_context(
@@ -333,7 +339,7 @@ class SafetyPhrases:
             return "hypothetical"
         if has("other_person") and not PROGRESSIVE.search(text) and not OWN_PERSON.search(text):
             return "other person"  # "my friend's son is struggling to breathe" is in front of the writer
-        text = STUDIES.sub("", text)
+        text = GENERIC_PERSON.sub("", STUDIES.sub("", text))
         if (has("educational") or studies) and not PERSONAL.search(text):
             return "educational"
         if GENERAL_QUESTION.match(text) and not PERSONAL.search(text) and not PLEA.search(text):

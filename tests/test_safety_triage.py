@@ -6,7 +6,10 @@ against the real servers: what the first message of each reply is (tests/support
 - tests/safety/triage/final.yml was written by another helper and kept unread until the rules and the model were
   first frozen; its misses were then read too (in the next session).
 - tests/safety/triage/set_c.yml was written by a third helper, kept unread until the rules and the model were frozen
-  again, and measured once (set_c_first_run.log): those are the figures that count. Its misses were then read.
+  again, and measured once (set_c_first_run.log). Its misses were then read and fixed.
+- tests/safety/triage/set_d.yml was written by a fourth helper after that, kept unread until the rules and the model
+  were frozen once more, and measured once (set_d_first_run.log): the latest blind figures. Its misses were then
+  read too.
 The figures of every set are printed. The assertions hold floors a little below each set's first blind run, so a
 change that makes triage worse fails; the issue's targets are printed beside them.
 """
@@ -29,6 +32,7 @@ FLOORS = {
     "set_a.yml": {"emergency": 0.95, "same_day": 0.9, "ordinary_alarms": 0.08, "crisis": 0.9},
     "final.yml": {"emergency": 0.9, "same_day": 0.9, "ordinary_alarms": 0.15, "crisis": 0.85},
     "set_c.yml": {"emergency": 0.88, "same_day": 0.92, "ordinary_alarms": 0.13, "crisis": 0.85},
+    "set_d.yml": {"emergency": 0.91, "same_day": 0.95, "ordinary_alarms": 0.12, "crisis": 0.85},
 }
 
 

@@ -95,6 +95,10 @@ def test_unknown_keys_and_groups_are_refused(phrases):
         "this eczema is killing me, which moisturiser for wet hands at work?",
         "i started cutting out dairy again, could that help his skin?",
         "if the bacteria aren't alive, how can they still count as helpful?",
+        # a decimal point ends no clause: "38.5 at 6 weeks" stays in the past with the rest of its clause
+        "my baby had a temp of 38.5 at 6 weeks and we spent a night in hospital, it was a UTI, all treated",
+        # "an older baby" is anyone's baby: the general question stays general
+        "Why is a fever in a baby under 3 months treated as more serious than in an older baby?",
         "she had a fever last week and it has gone now, her skin is dry",
     ],
 )
