@@ -50,8 +50,8 @@ TREATMENT_PLAN_ENTITY = "treatment_plan"
 CLASSIFIER_RED_FLAG_CONFIDENCE = 0.7
 MODEL_FILE = "safety_model.npz"
 PRIORITY = ("self_harm", "emergency", "same_day")
-# Thresholds on the learned model's probabilities: set from cross-validation on data/safety/examples.yml alone
-# (scripts/safety_model_check.py), never from a held-out test set.
+# Thresholds on the learned model's probabilities: set from cross-validation on its training data alone
+# (data/safety/examples.yml and the NLU examples; scripts/safety_model_check.py), never from a held-out test set.
 # Cross-validated (5 folds, 5290 examples): emergency recall 0.76 at 0.5; urgent recall 0.84 at 0.6, with 24
 # urgent alarms among 4492 calm examples; crisis recall 0.50 at 0.6, with 6 crisis alarms (the rules carry most).
 MODEL_EMERGENCY = 0.5

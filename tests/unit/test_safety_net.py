@@ -47,3 +47,12 @@ def test_the_model_does_not_count_when_every_sign_is_out_of_context(net, text):
 def test_a_childs_crisis_reported_by_a_parent(net):
     tier, _ = net.tier("my teenage son says he thinks about suicide because kids bully him", model_says())
     assert tier == "self_harm_child"
+
+
+def test_a_short_message_needs_the_classifier_to_see_a_feeling_for_a_models_crisis(net):
+    text = "i want to quiz myself now"
+    quiz = [{"name": "quiz_start", "confidence": 0.8}, {"name": "stop"}, {"name": "more_detail"}]
+    feeling = [{"name": "quiz_start", "confidence": 0.5}, {"name": "distress"}, {"name": "stop"}]
+    assert net.tier(text, model_says(crisis=0.7), quiz) == (None, "")
+    assert net.tier(text, model_says(crisis=0.7), feeling)[0] == "self_harm"
+    assert net.tier(text, model_says(crisis=0.95), quiz)[0] == "self_harm"  # sure enough alone
