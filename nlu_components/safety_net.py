@@ -61,6 +61,7 @@ MODEL_CRISIS_ALONE = 0.9  # a crisis this sure counts whatever the classifier ra
 FEELING_INTENTS = ("self_harm", "distress")
 SHORT_MESSAGE_WORDS = 6
 RANKED_GUESSES = 3
+DISTRESS_AFTER_RED_FLAG = 0.3  # below this, a distress that is only the classifier's second guess is not believed
 CLASSIFIER_CRISIS_SUPPORT = 0.3  # a classifier's self_harm stands only when the model sees at least this much crisis
 MODEL_TREATMENT_PLAN = 0.5
 QUESTION = re.compile(
@@ -222,6 +223,13 @@ class SafetyNet(GraphComponent, IntentClassifier):
                 self._set_intent(message, name, confidence, "same_day")
                 return
             self._next_intent(message, ("red_flag", "self_harm"), "red_flag without an urgent sign")
+            after = message.get(INTENT) or {}
+            if after.get("name") == "distress" and (
+                QUESTION.search(text) or float(after.get("confidence") or 0.0) < DISTRESS_AFTER_RED_FLAG
+            ):
+                # what looked urgent and is not is rarely mainly a feeling: "blocked nose, a bit of a cough, no
+                # fever" is a care question, not a call for comfort
+                self._next_intent(message, CONTENT_INTENTS_AFTER_DISTRESS, "distress after red_flag, not a feeling")
         elif name == "distress" and QUESTION.search(text):
             # a fed-up message that asks something gets its answer
             self._next_intent(message, CONTENT_INTENTS_AFTER_DISTRESS, "distress with a question")

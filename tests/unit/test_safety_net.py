@@ -56,3 +56,36 @@ def test_a_short_message_needs_the_classifier_to_see_a_feeling_for_a_models_cris
     assert net.tier(text, model_says(crisis=0.7), quiz) == (None, "")
     assert net.tier(text, model_says(crisis=0.7), feeling)[0] == "self_harm"
     assert net.tier(text, model_says(crisis=0.95), quiz)[0] == "self_harm"  # sure enough alone
+
+
+def classified(text: str, ranking: list[tuple[str, float]]):
+    from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+    from rasa.shared.nlu.training_data.message import Message
+
+    intents = [{"name": name, "confidence": confidence} for name, confidence in ranking]
+    return Message(data={TEXT: text, INTENT: intents[0], INTENT_RANKING_KEY: intents})
+
+
+@pytest.mark.parametrize(
+    "text, ranking, expected",
+    [
+        # a care question the classifier took for urgent: not comfort either, its next reading
+        (
+            "my son has a blocked nose and a bit of a cough, no fever, the eczema under his nose is sore",
+            [("red_flag", 0.8), ("distress", 0.05), ("ask_topic", 0.04)],
+            "ask_topic",
+        ),
+        # a real feeling behind the false alarm stays a feeling
+        (
+            "I'm so scared all the time that his skin will get infected again",
+            [("red_flag", 0.6), ("distress", 0.35), ("ask_topic", 0.04)],
+            "distress",
+        ),
+    ],
+)
+def test_a_red_flag_without_a_sign_falls_back_to_what_the_message_is(net, text, ranking, expected):
+    from rasa.shared.nlu.constants import INTENT
+
+    message = classified(text, ranking)
+    net._check_classifier(message, text, model_says())
+    assert message.get(INTENT)["name"] == expected
