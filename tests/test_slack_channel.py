@@ -260,3 +260,14 @@ def test_the_web_client_honours_no_proxy_for_the_api_address(fake_slack, monkeyp
     assert (
         SlackBot(channels.SLACK_TOKEN, channel, api_base_url=fake_slack.base_url).client.proxy == "http://127.0.0.1:9"
     )
+
+
+def test_an_emergency_that_opens_a_conversation_gets_the_emergency_advice_first(stack, slack, fake_slack):
+    from tests.support.replies import EMERGENCY, opening
+
+    user, channel = unique("U"), unique("D")
+    message = "his lips are swelling after peanut butter and he is wheezing"
+    assert slack.event(dm_event(user, channel, message))[0] == 200
+    wait_for_post_containing(fake_slack, channel, opening(EMERGENCY))
+    texts = [p.params["text"] for p in fake_slack.posts(channel)]
+    assert texts[0].startswith(opening(EMERGENCY)), texts  # before any welcome

@@ -184,3 +184,13 @@ def test_long_answers_are_split_within_telegrams_limit(fake_telegram):
     assert all(formatting.utf16_length(v) <= formatting.TELEGRAM_TEXT_LIMIT for v in visible)
     assert sum(v.count("Key point:") for v in visible) == 10 * 30
     assert [bool(callback_data(m)) for m in messages] == [False] * (len(messages) - 1) + [True]
+
+
+def test_an_emergency_that_opens_a_conversation_gets_the_emergency_advice_first(stack, telegram, fake_telegram):
+    from tests.support.replies import EMERGENCY, opening
+
+    chat = unique_int()
+    assert telegram.text(chat, "my baby is 5 weeks old and her temperature is 38.6")[0] == 200
+    wait_for_message_containing(fake_telegram, chat, opening(EMERGENCY))
+    texts = [m.params["text"] for m in fake_telegram.messages_to(chat)]
+    assert texts[0].startswith(opening(EMERGENCY)), texts  # before any welcome
