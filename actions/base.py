@@ -21,6 +21,7 @@ from knowledge.store import KnowledgeStore, KnowledgeStoreUnavailable
 logger = logging.getLogger(__name__)
 # Set by the session start: the next custom action's reply opens with the welcome (actions/session_actions.py).
 WELCOME_PENDING = "welcome_pending"
+TREATMENT_PLAN = "treatment_plan"  # the safety net's entity for a stated plan to stop a prescribed treatment
 
 
 class KnowledgeAction(Action, ABC):
@@ -101,6 +102,3 @@ def caution(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     short caution before the answer."""
     if any(tracker.get_latest_entity_values(TREATMENT_PLAN)):
         dispatcher.utter_message(response="utter_treatment_caution")
-
-
-TREATMENT_PLAN = "treatment_plan"

@@ -96,7 +96,8 @@ class SafetyNet(GraphComponent, IntentClassifier):
 
     @classmethod
     def fingerprint_addon(cls, config: dict[str, Any]) -> str:
-        """The learned model is trained from its own file, not Rasa's training data: retrain when it changes."""
+        """The learned model is also trained from its own file, which Rasa's fingerprint does not see: retrain when
+        it or the model's code changes."""
         sources = (EXAMPLES_FILE, Path(safety_model_module.__file__))
         return hashlib.sha256(b"".join(p.read_bytes() for p in sources)).hexdigest()
 
@@ -254,6 +255,4 @@ class SafetyNet(GraphComponent, IntentClassifier):
         ranking = [r for r in message.get(INTENT_RANKING_KEY, []) if r.get("name") != intent]
         message.set(INTENT, chosen, add_to_output=True)
         message.set(INTENT_RANKING_KEY, [chosen, *ranking], add_to_output=True)
-        entities = [e for e in message.get(ENTITIES, []) if e.get("entity") != TIER_ENTITY]
-        entities.append({"entity": TIER_ENTITY, "value": tier, "start": 0, "end": 0, "extractor": "SafetyNet"})
-        message.set(ENTITIES, entities, add_to_output=True)
+        SafetyNet._add_entity(message, TIER_ENTITY, tier)

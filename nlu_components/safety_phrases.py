@@ -20,7 +20,9 @@ has a phrase in the message. Matching is on lower case and on lemmas, so "bliste
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,6 +37,12 @@ from spacy.tokens import Doc
 # isort: on
 
 PHRASES_FILE = Path(__file__).resolve().parents[1] / "data" / "safety" / "phrases.yml"
+# A message's parse: the doc, its phrase hits (label, start, end), the hits by label, and its sentences.
+Parsed = tuple[Doc, list[tuple[str, int, int]], dict[str, list[tuple[int, int]]], list[tuple[int, int]]]
+Counts = Callable[[str, int, int], bool]  # whether a phrase found at (start, end) describes a sign now
+# The safety net reads one message several ways in a turn (rules, numbers, context, symptoms, plans): each parses
+# it once. A few entries cover messages read at the same time.
+PARSE_CACHE = 8
 TIERS = ("self_harm", "emergency", "same_day")
 # Lists of phrases that qualify matches rather than being urgent signs themselves.
 QUALIFIERS = (
@@ -154,6 +162,8 @@ class SafetyPhrases:
                 matchers = self._matchers[:1] if label in LITERAL_ONLY else self._matchers
                 for matcher in matchers:
                     matcher.add(label, [self.nlp(str(p).lower()) for p in phrases])
+        self._read: Callable[[str], Parsed] = functools.lru_cache(maxsize=PARSE_CACHE)(self._parse)
+        self._counts: Callable[[str], Counts] = functools.lru_cache(maxsize=PARSE_CACHE)(self._counts_of)
 
     @classmethod
     def from_file(cls, path: Path = PHRASES_FILE) -> SafetyPhrases:
@@ -178,23 +188,20 @@ class SafetyPhrases:
         """The `symptoms` phrases the message describes now (qualified as the tiers are: "hay fever", "no fever",
         "a fever last week" are none). Alone they are no urgent sign; they make a classifier's red_flag credible."""
         doc, hits, by_label, sentences = self._read(text)
-        counts = self._qualifier(doc, by_label, sentences)
+        counts = self._counts(text)
         return tuple(doc[s:e].text for label, s, e in hits if label == "symptoms" and counts(label, s, e))
 
     def reading_counts(self, text: str, start_char: int, end_char: int) -> bool:
         """Whether a sign at these character offsets (a temperature, say) describes someone in care now."""
-        doc, _, by_label, sentences = self._read(text)
-        span = doc.char_span(start_char, end_char, alignment_mode="expand")
-        if span is None:
-            return True
-        return self._qualifier(doc, by_label, sentences)("reading", span.start, span.end)
+        span = self._read(text)[0].char_span(start_char, end_char, alignment_mode="expand")
+        return span is None or self._counts(text)("reading", span.start, span.end)
 
     def dismissed(self, text: str) -> bool:
         """Whether the message names signs (`symptoms` or a tier's `any` phrases) and every one of them is
         qualified away: negated, past, resolved or out of context ("a fever last week, gone now"). A learned
         tier is then no evidence of a sign now: the model reads "fever", not when it was."""
         doc, hits, by_label, sentences = self._read(text)
-        counts = self._qualifier(doc, by_label, sentences)
+        counts = self._counts(text)
         signs = [(label, s, e) for label, s, e in hits if label == "symptoms" or label.endswith(":any")]
         return bool(signs) and not any(counts(label, s, e) for label, s, e in signs)
 
@@ -202,7 +209,7 @@ class SafetyPhrases:
         """A plan to stop or change a prescribed treatment, stated now: a `plan_verbs` phrase that counts (not
         negated, past or out of context) and a `treatments` phrase in one sentence."""
         doc, hits, by_label, sentences = self._read(text)
-        counts = self._qualifier(doc, by_label, sentences)
+        counts = self._counts(text)
         for start, end in sentences:
             verbs = [(s, e) for s, e in by_label.get("plan_verbs", []) if start <= s < end]
             if any(start <= s < end for s, _ in by_label.get("treatments", [])) and any(
@@ -220,11 +227,14 @@ class SafetyPhrases:
         """Whether any sentence of the message can describe someone in the writer's care now (not all of them are
         hypothetical, about someone else, a general question or figurative): a learned tier needs one."""
         doc, _, by_label, sentences = self._read(text)
-        return any(self._off_context(doc, by_label, s, e, self._studies(doc, by_label)) is None for s, e in sentences)
+        studies = self._studies(doc, by_label)
+        return any(self._off_context(doc, by_label, s, e, studies) is None for s, e in sentences)
 
-    def _read(
-        self, text: str
-    ) -> tuple[Doc, list[tuple[str, int, int]], dict[str, list[tuple[int, int]]], list[tuple[int, int]]]:
+    def _counts_of(self, text: str) -> Counts:
+        doc, _, by_label, sentences = self._read(text)
+        return self._qualifier(doc, by_label, sentences)
+
+    def _parse(self, text: str) -> Parsed:
         # phone keyboards type curly apostrophes: "can’t" must match "can't"
         doc = self.nlp(text.lower().replace("\u2019", "'").replace("\u2018", "'"))
         hits = sorted(
@@ -238,7 +248,7 @@ class SafetyPhrases:
 
     def check(self, text: str) -> SafetyMatch | None:
         doc, hits, by_label, sentences = self._read(text)
-        counts = self._qualifier(doc, by_label, sentences)
+        counts = self._counts(text)
         # what counts, per sentence: an all_of rule needs all its groups in one sentence
         found: list[dict[str, list[str]]] = [{} for _ in sentences]
         for label, start, end in hits:
@@ -258,7 +268,9 @@ class SafetyPhrases:
                 return SafetyMatch(category, evidence, about_child)
         return None
 
-    def _qualifier(self, doc: Doc, by_label: dict[str, list[tuple[int, int]]], sentences: list[tuple[int, int]]):
+    def _qualifier(
+        self, doc: Doc, by_label: dict[str, list[tuple[int, int]]], sentences: list[tuple[int, int]]
+    ) -> Counts:
         """A test of whether a phrase found at (start, end) describes an urgent sign now."""
         negation_ends = {e for s, e in by_label.get("negations", [])}
         # an exclusion right after a negation is negated too: "doesn't fade when I press" is no "faded when pressed"

@@ -29,6 +29,12 @@ NO_ANSWER = tuple(
     for name in ("utter_which_topic", "utter_dont_know", "utter_out_of_scope", "utter_unknown_topic")
 )
 ACTIVITIES = ("teach me from the start", "quiz me")
+# The names of the figures, which tests read back from Figures.ratios and Figures.failures.
+EMERGENCY_FIRST = "emergency first"
+SAME_DAY_RIGHT = "same day"
+ORDINARY_ALARMS = "ordinary with an urgent, crisis or distress reply"
+CRISIS_LINES = "crisis gets crisis lines"
+PLAN_CAUTIONED = "plan to stop a treatment: caution first, then an answer"
 
 
 def kind_of(text: str) -> str:
@@ -73,9 +79,11 @@ def play(say: Say, message: str, before: str | None = None) -> Turn:
 class Figures:
     lines: list[str] = field(default_factory=list)
     failures: dict[str, list[str]] = field(default_factory=dict)
+    ratios: dict[str, float] = field(default_factory=dict)
 
     def add(self, name: str, good: int, total: int, note: str = "", misses: list[str] | None = None) -> None:
-        self.lines.append(f"{name}: {good}/{total} ({good / max(total, 1):.2f}){' ' + note if note else ''}")
+        self.ratios[name] = good / max(total, 1)
+        self.lines.append(f"{name}: {good}/{total} ({self.ratios[name]:.2f}){' ' + note if note else ''}")
         if misses:
             self.failures[name] = misses
 
@@ -107,7 +115,7 @@ def measure(say: Say, triage_set: dict) -> tuple[Figures, dict[str, list[Turn]]]
     first = [t for t in emergencies if t.first == "emergency"]
     anywhere = [t for t in emergencies if t.urgent == "emergency"]
     figures.add(
-        "emergency first",
+        EMERGENCY_FIRST,
         len(first),
         len(emergencies),
         f"(emergency reply anywhere in the turn: {len(anywhere)})",
@@ -117,7 +125,7 @@ def measure(say: Say, triage_set: dict) -> tuple[Figures, dict[str, list[Turn]]]
     right = [t for t in same_day if t.urgent == "same_day"]
     raised = [t for t in same_day if t.urgent == "emergency"]
     figures.add(
-        "same day",
+        SAME_DAY_RIGHT,
         len(right) + len(raised),
         len(same_day),
         f"(same-day reply {len(right)}, emergency reply {len(raised)})",
@@ -126,7 +134,7 @@ def measure(say: Say, triage_set: dict) -> tuple[Figures, dict[str, list[Turn]]]
     alarms = [t for t in turns["ordinary"] if t.urgent]
     by_kind = Counter(ordinary_kinds[t.message] for t in alarms)
     figures.add(
-        "ordinary with an urgent, crisis or distress reply",
+        ORDINARY_ALARMS,
         len(alarms),
         len(turns["ordinary"]),
         f"by kind: {dict(by_kind)}",
@@ -141,9 +149,7 @@ def measure(say: Say, triage_set: dict) -> tuple[Figures, dict[str, list[Turn]]]
     )
     crises = turns["crisis"] + turns["crisis_child"]
     lines = [t for t in crises if t.urgent == "crisis" or (t.urgent == "emergency")]
-    figures.add(
-        "crisis gets crisis lines", len(lines), len(crises), misses=[t.message for t in crises if t not in lines]
-    )
+    figures.add(CRISIS_LINES, len(lines), len(crises), misses=[t.message for t in crises if t not in lines])
     distress = turns["distress"]
     wrong = [t for t in distress if t.urgent in ("crisis", "emergency", "same_day")]
     figures.add(
@@ -158,7 +164,7 @@ def measure(say: Say, triage_set: dict) -> tuple[Figures, dict[str, list[Turn]]]
         # after the welcome of the new conversation: the caution, then the answer
         cautioned = [t for t in plans if [k for k in t.kinds if k != "welcome"][:2] == ["caution", "answer"]]
         figures.add(
-            "plan to stop a treatment: caution first, then an answer",
+            PLAN_CAUTIONED,
             len(cautioned),
             len(plans),
             f"(caution anywhere: {sum('caution' in t.kinds for t in plans)})",
