@@ -18,19 +18,30 @@ from actions import replies
 from actions.base import topic_slot
 from actions.topic_actions import QuestionAction
 
-# What makes a request personal advice rather than a question about what research says.
-ADVICE_CUES = re.compile(
-    r"\b(dose|doses|dosage|dosing|how much|how many|how often|how long should|cfu|mg|capsules?|drops|"
+# What makes a request personal advice rather than a question about what research says. Doses, products and
+# diagnoses are always refused; a personal decision ("should I give her egg?") gets a specific answer when the
+# content has one (it says what the evidence means and who decides with you), else the refusal.
+DOSE_PRODUCT_OR_DIAGNOSIS = (
+    r"dose|doses|dosage|dosing|how much|how many|how often|how long should|cfu|mg|capsules?|drops|"
     r"brand|brands|which (?:one|probiotic|prebiotic|cream|ointment|formula|product|supplement|test|moisturi[sz]er)s?"
     r"|what (?:cream|brand|product|probiotic|formula|supplement|test)|best \w+ (?:to buy|for (?:my|me|him|her))|"
     r"buy|order|recommend|"
+    r"diagnos\w*|do i have|have i got|does (?:he|she|my \w+) have|has (?:he|she|my \w+) got|"
+    r"is (?:this|it|that) (?:eczema|psoriasis|an? allergy|allergic|fungal|infected|leaky gut)|"
+    r"is (?:he|she|my \w+) allergic|am i allergic|check my|where can i get"
+)
+PERSONAL_DECISION = (
     r"should (?:i|we|she|he|my \w+) (?:give|take|start|stop|use|put|cut|swap|switch|double|avoid|try|get|go|do|keep)|"
     r"(?:can|could|may) (?:i|we) (?:give|take|stop|start|use|swap|switch|double|get)|"
     r"is it (?:ok|okay|safe|fine|alright) (?:for (?:me|him|her|my \w+) )?to|"
-    r"diagnos\w*|do i have|have i got|does (?:he|she|my \w+) have|has (?:he|she|my \w+) got|"
-    r"is (?:this|it|that) (?:eczema|psoriasis|an? allergy|allergic|fungal|infected|leaky gut)|"
-    r"is (?:he|she|my \w+) allergic|am i allergic|check my|"
-    r"stop (?:using|taking|the|his|her|my)|cold turkey|where can i get)\b",
+    r"stop (?:using|taking|the|his|her|my)|cold turkey"
+)
+ADVICE_CUES = re.compile(rf"\b({DOSE_PRODUCT_OR_DIAGNOSIS}|{PERSONAL_DECISION})\b", re.IGNORECASE)
+ALWAYS_REFUSED = re.compile(rf"\b({DOSE_PRODUCT_OR_DIAGNOSIS})\b", re.IGNORECASE)
+# Stopping or changing a treatment for someone in particular: the refusal comes first, the general answer after.
+TREATMENT_CHANGE = re.compile(
+    r"\b(stop|stopping|quit|come off|wean|cut down|reduce|switch|swap|change)\b.*\b(cream|ointment|steroids?|"
+    r"medicine|medication|treatment|tablets?|injections?|dupilumab|antibiotics?|formula)\b|\bcold turkey\b",
     re.IGNORECASE,
 )
 
@@ -45,7 +56,8 @@ class ActionMedicalAdvice(QuestionAction):
 
     def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         analysis = self.analysis(tracker)
-        if analysis.text and not asks_for_personal_advice(analysis.focus or analysis.text):
+        asked = analysis.focus or analysis.text
+        if analysis.text and not asks_for_personal_advice(asked):
             return self.answer_question(dispatcher, analysis)  # a question about a topic, asked personally
         myth = analysis.myth
         if myth is not None:  # e.g. "should I delay peanut?": a known misconception, answered in general terms
@@ -55,6 +67,11 @@ class ActionMedicalAdvice(QuestionAction):
                 buttons=[replies.topic_button(myth.topic, "Learn more"), replies.button("Sources", "sources")],
             )
             return topic_slot(myth.topic)
+        if analysis.text and not ALWAYS_REFUSED.search(asked) and analysis.specific_answer is not None:
+            # a decision the content speaks to in general; about changing a treatment, the refusal says so first
+            if TREATMENT_CHANGE.search(asked):
+                dispatcher.utter_message(response="utter_advice_refused")
+            return self.show_answer(dispatcher, analysis.specific_answer.answer, analysis)
         slug = analysis.topic
         topic = self.store().topic(slug) if slug else None
         if topic is None:

@@ -13,8 +13,8 @@ from functools import cached_property
 
 from rasa_sdk import Tracker
 
-from knowledge.content import BACKGROUND_TOPIC
-from knowledge.store import GlossaryEntry, KnowledgeStore, MythMatch, TopicHit
+from knowledge.content import BACKGROUND_TOPIC, Answer
+from knowledge.store import AnswerMatch, GlossaryEntry, KnowledgeStore, MythMatch, TopicHit
 
 # A message this close to a myth's wording is answered as that myth whatever the intent.
 STRONG_MYTH_SIMILARITY = 0.5
@@ -36,18 +36,112 @@ CLARIFY_RATIO = 0.7  # ... with a runner-up at least this close is asked about, 
 SHORT_QUESTION_WORDS = 12  # longer messages are never answered with "Do you mean X or Y?"
 SWITCH_CONFIDENCE = 0.7  # a follow-up moves to a topic it does not name only when this sure
 MYTH_TOPIC_MIN = 0.15  # a myth's topic must be at least this likely for the message
+# Specific answers (knowledge/answer_index.py scores, cosine 0..1). Set by hand from the content's own
+# wordings (scripts/answer_match_check.py: each wording left out in turn), not from held-out sets.
+ANSWER_ON_TOPIC = 0.45  # enough when the answer's topic is one the message or the conversation is about
+ANSWER_ANYWHERE = 0.7  # enough whatever the topic classifier thinks
+CARD_QUESTION = 0.8  # this close to a topic's own example question, the message asks about the topic in general
+CARD_MARGIN = 0.05  # ... unless an answer is about as close: the narrower answer wins a tie
+SAID_MARGIN = 0.15  # an answer shown before and this much closer than the rest: the question was asked again
+ANSWER_TOPIC_MIN = 0.1  # an answer's topic this likely for the message counts as on topic
+ANSWER_CANDIDATES = 6  # answers and cards read per message
+AUDIENCE_TIE = 0.05  # answers this close in score: the one written for the conversation's audience wins
+SAID_KEPT = 40  # the newest entries of SAID_SLOT are kept: enough for any real conversation
+SAID_SLOT = "said"  # what the bot has shown in this conversation: "answer:<id>", "topic:<slug>"
+AUDIENCE_SLOT = "audience"  # parent, teen, adult or pregnant: who the conversation is for, once said
+
+
+# Who a message says the conversation is for. The first that matches wins, in this order: a teenager who
+# mentions a baby brother is still a teenager; "my son is 15" is a parent.
+AUDIENCE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "pregnant",
+        re.compile(
+            # now, not "I took them while pregnant" (a parent looking back is a parent)
+            r"\b(i'?m|i am|im|currently|now|we'?re) (\d+ weeks )?(pregnant|expecting|breast ?feeding)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "parent",
+        re.compile(
+            r"\bmy (\d+[- ]?(year|yr|month|week|wk|mo)s?[- ]?old |little |baby |toddler )?"
+            r"(baby|babies|son|daughter|child|children|kid|kids|toddler|newborn|little one|lo|boy|girl|"
+            r"bub|infant|twins?)\b|\b(month|week)s? old\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "teen",
+        re.compile(
+            r"\b(i'?m|i am|im|as an?) (1[2-9]|teen|teenager|student at school)\b|\bteen(ager)?s?\b|"
+            r"\b(not a baby|at school|my exams|gcses?|high school|sixth form)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "adult",
+        re.compile(
+            r"\b(i'?m|i am|im) ([2-9]\d)\b|\b(as an adult|adults?|grown[- ]up|my (wife|husband|partner)|"
+            r"at work|my job)\b",
+            re.IGNORECASE,
+        ),
+    ),
+)
+
+
+# The opening of a correction, repeated as often as people stack it ("no no, sorry, I meant ...").
+CORRECTION_OPENING = re.compile(
+    r"^\W*(?:(?:no+|nope|nah|not quite|wrong( topic)?|sorry|actually|oops|let me (?:rephrase|try again)|"
+    r"(?:what )?i (?:meant|mean|asked|said)(?: was)?|my question (?:was|is)|i was asking(?: about)?|"
+    r"that'?s not (?:what i (?:asked|meant|said)|my question|it)|not (?:that|what i (?:asked|meant))(?: one)?|"
+    r"you (?:misunderstood|got (?:it|that) wrong))\b[\s,.!:;-]*)+",
+    re.IGNORECASE,
+)
+# An opening that makes a message a correction whatever else it says ("no, I meant is dysbiosis a cause?"):
+# the actions apologise and answer the rest.
+CORRECTS_THE_LAST_ANSWER = re.compile(
+    r"^\W*(?:no+|nope|sorry|oops)?[\s,.!]*(?:i meant|i mean,|what i meant|that'?s not what i (?:asked|meant)|"
+    r"not what i (?:asked|meant)|i was asking about|my question was)\b",
+    re.IGNORECASE,
+)
+
+
+ASKS_A_QUESTION = re.compile(
+    r"^\W*(does|do|is|are|can|could|should|would|will|what|why|how|when|which|whats|what's)\b|\?\s*$", re.IGNORECASE
+)
+
+
+def stated_audience(text: str) -> str | None:
+    """Who the message says it is about: pregnant, parent, teen or adult; None when it does not say."""
+    for audience, cue in AUDIENCE_CUES:
+        if cue.search(text):
+            return audience
+    return None
+
+
+@dataclass(frozen=True)
+class SpecificAnswer:
+    answer: Answer
+    score: float  # how close the message came to one of its wordings (1.0 for its button)
 
 
 @dataclass
 class MessageAnalysis:
     text: str  # what the user typed; "" for a button payload
     store: KnowledgeStore = field(repr=False)
+    intent: str | None = None  # the intent NLU read
     button_topic: str | None = None  # the topic a button named
+    button_answer: str | None = None  # the specific answer a button named
     ranking: list[tuple[str, float]] = field(default_factory=list)
     none: float = 1.0  # probability that no topic is named
     focus: str | None = None  # the question part of a long message
     also: str | None = None  # a second topic the message asks about
     named: tuple[str, ...] = ()  # topics whose glossary phrases the message contains
+    current_topic: str | None = None  # the conversation's topic before this message
+    said: tuple[str, ...] = ()  # what was shown earlier in the conversation (SAID_SLOT)
+    known_audience: str | None = None  # who the conversation was for before this message (AUDIENCE_SLOT)
+    detail_depth: dict | None = None  # how deep "tell me more" has gone: {"topic": slug, "level": n}
 
     @classmethod
     def of(cls, tracker: Tracker, store: KnowledgeStore) -> MessageAnalysis:
@@ -61,14 +155,37 @@ class MessageAnalysis:
         ]
         return cls(
             text="" if text.startswith("/") else text,
+            intent=(message.get("intent") or {}).get("name"),
             store=store,  # payloads carry entities, not words
             button_topic=next((str(v) for v in tracker.get_latest_entity_values("topic") if v), None),
+            button_answer=next((str(v) for v in tracker.get_latest_entity_values("answer") if v), None),
             ranking=ranking,
             none=float(topics.get("none", 1.0 if not ranking else 0.0)),
             focus=topics.get("focus"),
             also=topics.get("also"),
             named=tuple(str(n) for n in topics.get("named") or ()),
+            current_topic=tracker.get_slot("topic") or None,
+            said=tuple(str(s) for s in tracker.get_slot(SAID_SLOT) or ()),
+            known_audience=tracker.get_slot(AUDIENCE_SLOT) or None,
+            detail_depth=depth if isinstance(depth := tracker.get_slot("detail_depth"), dict) else None,
         )
+
+    @property
+    def asks_about_content(self) -> bool:
+        """A question about something the content covers ("does sugar make it worse?"), whatever the intent."""
+        return bool(ASKS_A_QUESTION.search(self.text)) and (self.topic is not None or self.specific_answer is not None)
+
+    @property
+    def correction(self) -> str | None:
+        """What a message that opens as a correction now asks ("no, I meant X" -> "X"); None otherwise."""
+        if not CORRECTS_THE_LAST_ANSWER.search(self.text):
+            return None
+        return CORRECTION_OPENING.sub("", self.text).strip() or None
+
+    @cached_property
+    def audience(self) -> str | None:
+        """Who the conversation is for: what this message says, else what an earlier one said."""
+        return stated_audience(self.text) or self.known_audience
 
     # -- topics -------------------------------------------------------------------------------------------
     @property
@@ -149,6 +266,51 @@ class MessageAnalysis:
             return None
         entry = self.glossary_term
         return entry if entry is not None and entry.definition else None
+
+    @cached_property
+    def answer_matches(self) -> list[AnswerMatch]:
+        """Specific answers and topic cards closest to the question, best first."""
+        return self.store.find_answers(self.focus or self.text, limit=ANSWER_CANDIDATES) if self.text else []
+
+    def on_topic(self, slug: str) -> bool:
+        """Whether a topic is one the message or the conversation is about."""
+        if slug == self.current_topic or slug in self.named or slug == self.button_topic:
+            return True
+        return any(s == slug and p >= ANSWER_TOPIC_MIN for s, p in self.ranking[:3])
+
+    @cached_property
+    def specific_answer(self) -> SpecificAnswer | None:
+        """The specific answer the message asks for, if any. Among the answers and topic cards of the topics in
+        play, the closest wording decides: a card's example question means a general question (no specific
+        answer). An answer shown before in this conversation is passed over; a very close answer on another
+        topic still counts. Between near-equal answers, the one written for this conversation's audience."""
+        if self.button_answer:
+            chosen = self.store.answer(self.button_answer)
+            return SpecificAnswer(chosen, 1.0) if chosen is not None else None
+        if self.button_topic:
+            return None  # a topic button asks for the topic
+        cards = [m.score for m in self.answer_matches if m.answer is None]
+        fitting: list[SpecificAnswer] = []
+        best_said = 0.0  # the closest answer already shown in this conversation
+        for match in self.answer_matches:
+            if match.answer is None:
+                continue
+            if match.key in self.said:
+                best_said = max(best_said, match.score)
+            elif match.score >= ANSWER_ANYWHERE or (match.score >= ANSWER_ON_TOPIC and self.on_topic(match.topic)):
+                fitting.append(SpecificAnswer(match.answer, match.score))
+        if not fitting:
+            return None
+        fitting.sort(key=lambda m: (not self.on_topic(m.answer.topic), -m.score))  # the topics in play first
+        best = fitting[0]
+        if cards and cards[0] >= CARD_QUESTION and cards[0] > best.score + CARD_MARGIN:
+            return None  # all but word for word a general question about a topic: its card answers it
+        if best_said > best.score + SAID_MARGIN:
+            return None  # it asks again what was answered: not the next-nearest answer instead
+        for other in fitting[1:] if self.audience else []:
+            if other.answer.audience == self.audience and best.score - other.score <= AUDIENCE_TIE:
+                return other
+        return best
 
     @cached_property
     def search_hits(self) -> list[TopicHit]:

@@ -14,7 +14,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import replies, services
-from actions.analysis import MessageAnalysis
+from actions.analysis import AUDIENCE_SLOT, MessageAnalysis, stated_audience
 from knowledge.content import TOPIC_SLUGS, Topic
 from knowledge.store import KnowledgeStore, KnowledgeStoreUnavailable
 
@@ -42,12 +42,16 @@ class KnowledgeAction(Action, ABC):
             dispatcher.utter_message(response="utter_welcome")  # needs no database: sent even when it is down
         caution(dispatcher, tracker)
         try:
-            events = await services.in_thread(self.respond, dispatcher, tracker, domain)
+            events = await services.in_thread(self.reply_to, dispatcher, tracker, domain)
         except KnowledgeStoreUnavailable as error:
             logger.error("%s: %s", self.name(), error)
             dispatcher.utter_message(response="utter_store_down")
             events = []
-        return self.welcomed(tracker, events)
+        return self.welcomed(tracker, [*events, *audience_events(tracker)])
+
+    def reply_to(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        """What runs for the turn: respond(), unless a subclass reads the message first (a correction)."""
+        return self.respond(dispatcher, tracker, domain)
 
     @staticmethod
     def welcomed(tracker: Tracker, events: list[EventType]) -> list[EventType]:
@@ -83,6 +87,13 @@ class KnowledgeAction(Action, ABC):
 def menu_choices(store: KnowledgeStore) -> list[replies.Button]:
     """The start of the topic menu (a button per group), offered whenever the bot needs a topic."""
     return replies.menu_choice_buttons([(g.id, g.title) for g in store.menu_groups()], store.topics())
+
+
+def audience_events(tracker: Tracker) -> list[EventType]:
+    """Remember who the conversation is for when this message says so ("I'm 15", "my baby")."""
+    text = (tracker.latest_message or {}).get("text") or ""
+    audience = stated_audience(text) if not text.startswith("/") else None
+    return [SlotSet(AUDIENCE_SLOT, audience)] if audience and audience != tracker.get_slot(AUDIENCE_SLOT) else []
 
 
 def topic_slot(slug: str) -> list[EventType]:

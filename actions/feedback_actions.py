@@ -9,13 +9,18 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
-from actions.base import KnowledgeAction
+from actions.topic_actions import QuestionAction
 
 
-class _FeedbackAction(KnowledgeAction):
+class _FeedbackAction(QuestionAction):
+    """A question read as feedback ("does sugar make it worse?" is not "that made things worse") is answered."""
+
     helpful: bool
 
     def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        analysis = self.analysis(tracker)
+        if analysis.text and analysis.asks_about_content:
+            return self.answer_question(dispatcher, analysis)
         slug = tracker.get_slot("topic")
         if not slug:
             dispatcher.utter_message(response="utter_feedback_no_topic")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable
@@ -12,17 +13,30 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import replies, services
-from actions.analysis import MessageAnalysis
+from actions.analysis import SAID_KEPT, SAID_SLOT, MessageAnalysis, stated_audience
 from actions.base import KnowledgeAction, topic_slot
 from actions.menu_actions import show_topic_menu
-from knowledge.content import Source, Topic
+from knowledge.content import Answer, Source, Topic
 from knowledge.store import GlossaryEntry, MythMatch
 
 UNANSWERED_MIN_WORDS = 5  # a follow-up this long that names no topic is recorded ("tell me more" is not)
 MORE_CUES = re.compile(r"\b(more|detail|details|detailed|deeper|further|in depth|elaborate|expand)\b", re.IGNORECASE)
 RELATED_IN_DETAIL = 2  # topic buttons under a detailed answer
 DETAIL_DEPTH_SLOT = "detail_depth"  # {"topic": slug, "level": n}: how deep "tell me more" has gone on a topic
+LAST_QUESTION_SLOT = "last_question"  # the last question answered and its other readings (domain.yml)
+REPAIR_MIN_SCORE = 0.25  # a specific answer this close is offered when the person says it was not what they asked
+REPAIR_MIN_TOPIC = 0.05
+REPAIR_TOPICS = 3
+REPAIR_CHOICES = 4
+LAST_ANSWER_SLOT = "last_answer"  # the id of the last specific answer shown: what "why?" asks about
 VERDICT_WORDS = {"false": "Not true.", "unproven": "Not proven.", "partly true": "Partly true, but misleading."}
+
+
+def remember(analysis: MessageAnalysis, shown: str) -> list[EventType]:
+    """Add what a reply showed ("answer:<id>", "topic:<slug>", "<action>:<slug>") to the conversation's list,
+    so that it is not shown word for word again."""
+    said = [item for item in analysis.said if item != shown][-(SAID_KEPT - 1) :]
+    return [SlotSet(SAID_SLOT, [*said, shown])]
 
 
 def sources_reply(sources: tuple[Source, ...], title: str, shown: int | None) -> replies.Message:
@@ -49,9 +63,83 @@ class QuestionAction(KnowledgeAction, ABC):
     a myth check when the message states a known myth, a definition when it asks what a term means,
     otherwise the topic it is about (or a choice of two when two topics are equally likely)."""
 
+    def reply_to(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        """A message that opens as a correction ("no, I meant ...") is answered as the question it now asks,
+        whichever intent it was read as (the intent is often that of the question inside it)."""
+        analysis = self.analysis(tracker)
+        if analysis.correction is not None:
+            return self.answer_question(dispatcher, analysis)
+        return self.respond(dispatcher, tracker, domain)
+
     def answer_question(self, dispatcher: CollectingDispatcher, analysis: MessageAnalysis) -> list[EventType]:
+        """A definition it asks for, a myth it states, the specific answer it asks for, else its topic. A message
+        that opens as a correction gets a short apology, then the answer to what it now asks."""
+        rest = analysis.correction
+        if rest is not None:
+            dispatcher.utter_message(response="utter_repair")
+            analysis = dataclasses.replace(analysis, text=rest, focus=None)
         answered = self.answer_myth_or_definition(dispatcher, analysis)
-        return self.answer_topic(dispatcher, analysis) if answered is None else answered
+        if answered is None:
+            answered = self.answer_specific(dispatcher, analysis)
+        if answered is None:
+            answered = self.answer_topic(dispatcher, analysis)
+        return [*answered, *self.other_readings(analysis, answered)]
+
+    def other_readings(self, analysis: MessageAnalysis, answered: list[EventType]) -> list[EventType]:
+        """What else the question could have meant, kept for "that's not what I asked" (LAST_QUESTION_SLOT)."""
+        if not analysis.text:
+            return []
+        said = next((e["value"] for e in answered if e.get("event") == "slot" and e.get("name") == SAID_SLOT), None)
+        shown = said[-1] if said else None
+        others: list[list[str]] = []
+        for match in analysis.answer_matches:
+            if match.answer is not None and match.score >= REPAIR_MIN_SCORE and match.key != shown:
+                others.append(["answer", match.answer.id, match.answer.question])
+        for slug, probability in analysis.ranking[:REPAIR_TOPICS]:
+            topic = self.store().topic(slug)
+            if topic is not None and probability >= REPAIR_MIN_TOPIC and f"topic:{slug}" != shown:
+                others.append(["topic", slug, topic.title])
+        return [SlotSet(LAST_QUESTION_SLOT, {"text": analysis.text, "shown": shown, "others": others[:REPAIR_CHOICES]})]
+
+    def answer_specific(self, dispatcher: CollectingDispatcher, analysis: MessageAnalysis) -> list[EventType] | None:
+        """The specific answer the message asks for (analysis.specific_answer); None when it asks none."""
+        match = analysis.specific_answer
+        return None if match is None else self.show_answer(dispatcher, match.answer, analysis)
+
+    def show_answer(
+        self, dispatcher: CollectingDispatcher, answer: Answer, analysis: MessageAnalysis
+    ) -> list[EventType]:
+        """A specific answer with its sources; buttons lead to the reason, the topic and a second topic asked."""
+        topic = self.store().known_topic(answer.topic)
+        citations = "\n".join(replies.source_line(s) for s in self.store().sources(answer.sources))
+        text = f"**{answer.question}**\n\n{answer.answer}\n\n**Sources**\n{citations}"
+        buttons = [replies.button("Why?", "ask_why")] if answer.why else []
+        buttons.append(replies.topic_button(topic.slug, f"More on {topic.title}"))
+        buttons += [
+            replies.button("👍 Helpful", "feedback_positive"),
+            replies.button("👎 Not helpful", "feedback_negative"),
+        ]
+        self.send_with_also(dispatcher, text, buttons, analysis.second_topic(answer.topic))
+        return [
+            *topic_slot(topic.slug),
+            SlotSet(LAST_ANSWER_SLOT, answer.id),
+            *remember(analysis, f"answer:{answer.id}"),
+        ]
+
+    def send_with_also(
+        self, dispatcher: CollectingDispatcher, text: str, buttons: list[replies.Button], also: str | None
+    ) -> None:
+        """An answer; a second topic the message also asked about is offered first among its buttons."""
+        also_view = self.store().topic(also) if also else None
+        if also_view is None:
+            dispatcher.utter_message(text=text, buttons=buttons)
+            return
+        dispatcher.utter_message(
+            response="utter_topic_also_asked",
+            topic_answer=text,
+            also=also_view.title,
+            buttons=[replies.topic_button(also_view.slug, f"You also asked: {also_view.title}"), *buttons],
+        )
 
     def answer_myth_or_definition(
         self, dispatcher: CollectingDispatcher, analysis: MessageAnalysis
@@ -76,25 +164,27 @@ class QuestionAction(KnowledgeAction, ABC):
             if not offer_search_results(dispatcher, analysis):
                 self.load_topic(dispatcher, None)
             return []
-        return self.show_topic(dispatcher, slug, also=analysis.second_topic(slug))
+        return self.show_topic(dispatcher, slug, also=analysis.second_topic(slug), analysis=analysis)
 
-    def show_topic(self, dispatcher: CollectingDispatcher, slug: str, also: str | None = None) -> list[EventType]:
-        """A topic's short answer; a second topic the message asked about is offered as a button."""
+    def show_topic(
+        self,
+        dispatcher: CollectingDispatcher,
+        slug: str,
+        also: str | None = None,
+        analysis: MessageAnalysis | None = None,
+    ) -> list[EventType]:
+        """A topic's short answer; a second topic the message asked about is offered as a button. Asked again
+        in the same conversation, the topic goes one level deeper instead of repeating itself."""
         topic = self.load_topic(dispatcher, slug)
         if topic is None:
             return []
-        text, buttons = replies.topic_text(topic), replies.follow_up_buttons()
-        also_view = self.store().topic(also) if also else None
-        if also_view is None:
-            dispatcher.utter_message(text=text, buttons=buttons)
-        else:
-            dispatcher.utter_message(
-                response="utter_topic_also_asked",
-                topic_answer=text,
-                also=also_view.title,
-                buttons=[replies.topic_button(also_view.slug, f"You also asked: {also_view.title}"), *buttons],
-            )
-        return topic_slot(topic.slug)
+        if analysis is not None and f"topic:{slug}" in analysis.said:
+            message, events = self.next_level(topic, analysis)
+            dispatcher.utter_message(**message)
+            return [*topic_slot(topic.slug), *events]
+        events = [*topic_slot(topic.slug), *(remember(analysis, f"topic:{slug}") if analysis else [])]
+        self.send_with_also(dispatcher, replies.topic_text(topic), replies.follow_up_buttons(), also)
+        return events
 
     def ask_which(self, dispatcher: CollectingDispatcher, choice: tuple[str, str]) -> list[EventType]:
         """Two topics are about as likely: ask instead of guessing."""
@@ -108,6 +198,44 @@ class QuestionAction(KnowledgeAction, ABC):
             buttons=[replies.topic_button(v.slug, v.title) for v in (first, second)],
         )
         return []
+
+    # -- going deeper: "tell me more", and a topic asked for again ---------------------------------------------
+    def next_level(self, topic: Topic, analysis: MessageAnalysis) -> tuple[replies.Message, list[EventType]]:
+        """The next level of detail on the topic not shown yet, then that there is no more (with where to go)."""
+        levels = self.detail_levels(topic)
+        depth = analysis.detail_depth or {}
+        shown = depth.get("level") if depth.get("topic") == topic.slug else None
+        level = 0 if not isinstance(shown, int) else shown + 1
+        remember_depth = [SlotSet(DETAIL_DEPTH_SLOT, {"topic": topic.slug, "level": min(level, len(levels))})]
+        if level >= len(levels):
+            related = [replies.topic_button(slug, title) for slug, title in self.store().related(topic)]
+            others = [b for b in replies.follow_up_buttons() if b["payload"] not in ("/more_detail", "/related_topics")]
+            message = replies.response_message("utter_no_more_detail", related + others, title=topic.title)
+            return message, remember_depth
+        message = levels[level](topic)
+        if not any(b["payload"] == "/more_detail" for b in message["buttons"]):  # the way to the next level
+            message["buttons"] = [replies.button("Tell me more", "more_detail"), *message["buttons"]]
+        return message, remember_depth
+
+    def detail_levels(self, topic: Topic) -> list[Callable[[Topic], replies.Message]]:
+        """What "tell me more" shows on this topic, one level per request: only the levels it has content for."""
+        later = [b for b in replies.follow_up_buttons() if b["payload"] != "/more_detail"]
+        levels: list[Callable[[Topic], replies.Message]] = [self.detail_message]
+        if topic.evidence_summary:
+            levels.append(lambda t: replies.text_message(replies.evidence_text(t), later))
+        if topic.children_note or topic.adults_note:
+            levels.append(lambda t: replies.text_message(replies.ages_text(t), later))
+        if topic.sources:
+            levels.append(self.sources_message)
+        return levels
+
+    def detail_message(self, topic: Topic) -> replies.Message:
+        # The detailed answers point to neighbouring topics by title: offer the nearest ones as buttons.
+        nearest = [replies.topic_button(slug, title) for slug, title in self.store().related(topic)[:RELATED_IN_DETAIL]]
+        return replies.text_message(replies.detail_text(topic), nearest + replies.follow_up_buttons())
+
+    def sources_message(self, topic: Topic) -> replies.Message:
+        return sources_reply(self.store().sources(topic.sources), topic.title, shown=replies.SOURCES_SHOWN)
 
     def answer_definition(self, dispatcher: CollectingDispatcher, entry: GlossaryEntry) -> list[EventType]:
         dispatcher.utter_message(
@@ -142,28 +270,42 @@ class FollowUpAction(QuestionAction, ABC):
     """A follow-up on the conversation's topic (or on a topic the message names): more detail, simpler,
     sources, related topics, evidence, children. During the guided tour a "Next step" button is added."""
 
+    reads_questions = True  # a specific question asked with this intent ("does it work for babies?") is answered
+
     def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         analysis = self.analysis(tracker)
-        if not tracker.get_slot("topic"):  # no conversation topic: the message may state a myth on its own
+        if not analysis.current_topic:  # no conversation topic: the message may state a myth on its own
             answered = self.answer_myth_or_definition(dispatcher, analysis)
             if answered is not None:
                 return answered
             if self.is_a_first_question(analysis):
                 return self.answer_topic(dispatcher, analysis)
-        slug = analysis.follow_up_topic(tracker.get_slot("topic"))
+        slug = analysis.follow_up_topic(analysis.current_topic)
+        match = analysis.specific_answer if self.reads_question(analysis) else None
+        if match is not None:
+            return self.show_answer(dispatcher, match.answer, analysis)
         if slug is None and len(analysis.text.split()) >= UNANSWERED_MIN_WORDS:
             # nothing to follow up on and no topic named: a question the bot could not place, for curators
             services.record_unanswered(analysis.text)
         topic = self.load_topic(dispatcher, slug)
         if topic is None:
             return []
-        message, events = self.reply_in_context(topic, tracker)
+        shown = f"{self.name()}:{topic.slug}"
+        if shown in analysis.said and self.name() != "action_more_detail":  # asked again: go deeper, not again
+            message, events = self.next_level(topic, analysis)
+        else:
+            message, events = self.reply_in_context(topic, analysis)
+            events = [*events, *remember(analysis, shown)]
         if tracker.get_slot("tour_step") is not None:
             message["buttons"] = replies.with_tour_controls(message.get("buttons") or [])
         dispatcher.utter_message(**message)
         return [*topic_slot(topic.slug), *events]
 
-    def reply_in_context(self, topic: Topic, tracker: Tracker) -> tuple[replies.Message, list[EventType]]:
+    def reads_question(self, analysis: MessageAnalysis) -> bool:
+        """Whether a specific question in the message is answered instead of the follow-up."""
+        return self.reads_questions
+
+    def reply_in_context(self, topic: Topic, analysis: MessageAnalysis) -> tuple[replies.Message, list[EventType]]:
         """The reply when it depends on the conversation so far, with the events it sets; by default reply()."""
         return self.reply(topic), []
 
@@ -177,6 +319,8 @@ class FollowUpAction(QuestionAction, ABC):
 
 
 class ActionMoreDetail(FollowUpAction):
+    reads_questions = False
+
     def name(self) -> str:
         return "action_more_detail"
 
@@ -184,44 +328,21 @@ class ActionMoreDetail(FollowUpAction):
         # "tell me about fad diets" as the first message asks about a topic; only "more" asks for the detail
         return analysis.topic is not None and not MORE_CUES.search(analysis.text)
 
+    def reads_question(self, analysis: MessageAnalysis) -> bool:
+        # "tell me more" asks for the next level; "what about peanut?" (read as more_detail) asks something specific
+        return not MORE_CUES.search(analysis.text)
+
     def reply(self, topic: Topic) -> replies.Message:
-        # The detailed answers point to neighbouring topics by title: offer the nearest ones as buttons.
-        nearest = [replies.topic_button(slug, title) for slug, title in self.store().related(topic)[:RELATED_IN_DETAIL]]
-        return replies.text_message(replies.detail_text(topic), nearest + replies.follow_up_buttons())
+        return self.detail_message(topic)
 
-    def reply_in_context(self, topic: Topic, tracker: Tracker) -> tuple[replies.Message, list[EventType]]:
+    def reply_in_context(self, topic: Topic, analysis: MessageAnalysis) -> tuple[replies.Message, list[EventType]]:
         """Each "tell me more" on the same topic goes one level deeper, then says that is all there is."""
-        levels = self.levels(topic)
-        depth = tracker.get_slot(DETAIL_DEPTH_SLOT)
-        shown = depth.get("level") if isinstance(depth, dict) and depth.get("topic") == topic.slug else None
-        level = 0 if not isinstance(shown, int) else shown + 1
-        remember = [SlotSet(DETAIL_DEPTH_SLOT, {"topic": topic.slug, "level": min(level, len(levels))})]
-        if level >= len(levels):
-            related = [replies.topic_button(slug, title) for slug, title in self.store().related(topic)]
-            others = [b for b in replies.follow_up_buttons() if b["payload"] not in ("/more_detail", "/related_topics")]
-            return replies.response_message("utter_no_more_detail", related + others, title=topic.title), remember
-        message = levels[level](topic)
-        if not any(b["payload"] == "/more_detail" for b in message["buttons"]):  # the way to the next level
-            message["buttons"] = [replies.button("Tell me more", "more_detail"), *message["buttons"]]
-        return message, remember
-
-    def levels(self, topic: Topic) -> list[Callable[[Topic], replies.Message]]:
-        """What "tell me more" shows on this topic, one level per request: only the levels it has content for."""
-        later = [b for b in replies.follow_up_buttons() if b["payload"] != "/more_detail"]
-        levels: list[Callable[[Topic], replies.Message]] = [self.reply]
-        if topic.evidence_summary:
-            levels.append(lambda t: replies.text_message(replies.evidence_text(t), later))
-        if topic.children_note or topic.adults_note:
-            levels.append(lambda t: replies.text_message(replies.ages_text(t), later))
-        if topic.sources:
-            levels.append(self.sources_message)
-        return levels
-
-    def sources_message(self, topic: Topic) -> replies.Message:
-        return sources_reply(self.store().sources(topic.sources), topic.title, shown=replies.SOURCES_SHOWN)
+        return self.next_level(topic, analysis)
 
 
 class ActionSimpler(FollowUpAction):
+    reads_questions = False
+
     def name(self) -> str:
         return "action_simpler"
 
@@ -230,19 +351,23 @@ class ActionSimpler(FollowUpAction):
 
 
 class ActionSources(FollowUpAction):
+    reads_questions = False
+
     def name(self) -> str:
         return "action_sources"
 
     def reply(self, topic: Topic) -> replies.Message:
         return sources_reply(self.store().sources(topic.sources), topic.title, shown=replies.SOURCES_SHOWN)
 
-    def reply_in_context(self, topic: Topic, tracker: Tracker) -> tuple[replies.Message, list[EventType]]:
-        wants_all = (tracker.latest_message.get("intent") or {}).get("name") == "all_sources"
+    def reply_in_context(self, topic: Topic, analysis: MessageAnalysis) -> tuple[replies.Message, list[EventType]]:
+        wants_all = analysis.intent == "all_sources"
         shown = None if wants_all else replies.SOURCES_SHOWN
         return sources_reply(self.store().sources(topic.sources), topic.title, shown=shown), []
 
 
 class ActionRelatedTopics(FollowUpAction):
+    reads_questions = False
+
     def name(self) -> str:
         return "action_related_topics"
 
@@ -267,10 +392,16 @@ class ActionEvidence(FollowUpAction):
 
 
 class ActionChildren(FollowUpAction):
-    """'What about in babies?': what is known for babies and children on the current topic."""
+    """'What about in babies?': what is known for babies and children on the current topic. A teenager or an
+    adult who says so ("what about for teenagers?", "im 15") gets the note for teenagers and adults."""
 
     def name(self) -> str:
         return "action_children"
+
+    def reply_in_context(self, topic: Topic, analysis: MessageAnalysis) -> tuple[replies.Message, list[EventType]]:
+        if stated_audience(analysis.text) in ("teen", "adult"):
+            return adults_reply(topic), []
+        return self.reply(topic), []
 
     def reply(self, topic: Topic) -> replies.Message:
         buttons = [
@@ -282,6 +413,13 @@ class ActionChildren(FollowUpAction):
         return replies.response_message("utter_children_no_note", buttons, title=topic.title)
 
 
+def adults_reply(topic: Topic) -> replies.Message:
+    buttons = [replies.button("Sources", "sources"), replies.button("Tell me more", "more_detail")]
+    if topic.adults_note:
+        return replies.text_message(f"**{topic.title} in teenagers and adults**\n\n{topic.adults_note}", buttons)
+    return replies.response_message("utter_adults_no_note", buttons, title=topic.title, summary=topic.evidence_summary)
+
+
 class ActionAdults(FollowUpAction):
     """'And for adults? I have eczema too': what is known for teenagers and adults on the current topic."""
 
@@ -289,12 +427,7 @@ class ActionAdults(FollowUpAction):
         return "action_adults"
 
     def reply(self, topic: Topic) -> replies.Message:
-        buttons = [replies.button("Sources", "sources"), replies.button("Tell me more", "more_detail")]
-        if topic.adults_note:
-            return replies.text_message(f"**{topic.title} in adults**\n\n{topic.adults_note}", buttons)
-        return replies.response_message(
-            "utter_adults_no_note", buttons, title=topic.title, summary=topic.evidence_summary
-        )
+        return adults_reply(topic)
 
 
 class ActionWhatToDo(FollowUpAction):
@@ -355,7 +488,7 @@ class ActionSearchFallback(QuestionAction):
 
     def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         analysis = self.analysis(tracker)
-        answered = self.answer_myth_or_definition(dispatcher, analysis)
+        answered = self.answer_myth_or_definition(dispatcher, analysis) or self.answer_specific(dispatcher, analysis)
         if answered is not None:
             return answered
         if analysis.topic is not None or analysis.alternatives is not None:  # unsure of the intent, sure of the subject
@@ -368,15 +501,17 @@ class ActionSearchFallback(QuestionAction):
         return []
 
 
-class ActionOutOfScope(KnowledgeAction):
-    """Outside the bot's scope: say what it can help with, and keep the question for curators."""
+class ActionOutOfScope(QuestionAction):
+    """Outside the bot's scope: say what it can help with, and keep the question for curators. Said once in a
+    conversation; after that a short line, not the same paragraph again."""
 
     def name(self) -> str:
         return "action_out_of_scope"
 
     def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        dispatcher.utter_message(response="utter_out_of_scope")
-        text = self.analysis(tracker).text
-        if text:
-            services.record_unanswered(text)
-        return []
+        analysis = self.analysis(tracker)
+        again = "out_of_scope" in analysis.said
+        dispatcher.utter_message(response="utter_out_of_scope_again" if again else "utter_out_of_scope")
+        if analysis.text:
+            services.record_unanswered(analysis.text)
+        return [] if again else remember(analysis, "out_of_scope")

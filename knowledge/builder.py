@@ -15,7 +15,7 @@ from .content import Content, load_content
 from .database import make_engine, sqlite_file
 from .documents import to_document
 from .fingerprint import content_fingerprint
-from .models import LIST, MYTH, QUESTION, SOURCE, TOPIC, Base, DocumentRow, MetaRow
+from .models import ANSWER, LIST, MYTH, QUESTION, SOURCE, TOPIC, Base, DocumentRow, MetaRow
 
 
 def topics_in_menu_order(content: Content) -> list:
@@ -24,15 +24,16 @@ def topics_in_menu_order(content: Content) -> list:
 
 
 def document_rows(content: Content) -> Iterator[DocumentRow]:
-    """One row per content item, in content order. Example questions are training data, not served: left out."""
+    """One row per content item, in content order. A topic keeps its example questions: they are the wordings of
+    its card when the bot tells a general question from a specific one (answer_index.py)."""
     for position, source in enumerate(content.sources.values()):
         yield DocumentRow(kind=SOURCE, key=source.id, position=position, body=to_document(source))
     for position, topic in enumerate(topics_in_menu_order(content)):
-        yield DocumentRow(
-            kind=TOPIC, key=topic.slug, position=position, body=to_document(dataclasses.replace(topic, examples=()))
-        )
+        yield DocumentRow(kind=TOPIC, key=topic.slug, position=position, body=to_document(topic))
     for position, myth in enumerate(content.myths):
         yield DocumentRow(kind=MYTH, key=myth.id, position=position, body=to_document(myth))
+    for position, answer in enumerate(content.answers):
+        yield DocumentRow(kind=ANSWER, key=answer.id, position=position, body=to_document(answer))
     for position, question in enumerate(content.quiz):
         yield DocumentRow(kind=QUESTION, key=question.id, position=position, body=to_document(question))
     lists = {"tour": content.tour, "menu": [dataclasses.asdict(group) for group in content.menu_groups]}

@@ -53,6 +53,11 @@ SOURCE_KEYS = (
 )  # verification: how a curator checked it
 MYTH_KEYS = ("id", "claim", "phrasings", "verdict", "correction", "topic", "sources")
 QUESTION_KEYS = ("id", "topic", "question", "choices", "answer", "explanation")
+ANSWER_KEYS = ("id", "topic", "question", "asks", "audience", "answer", "why", "sources", "last_reviewed")
+# Who a specific answer is written for; "any" fits everyone (the conversation's audience picks between close ones).
+AUDIENCES = ("any", "parent", "teen", "adult", "pregnant")
+MIN_ASKS = 3  # other wordings of a specific answer's question: they are how the bot finds it
+ANSWER_WORDS = (30, 160)  # a specific answer is short: it answers one question
 MENU_GROUP_KEYS = ("id", "title", "topics")
 MENU_TITLE_MAX = 40  # a group title is a button label: long ones are cut off on phones and in Slack
 # The files the loader reads; anything else in the content folder would be ignored without a word.
@@ -64,6 +69,7 @@ CONTENT_FILES = {
     "menu.yml": "menu",
 }
 TOPICS_DIR = "topics"
+ANSWERS_DIR = "answers"  # specific answers, any number of files, each a list under `answers:`
 
 # The topic contract shared with the dialogue, the tests and later content.
 TOPIC_SLUGS = (
@@ -195,6 +201,26 @@ class Myth:
 
 
 @dataclass(frozen=True)
+class Answer:
+    """A short answer to one specific question, inside a topic: "should I give her egg?" rather than the
+    whole of early life. Found by its question's wordings; the topic card stays the answer to the rest."""
+
+    id: str
+    topic: str
+    question: str
+    asks: tuple[str, ...]  # other wordings of the same question
+    answer: str
+    sources: tuple[str, ...]
+    audience: str = "any"
+    why: str | None = None  # the reason behind the answer, for "why?"
+    last_reviewed: dt.date | None = None
+
+    @property
+    def wordings(self) -> tuple[str, ...]:
+        return (self.question, *self.asks)
+
+
+@dataclass(frozen=True)
 class QuizQuestion:
     id: str
     topic: str
@@ -218,6 +244,7 @@ class Content:
     topics: dict[str, Topic] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
     myths: list[Myth] = field(default_factory=list)
+    answers: list[Answer] = field(default_factory=list)
     quiz: list[QuizQuestion] = field(default_factory=list)
     tour: list[str] = field(default_factory=list)
     menu_groups: list[MenuGroup] = field(default_factory=list)
@@ -226,6 +253,22 @@ class Content:
     def menu(self) -> list[str]:
         """Every topic of the menu in menu order: the groups' topics one after the other."""
         return [slug for group in self.menu_groups for slug in group.topics]
+
+
+def topic_questions(content: Content) -> list[tuple[str, str]]:
+    """(question, topic slug) to learn topics from: each topic's examples, then the wordings of its specific
+    answers (a specific question is a question about its topic too), each text once."""
+    seen: set[str] = set()
+    questions: list[tuple[str, str]] = []
+    for text, slug in (
+        *((e, t.slug) for t in content.topics.values() for e in t.examples),
+        *((w, a.topic) for a in content.answers for w in a.wordings),
+    ):
+        key = " ".join(text.lower().split())
+        if key not in seen:
+            seen.add(key)
+            questions.append((text, slug))
+    return questions
 
 
 class _Reader:
@@ -402,6 +445,30 @@ def _parse_myth(r: _Reader) -> Myth | None:
     return myth if myth.id else None
 
 
+def _parse_answer(r: _Reader) -> Answer | None:
+    r.only(ANSWER_KEYS)
+    audience = r.text("audience", required=False) or "any"
+    if audience not in AUDIENCES:
+        r.fail("audience", f"must be one of {', '.join(AUDIENCES)}, got '{audience}'")
+    answer = Answer(
+        id=r.text("id") or "",
+        topic=r.text("topic") or "",
+        question=r.text("question") or "",
+        asks=r.text_list("asks"),
+        answer=r.text("answer") or "",
+        sources=r.text_list("sources"),
+        audience=audience,
+        why=r.text("why", required=False),
+        last_reviewed=r.date("last_reviewed") if "last_reviewed" in r.data else None,
+    )
+    if r.data and len(answer.asks) < MIN_ASKS:
+        r.fail("asks", f"needs at least {MIN_ASKS} other wordings of the question, got {len(answer.asks)}")
+    words = len(answer.answer.split())
+    if answer.answer and not ANSWER_WORDS[0] <= words <= ANSWER_WORDS[1]:
+        r.fail("answer", f"must be {ANSWER_WORDS[0]}-{ANSWER_WORDS[1]} words, got {words}")
+    return answer if answer.id else None
+
+
 def _parse_question(r: _Reader) -> QuizQuestion | None:
     r.only(QUESTION_KEYS)
     choices = r.data.get("choices")
@@ -499,6 +566,13 @@ def _check_references(content: Content, problems: list[str]) -> None:
         for s_index, source_id in enumerate(myth.sources):
             if source_id not in content.sources:
                 problems.append(f"myths.yml: myths[{index}].sources[{s_index}]: unknown source '{source_id}'")
+    for answer in content.answers:
+        where = f"{ANSWERS_DIR}: answer '{answer.id}'"
+        if answer.topic not in content.topics:
+            problems.append(f"{where}: topic: unknown topic '{answer.topic}'")
+        for s_index, source_id in enumerate(answer.sources):
+            if source_id not in content.sources:
+                problems.append(f"{where}: sources[{s_index}]: unknown source '{source_id}'")
     for index, question in enumerate(content.quiz):
         if question.topic not in content.topics:
             problems.append(f"quiz.yml: questions[{index}].topic: unknown topic '{question.topic}'")
@@ -532,7 +606,7 @@ def _check_layout(content_dir: Path, problems: list[str]) -> None:
     for path in sorted(content_dir.iterdir()):
         if path.name.startswith(".") or path.name == "README.md" or path.name in CONTENT_FILES:
             continue
-        if path.is_dir() and path.name == TOPICS_DIR:
+        if path.is_dir() and path.name in (TOPICS_DIR, ANSWERS_DIR):
             continue
         hint = "topic files go in topics/" if path.suffix in (".yml", ".yaml") else "not a content file"
         problems.append(
@@ -579,6 +653,9 @@ def load_content(content_dir: Path) -> Content:
             items = _collect(problems, path, key, parse)
             _check_unique(problems, optional_file, key, [item.id for item in items])
             setattr(content, "myths" if key == "myths" else "quiz", items)
+    for path in sorted((content_dir / ANSWERS_DIR).glob("*.yml")):
+        content.answers.extend(_collect(problems, path, "answers", _parse_answer))
+    _check_unique(problems, ANSWERS_DIR, "answers", [answer.id for answer in content.answers])
     if (content_dir / "tour.yml").exists():
         content.tour = [str(s) for s in _items(problems, content_dir / "tour.yml", "tour")]
     if (content_dir / "menu.yml").exists():

@@ -22,6 +22,39 @@ hear people claim claims believe if whether there what s""".split()
 )
 
 
+# Words spaCy counts as stop words that still tell one specific question from another.
+QUESTION_WORDS_KEPT = frozenset(
+    "not no never without off before after during first alone stop again enough less more most only same".split()
+)
+LEMMA_KEPT_AS_TYPED = frozenset({"best", "better", "worse", "worst"})  # the lookup lemmatiser makes "best" "well"
+# One word for what people spell or say in several ways, so "pregnancy" finds a question asked "while pregnant".
+SAME_WORD = {
+    "pregnancy": "pregnant",
+    "breastfeeding": "breastfeed",
+    "fecal": "faecal",
+    "feces": "faeces",
+    "diarrhea": "diarrhoea",
+    "fiber": "fibre",
+    "yogurt": "yoghurt",
+    "moisturizer": "moisturiser",
+    "moisturize": "moisturise",
+    "moisturising": "moisturise",
+    "moisturizing": "moisturise",
+    "emollient": "moisturiser",
+    "hydrolyse": "hydrolysed",
+    "hydrolyzed": "hydrolysed",
+    "hydrolysate": "hydrolysed",
+    "poo": "stool",
+    "poop": "stool",
+    "tummy": "gut",
+    "stomach": "gut",
+    "tregs": "treg",
+    "steroids": "steroid",
+    "kid": "child",
+    "toddler": "child",
+}
+
+
 @dataclass(frozen=True)
 class TermMatch:
     phrase: str  # the glossary phrase that matched
@@ -55,6 +88,16 @@ class GlossaryMatcher:
     def content_lemmas(self, text: str) -> frozenset[str]:
         """Lemmas of the words that carry meaning ("is it true that probiotics cure..." -> probiotic, cure)."""
         return frozenset(t.lemma_.lower() for t in self._parse(text) if t.is_alpha and t.lower_ not in FILLER_WORDS)
+
+    def question_lemmas(self, text: str) -> frozenset[str]:
+        """Lemmas of the words that say what a question asks: spaCy's stop words go ("which", "about", "have"),
+        except the few that change the question ("not", "before", "stop")."""
+        lemmas = (
+            t.lower_ if t.lower_ in LEMMA_KEPT_AS_TYPED else t.lemma_.lower()
+            for t in self._parse(text)
+            if t.is_alpha and (not t.is_stop or t.lower_ in QUESTION_WORDS_KEPT) and len(t) > 1
+        )
+        return frozenset(SAME_WORD.get(lemma, lemma) for lemma in lemmas)
 
     def find(self, message: str) -> list[TermMatch]:
         """Non-overlapping matches, longest first where they compete, in message order."""

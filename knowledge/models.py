@@ -13,8 +13,9 @@ from sqlalchemy.orm import declarative_base
 
 Base: Any = declarative_base()  # SQLAlchemy 1.4's declarative base has no static type
 
-# Kinds of documents: one row per source, topic, myth and quiz question; the tour and the menu are one list each.
-SOURCE, TOPIC, MYTH, QUESTION, LIST = "source", "topic", "myth", "question", "list"
+# Kinds of documents: one row per source, topic, myth, specific answer and quiz question; the tour and the menu
+# are one list each.
+SOURCE, TOPIC, MYTH, ANSWER, QUESTION, LIST = "source", "topic", "myth", "answer", "question", "list"
 
 
 class DocumentRow(Base):

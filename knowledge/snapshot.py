@@ -13,11 +13,18 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .content import BACKGROUND_TOPIC, Content, Myth, QuizQuestion, Source, Topic
+from .answer_index import AnswerIndex, AnswerMatch
+from .content import BACKGROUND_TOPIC, Answer, Content, Myth, QuizQuestion, Source, Topic
 from .matcher import GlossaryMatcher
 from .search import SearchDocument, SearchHit, SearchIndex
 
 GLOSSARY_BONUS = 0.5
+# Words that say who or what in general, not which question: "what about babies?" or "and for adults?" asks
+# for the topic's note, not for a specific answer that happens to mention babies.
+GENERIC_LEMMAS = frozenset(
+    """baby child kid son daughter toddler infant adult teen teenager people person mum mom dad parent year month
+    old work help good effective useful benefit thing anything know tell question fine ok okay""".split()
+)
 MYTH_MIN_SIMILARITY = 0.3
 
 
@@ -91,6 +98,18 @@ class Snapshot:
                 postings[lemma].append(index)
         self._postings = {lemma: np.array(indices, dtype=np.int32) for lemma, indices in postings.items()}
 
+        self._answers = {answer.id: answer for answer in content.answers}
+        self._answer_index = AnswerIndex(
+            content.answers, self._matcher.question_lemmas, ((t.slug, t.examples) for t in self._topics.values())
+        )
+        # A specific answer must match on what the message asks beyond naming its topic or eczema itself:
+        # "what is a faecal transplant" asks for the topic, "can my child have a faecal transplant" for an answer.
+        background = self._topic_lemmas(self._topics[BACKGROUND_TOPIC]) if BACKGROUND_TOPIC in self._topics else set()
+        self._naming_lemmas = {
+            slug: frozenset(self._topic_lemmas(topic) | background | GENERIC_LEMMAS)
+            for slug, topic in self._topics.items()
+        }
+
         # topics only: myths are found by their wording (find_myth), never by full-text relevance
         self._index = SearchIndex(
             SearchDocument(
@@ -102,6 +121,12 @@ class Snapshot:
             )
             for t in self._topics.values()
         )
+
+    def _topic_lemmas(self, topic: Topic) -> set[str]:
+        """The words that name the topic: its title and its first glossary term with that term's synonyms."""
+        first = topic.glossary[0] if topic.glossary else None
+        phrases = (topic.title, *((first.term, *first.synonyms) if first else ()))
+        return {lemma for phrase in phrases for lemma in self._matcher.question_lemmas(phrase)}
 
     @staticmethod
     def _phrases(topic: Topic) -> list[str]:
@@ -168,6 +193,20 @@ class Snapshot:
             if slug != BACKGROUND_TOPIC or len(named) == 1:
                 score[slug] = score.get(slug, 0.0) + GLOSSARY_BONUS
         return sorted(score, key=lambda slug: -score[slug])[:limit]
+
+    # -- specific answers ---------------------------------------------------------------------------------
+    def answer(self, answer_id: str) -> Answer | None:
+        return self._answers.get(answer_id)
+
+    def find_answers(self, message: str, limit: int = 3) -> list[AnswerMatch]:
+        """Specific answers and topic cards close to the message, best first; a specific answer only when it
+        matches on more than the names of its topic."""
+        found = self._answer_index.find(message, limit * 2)
+        asks = [m for m in found if m.answer is None or m.shared - self._naming_lemmas.get(m.topic, frozenset())]
+        return asks[:limit]
+
+    def answers_of(self, slug: str) -> tuple[Answer, ...]:
+        return tuple(a for a in self._answers.values() if a.topic == slug)
 
     # -- myths --------------------------------------------------------------------------------------
     def find_myth(self, message: str, min_similarity: float = MYTH_MIN_SIMILARITY) -> MythMatch | None:

@@ -22,17 +22,26 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DatabaseError, InterfaceError
 from sqlalchemy.orm import Session
 
-from .content import Content, MenuGroup, Myth, QuizQuestion, Source, Topic
+from .answer_index import AnswerMatch
+from .content import Answer, Content, MenuGroup, Myth, QuizQuestion, Source, Topic
 from .database import make_engine, sqlite_file
 from .documents import from_document
-from .models import LIST, MYTH, QUESTION, SOURCE, TOPIC, DocumentRow, MetaRow
+from .models import ANSWER, LIST, MYTH, QUESTION, SOURCE, TOPIC, DocumentRow, MetaRow
 from .settings import database_url
 from .snapshot import MYTH_MIN_SIMILARITY, GlossaryEntry, MythMatch, Snapshot, TopicGroup, TopicHit
 
 RELOAD_CHECK_SECONDS = 2.0
 BUILD_HINT = "build it with `make knowledge` or `python -m knowledge build`"
 
-__all__ = ["GlossaryEntry", "KnowledgeStore", "KnowledgeStoreUnavailable", "MythMatch", "TopicGroup", "TopicHit"]
+__all__ = [
+    "AnswerMatch",
+    "GlossaryEntry",
+    "KnowledgeStore",
+    "KnowledgeStoreUnavailable",
+    "MythMatch",
+    "TopicGroup",
+    "TopicHit",
+]
 
 
 class KnowledgeStoreUnavailable(RuntimeError):
@@ -108,6 +117,8 @@ class KnowledgeStore:
                 content.topics[key] = from_document(Topic, body)
             elif kind == MYTH:
                 content.myths.append(from_document(Myth, body))
+            elif kind == ANSWER:
+                content.answers.append(from_document(Answer, body))
             elif kind == QUESTION:
                 content.quiz.append(from_document(QuizQuestion, body))
             elif kind == LIST:
@@ -207,6 +218,17 @@ class KnowledgeStore:
 
     def find_myth(self, message: str, min_similarity: float = MYTH_MIN_SIMILARITY) -> MythMatch | None:
         return self.snapshot().find_myth(message, min_similarity)
+
+    def answer(self, answer_id: str) -> Answer | None:
+        return self.snapshot().answer(answer_id)
+
+    def find_answers(self, message: str, limit: int = 3) -> list[AnswerMatch]:
+        """Specific answers whose questions the message is closest to, best first."""
+        return self.snapshot().find_answers(message, limit)
+
+    def answers_of(self, slug: str) -> tuple[Answer, ...]:
+        """A topic's specific answers, in content order."""
+        return self.snapshot().answers_of(slug)
 
     def quiz_questions(self) -> list[QuizQuestion]:
         return list(self.snapshot().quiz)

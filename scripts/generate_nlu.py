@@ -1,7 +1,8 @@
 """Generate NLU training data from the knowledge content, so that a topic is written down once.
 
-- build/nlu/topics.yml: every topic's `examples` as `ask_topic` examples labelled `metadata: {topic: <slug>}`,
-  which the topic classifier (nlu_components/topic_classifier.py) learns from;
+- build/nlu/topics.yml: every topic's `examples`, and the wordings of its specific answers (answers/), as
+  `ask_topic` examples labelled `metadata: {topic: <slug>}`, which the topic classifier
+  (nlu_components/topic_classifier.py) learns from;
 - build/nlu/glossary.yml: one lookup table per topic (`topic_glossary:<slug>`) of its glossary phrases, which
   the RegexFeaturizer marks and the topic classifier uses as a feature.
 Usage: python scripts/generate_nlu.py OUTPUT_DIR
@@ -17,7 +18,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from knowledge.content import load_content  # noqa: E402
+from knowledge.content import load_content, topic_questions  # noqa: E402
 from knowledge.settings import CONTENT_DIR  # noqa: E402
 from nlu_components.topic_model import GLOSSARY_LOOKUP_PREFIX  # noqa: E402
 
@@ -34,11 +35,7 @@ def write(path: Path, nlu: list[dict]) -> None:
 def main(output_dir: Path) -> int:
     content = load_content(CONTENT_DIR)
     output_dir.mkdir(parents=True, exist_ok=True)
-    examples = [
-        {"text": example, "metadata": {"topic": topic.slug}}
-        for topic in content.topics.values()
-        for example in topic.examples
-    ]
+    examples = [{"text": text, "metadata": {"topic": slug}} for text, slug in topic_questions(content)]
     write(output_dir / "topics.yml", [{"intent": "ask_topic", "examples": examples}])
     lookups = []
     for topic in content.topics.values():

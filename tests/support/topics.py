@@ -17,7 +17,7 @@ import joblib
 import sklearn
 import yaml
 
-from knowledge.content import load_content
+from knowledge.content import load_content, topic_questions
 from knowledge.fingerprint import files_fingerprint
 from knowledge.settings import CONTENT_DIR
 from nlu_components.topic_model import TopicModel, training_set
@@ -68,7 +68,7 @@ def topic_model() -> TopicModel:
 
 def _train_topic_model() -> TopicModel:
     content = load_content(CONTENT_DIR)
-    topic_examples = [(e, "ask_topic", t.slug) for t in content.topics.values() for e in t.examples]
+    topic_examples = [(text, "ask_topic", slug) for text, slug in topic_questions(content)]
     glossary = {t.slug: [p for g in t.glossary for p in (g.term, *g.synonyms)] for t in content.topics.values()}
     texts, labels = training_set(topic_examples + nlu_examples())
     return TopicModel(glossary).fit(texts, labels)  # as the Rasa component trains it

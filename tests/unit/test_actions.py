@@ -61,6 +61,14 @@ FOLLOW_UPS = [ActionMoreDetail, ActionSimpler, ActionSources, ActionRelatedTopic
 
 # -- plumbing ------------------------------------------------------------------------------------------------
 
+# Slots that only remember what was shown and asked (for repair and for not repeating): the tests of what
+# each action answers leave them out; tests of repair and repetition read them.
+BOOKKEEPING_SLOTS = ("said", "last_question", "last_answer", "audience")
+
+
+def dialogue(events: list[dict]) -> list[dict]:
+    return [e for e in events if not (e.get("event") == "slot" and e.get("name") in BOOKKEEPING_SLOTS)]
+
 
 def make_tracker(
     text: str = "",
@@ -190,27 +198,27 @@ def test_answer_topic_from_text(bot, store: KnowledgeStore):
     assert topic.short_answer in shown(messages[0])
     assert topic.evidence_level in shown(messages[0])
     assert {"/more_detail", "/simpler", "/sources"} <= set(payloads(messages[0]))
-    assert events == [SlotSet("topic", "butyrate")]
+    assert dialogue(events) == [SlotSet("topic", "butyrate")]
 
 
 def test_answer_topic_from_a_misspelling(bot, store: KnowledgeStore):
     messages, events = run(ActionAnswerTopic(), make_tracker("what is butirate", "ask_topic"))
     assert store.topic("butyrate").title in shown(messages[0])
-    assert events == [SlotSet("topic", "butyrate")]
+    assert dialogue(events) == [SlotSet("topic", "butyrate")]
 
 
 def test_answer_topic_from_a_button(bot, store: KnowledgeStore):
     tracker = make_tracker(button_text("ask_topic", topic="fmt"), "ask_topic", [entity("topic", "fmt")])
     messages, events = run(ActionAnswerTopic(), tracker)
     assert store.topic("fmt").short_answer in shown(messages[0])
-    assert events == [SlotSet("topic", "fmt")]
+    assert dialogue(events) == [SlotSet("topic", "fmt")]
 
 
 def test_entity_and_words_naming_the_same_topic(bot, store: KnowledgeStore):
     tracker = make_tracker("what are prebiotics", "ask_topic", [entity("topic", "prebiotics")])
     messages, events = run(ActionAnswerTopic(), tracker)
     assert store.topic("prebiotics").short_answer in shown(messages[0])
-    assert events == [SlotSet("topic", "prebiotics")]
+    assert dialogue(events) == [SlotSet("topic", "prebiotics")]
 
 
 def test_entity_with_words_the_store_cannot_place(bot, store: KnowledgeStore):
@@ -220,7 +228,7 @@ def test_entity_with_words_the_store_cannot_place(bot, store: KnowledgeStore):
     assert store.match_topics(text) == [] and store.search(text) == []
     messages, events = run(ActionAnswerTopic(), make_tracker(text, "ask_topic", [entity("topic", "probiotics")]))
     assert store.topic("probiotics").short_answer in shown(messages[0])
-    assert events == [SlotSet("topic", "probiotics")]
+    assert dialogue(events) == [SlotSet("topic", "probiotics")]
 
 
 def test_unknown_topic_entity_shows_the_menu(bot, store: KnowledgeStore):
@@ -228,7 +236,7 @@ def test_unknown_topic_entity_shows_the_menu(bot, store: KnowledgeStore):
     assert len(messages) == 1
     assert "don't know that topic" in shown(messages[0])
     assert payloads(messages[0]) == menu_payloads(store)
-    assert events == []
+    assert dialogue(events) == []
 
 
 def test_contract_topic_missing_from_the_database(monkeypatch, fixture_db_url: str, curation_url: str):
@@ -240,7 +248,7 @@ def test_contract_topic_missing_from_the_database(monkeypatch, fixture_db_url: s
     assert "butyrate" in TOPIC_SLUGS
     assert "don't have content on that topic yet" in shown(messages[0])
     assert payloads(messages[0]) == menu_payloads(KnowledgeStore(fixture_db_url))
-    assert events == []
+    assert dialogue(events) == []
 
 
 def test_unknown_text_offers_search_results(bot, store: KnowledgeStore, curation: CurationStore):
@@ -252,7 +260,7 @@ def test_unknown_text_offers_search_results(bot, store: KnowledgeStore, curation
     assert len(messages) == 1
     assert payloads(messages[0]) == [replies.topic_button(h.slug, h.title)["payload"] for h in hits]
     assert [b["title"] for b in messages[0]["buttons"]] == [h.title for h in hits]
-    assert events == []
+    assert dialogue(events) == []
     assert curation.frequent_unanswered() == [(text, 1)]  # a guess is not an answer: curators see it
 
 
@@ -263,7 +271,7 @@ def test_unknown_text_without_results_shows_the_menu_and_is_recorded(
     assert store.search(text) == []
     messages, events = run(ActionAnswerTopic(), make_tracker(text, "ask_topic"))
     assert payloads(messages[-1]) == menu_payloads(store)
-    assert events == []
+    assert dialogue(events) == []
     assert curation.frequent_unanswered() == [("xyzzy plugh", 1)]
 
 
@@ -276,7 +284,10 @@ def test_more_detail_uses_the_topic_slot(bot, store: KnowledgeStore):
     assert topic.detailed_answer in shown(messages[0])
     assert all(point in shown(messages[0]) for point in topic.key_points)
     assert "/sources" in payloads(messages[0])
-    assert events == [SlotSet("topic", "butyrate"), SlotSet("detail_depth", {"topic": "butyrate", "level": 0})]
+    assert dialogue(events) == [
+        SlotSet("topic", "butyrate"),
+        SlotSet("detail_depth", {"topic": "butyrate", "level": 0}),
+    ]
 
 
 def test_each_tell_me_more_goes_one_level_deeper_then_says_that_is_all(bot, store: KnowledgeStore):
@@ -327,7 +338,7 @@ def test_a_first_message_read_as_more_detail_gets_the_topics_first_answer(bot, s
     messages, events = run(ActionMoreDetail(), make_tracker("tell me about fad diets", "more_detail"))
     topic = store.topic("diet_fads")
     assert topic.short_answer in shown(messages[0]) and topic.detailed_answer not in shown(messages[0])
-    assert events == [SlotSet("topic", "diet_fads")]
+    assert dialogue(events) == [SlotSet("topic", "diet_fads")]
     messages, _ = run(ActionMoreDetail(), make_tracker("tell me more about fad diets", "more_detail"))
     assert topic.detailed_answer in shown(messages[0])
 
@@ -336,7 +347,7 @@ def test_simpler_uses_the_topic_slot(bot, store: KnowledgeStore):
     messages, events = run(ActionSimpler(), make_tracker("in simpler words", "simpler", slots={"topic": "leaky_gut"}))
     assert store.topic("leaky_gut").plain_answer in shown(messages[0])
     assert store.topic("leaky_gut").detailed_answer not in shown(messages[0])
-    assert events == [SlotSet("topic", "leaky_gut")]
+    assert dialogue(events) == [SlotSet("topic", "leaky_gut")]
 
 
 def test_sources_show_the_strongest_few_and_a_button_for_all(bot, store: KnowledgeStore):
@@ -370,7 +381,7 @@ def test_sources_list_a_link_for_each_source(bot, store: KnowledgeStore):
             assert f"PMID {source.pmid}" in text
     assert text.count("https://") >= len(sources)
     assert len([line for line in text.splitlines() if line.startswith("- ")]) == len(topic.sources)
-    assert events == [SlotSet("topic", "leaky_gut")]
+    assert dialogue(events) == [SlotSet("topic", "leaky_gut")]
 
 
 def test_related_topics_as_buttons(bot, store: KnowledgeStore):
@@ -383,7 +394,7 @@ def test_related_topics_as_buttons(bot, store: KnowledgeStore):
         other = store.topic(slug)
         assert other.title in line and replies.first_sentence(other.short_answer) in line
     assert messages[0]["buttons"] == [replies.topic_button(slug, title) for slug, title in store.related(topic)]
-    assert events == [SlotSet("topic", "scfa")]
+    assert dialogue(events) == [SlotSet("topic", "scfa")]
 
 
 def test_evidence(bot, store: KnowledgeStore):
@@ -391,7 +402,7 @@ def test_evidence(bot, store: KnowledgeStore):
     topic = store.topic("fmt")
     assert topic.evidence_summary in shown(messages[0])
     assert topic.evidence_level in shown(messages[0])
-    assert events == [SlotSet("topic", "fmt")]
+    assert dialogue(events) == [SlotSet("topic", "fmt")]
 
 
 def test_children(bot, store: KnowledgeStore):
@@ -400,7 +411,7 @@ def test_children(bot, store: KnowledgeStore):
     )
     topic = store.topic("probiotics")
     assert topic.children_note and topic.children_note in shown(messages[0])
-    assert events == [SlotSet("topic", "probiotics")]
+    assert dialogue(events) == [SlotSet("topic", "probiotics")]
 
 
 def test_children_without_a_note(monkeypatch, fixture_db_url: str, curation_url: str):
@@ -413,7 +424,7 @@ def test_children_without_a_note(monkeypatch, fixture_db_url: str, curation_url:
         _release_services()
     assert "nothing specific" in shown(messages[0])
     assert fixture.topic("skin").title in shown(messages[0])
-    assert events == [SlotSet("topic", "skin")]
+    assert dialogue(events) == [SlotSet("topic", "skin")]
 
 
 def test_a_topic_named_in_the_message_beats_the_slot(bot, store: KnowledgeStore):
@@ -421,7 +432,7 @@ def test_a_topic_named_in_the_message_beats_the_slot(bot, store: KnowledgeStore)
         ActionMoreDetail(), make_tracker("and prebiotics?", "more_detail", slots={"topic": "probiotics"})
     )
     assert store.topic("prebiotics").detailed_answer in shown(messages[0])
-    assert without_detail_depth(events) == [SlotSet("topic", "prebiotics")]
+    assert without_detail_depth(dialogue(events)) == [SlotSet("topic", "prebiotics")]
 
 
 def test_naming_eczema_keeps_the_conversation_topic(bot, store: KnowledgeStore):
@@ -430,13 +441,13 @@ def test_naming_eczema_keeps_the_conversation_topic(bot, store: KnowledgeStore):
         make_tracker("does it work for eczema?", "ask_evidence", slots={"topic": "probiotics_treatment"}),
     )
     assert store.topic("probiotics_treatment").evidence_summary in shown(messages[0])
-    assert without_detail_depth(events) == [SlotSet("topic", "probiotics_treatment")]
+    assert without_detail_depth(dialogue(events)) == [SlotSet("topic", "probiotics_treatment")]
 
 
 def test_naming_eczema_without_a_conversation_topic(bot, store: KnowledgeStore):
     messages, events = run(ActionMoreDetail(), make_tracker("tell me more about eczema", "more_detail"))
     assert store.topic("atopic_dermatitis").detailed_answer in shown(messages[0])
-    assert without_detail_depth(events) == [SlotSet("topic", "atopic_dermatitis")]
+    assert without_detail_depth(dialogue(events)) == [SlotSet("topic", "atopic_dermatitis")]
 
 
 @pytest.mark.parametrize("action_class", FOLLOW_UPS)
@@ -445,7 +456,7 @@ def test_follow_up_without_any_topic_asks_which(bot, store: KnowledgeStore, acti
     assert len(messages) == 1
     assert shown(messages[0]).startswith("Which topic")
     assert payloads(messages[0]) == menu_payloads(store)
-    assert events == []
+    assert dialogue(events) == []
 
 
 @pytest.mark.parametrize("action_class", FOLLOW_UPS)
@@ -453,7 +464,7 @@ def test_follow_up_from_a_button_after_a_topic(bot, store: KnowledgeStore, actio
     # a button payload carries no words: the slot decides
     messages, events = run(action_class(), make_tracker("/more_detail", "more_detail", slots={"topic": "dysbiosis"}))
     assert store.topic("dysbiosis").title in shown(messages[0])
-    assert without_detail_depth(events) == [SlotSet("topic", "dysbiosis")]
+    assert without_detail_depth(dialogue(events)) == [SlotSet("topic", "dysbiosis")]
 
 
 # -- the topic menu: a button per group, then the group's topics ---------------------------------------------
@@ -490,7 +501,7 @@ def test_topic_menu_offers_a_button_per_group(bot, store: KnowledgeStore):
     assert payloads(messages[0]) == group_payloads(store)
     assert [b["title"] for b in messages[0]["buttons"]] == [group.title for group in store.menu_groups()]
     assert 2 <= len(payloads(messages[0])) <= MAX_MENU_BUTTONS
-    assert events == []
+    assert dialogue(events) == []
 
 
 def test_each_group_button_shows_the_groups_topics_in_order_and_a_way_back(bot, store: KnowledgeStore):
@@ -499,7 +510,7 @@ def test_each_group_button_shows_the_groups_topics_in_order_and_a_way_back(bot, 
     assert len(buttons) == len(groups)
     for button, group in zip(buttons, groups):
         messages, events = run(ActionMenuGroup(), tap(button))
-        assert len(messages) == 1 and events == []
+        assert len(messages) == 1 and dialogue(events) == []
         assert messages[0]["response"] == "utter_menu_group"
         assert group.title in shown(messages[0]).splitlines()[0]  # the group's title is the heading
         assert payloads(messages[0]) == group_topic_payloads(group.topics)
@@ -519,7 +530,7 @@ def test_every_menu_topic_is_reachable_through_exactly_one_group(bot, store: Kno
 def test_an_unknown_group_shows_the_groups_again(bot, store: KnowledgeStore, text: str, entities: list[dict]):
     messages, events = run(ActionMenuGroup(), make_tracker(text, "menu_group", entities))
     assert [(m["response"], payloads(m)) for m in messages] == [("utter_topic_menu", group_payloads(store))]
-    assert events == []
+    assert dialogue(events) == []
 
 
 def test_a_typed_request_for_a_group(bot, store: KnowledgeStore):
@@ -557,7 +568,7 @@ def test_define_term(bot, store: KnowledgeStore):
     assert entry.definition in shown(messages[0])
     assert entry.topic_title in shown(messages[0])
     assert payloads(messages[0]) == [replies.intent_payload("ask_topic", topic=entry.topic_slug)]
-    assert events == [SlotSet("topic", entry.topic_slug)]
+    assert dialogue(events) == [SlotSet("topic", entry.topic_slug)]
 
 
 def test_define_term_without_a_definition_answers_the_topic(bot, store: KnowledgeStore):
@@ -566,7 +577,7 @@ def test_define_term_without_a_definition_answers_the_topic(bot, store: Knowledg
     assert entry is not None and entry.definition is None
     messages, events = run(ActionDefineTerm(), make_tracker(text, "define_term"))
     assert store.topic(entry.topic_slug).short_answer in shown(messages[0])
-    assert events == [SlotSet("topic", entry.topic_slug)]
+    assert dialogue(events) == [SlotSet("topic", entry.topic_slug)]
 
 
 def test_check_myth(bot, store: KnowledgeStore):
@@ -580,7 +591,7 @@ def test_check_myth(bot, store: KnowledgeStore):
     assert VERDICT_WORDS[myth.verdict] in reply
     assert all(f"({s.link})" in reply for s in store.sources(myth.sources))
     assert payloads(messages[0]) == [replies.intent_payload("ask_topic", topic="leaky_gut")]
-    assert events == [SlotSet("topic", "leaky_gut")]
+    assert dialogue(events) == [SlotSet("topic", "leaky_gut")]
 
 
 def test_check_myth_without_a_match_falls_back_to_the_menu(bot, store: KnowledgeStore):
@@ -588,7 +599,7 @@ def test_check_myth_without_a_match_falls_back_to_the_menu(bot, store: Knowledge
     assert store.find_myth(text) is None and store.search(text) == []
     messages, events = run(ActionCheckMyth(), make_tracker(text, "ask_myth"))
     assert payloads(messages[-1]) == menu_payloads(store)
-    assert events == []
+    assert dialogue(events) == []
 
 
 # -- medical advice ------------------------------------------------------------------------------------------
@@ -602,7 +613,7 @@ def test_medical_advice_refuses_and_gives_general_information(bot, store: Knowle
     assert reply.startswith(REFUSAL)
     assert store.topic("butyrate").short_answer in reply
     assert not DOSE.search(reply)
-    assert events == [SlotSet("topic", "butyrate")]
+    assert dialogue(events) == [SlotSet("topic", "butyrate")]
 
 
 def test_medical_advice_without_a_topic(bot, store: KnowledgeStore):
@@ -610,7 +621,7 @@ def test_medical_advice_without_a_topic(bot, store: KnowledgeStore):
     assert messages[0]["response"] == "utter_advice_refused"
     assert shown(messages[0]) == REFUSAL
     assert payloads(messages[0]) == [replies.intent_payload("ask_topic", topic="standard_care")]
-    assert events == []
+    assert dialogue(events) == []
 
 
 @pytest.mark.parametrize("slug", TOPIC_SLUGS)
@@ -640,14 +651,14 @@ def test_feedback_is_recorded_with_the_topic(bot, curation: CurationStore):
     assert curation.feedback_summary() == {"butyrate": (2, 0), "fmt": (0, 1)}
     assert [positive[0]["response"], negative[0]["response"]] == ["utter_feedback_positive", "utter_feedback_negative"]
     assert shown(positive[0]) != shown(negative[0])
-    assert events == []
+    assert dialogue(events) == []
 
 
 def test_feedback_without_a_topic_records_nothing(bot, curation: CurationStore):
     messages, events = run(ActionFeedbackNegative(), make_tracker("not helpful", "feedback_negative"))
     assert [m["response"] for m in messages] == ["utter_feedback_no_topic"]
     assert curation.feedback_summary() == {}
-    assert events == []
+    assert dialogue(events) == []
 
 
 # -- guided tour ---------------------------------------------------------------------------------------------
@@ -660,19 +671,19 @@ def test_tour_start(bot, store: KnowledgeStore):
     assert f"Step 1 of {len(steps)}: {first.title}" in shown(messages[0])
     assert first.short_answer in shown(messages[0])
     assert payloads(messages[0]) == ["/tour_next", "/more_detail", "/stop"]
-    assert events == [SlotSet("tour_step", 0), SlotSet("topic", steps[0])]
+    assert dialogue(events) == [SlotSet("tour_step", 0), SlotSet("topic", steps[0])]
 
 
 def test_tour_next(bot, store: KnowledgeStore):
     steps = store.tour()
     messages, events = run(ActionTourNext(), make_tracker("next", "tour_next", slots={"tour_step": 0}))
     assert f"Step 2 of {len(steps)}: {store.topic(steps[1]).title}" in shown(messages[0])
-    assert events == [SlotSet("tour_step", 1), SlotSet("topic", steps[1])]
+    assert dialogue(events) == [SlotSet("tour_step", 1), SlotSet("topic", steps[1])]
 
 
 def test_tour_next_without_a_tour_starts_at_the_beginning(bot, store: KnowledgeStore):
     messages, events = run(ActionTourNext(), make_tracker("next", "tour_next"))
-    assert events == [SlotSet("tour_step", 0), SlotSet("topic", store.tour()[0])]
+    assert dialogue(events) == [SlotSet("tour_step", 0), SlotSet("topic", store.tour()[0])]
 
 
 def test_tour_walks_to_the_end(bot, store: KnowledgeStore):
@@ -684,7 +695,7 @@ def test_tour_walks_to_the_end(bot, store: KnowledgeStore):
         if step is not None:
             seen.append(events[1]["value"])
     assert seen == steps
-    assert events == [SlotSet("tour_step", None)]
+    assert dialogue(events) == [SlotSet("tour_step", None)]
     assert "end of the tour" in shown(messages[0])
     assert "/quiz_start" in payloads(messages[0])
 
@@ -694,12 +705,12 @@ def test_tour_stop_pauses_and_resume_continues(bot, store: KnowledgeStore):
     messages, events = run(ActionStop(), make_tracker("stop", "stop", slots={"tour_step": 2, "topic": steps[2]}))
     assert "paused" in shown(messages[0])
     assert payloads(messages[0]) == ["/tour_start"]
-    assert events == []  # the position is kept for later
+    assert dialogue(events) == []  # the position is kept for later
 
     messages, events = run(ActionTourStart(), make_tracker("continue the tour", "tour_start", slots={"tour_step": 2}))
     assert shown(messages[0]).startswith("Welcome back")
     assert f"Step 3 of {len(steps)}: {store.topic(steps[2]).title}" in shown(messages[0])
-    assert events == [SlotSet("tour_step", 2), SlotSet("topic", steps[2])]
+    assert dialogue(events) == [SlotSet("tour_step", 2), SlotSet("topic", steps[2])]
 
 
 def test_tour_restart(bot, store: KnowledgeStore):
@@ -707,7 +718,7 @@ def test_tour_restart(bot, store: KnowledgeStore):
     first = store.topic(store.tour()[0])
     assert messages[0]["response"] == "utter_tour_restarted" and first.short_answer in shown(messages[0])
     assert payloads(messages[0]) == ["/tour_next", "/more_detail", "/stop"]
-    assert events == [SlotSet("tour_step", 0), SlotSet("topic", store.tour()[0])]
+    assert dialogue(events) == [SlotSet("tour_step", 0), SlotSet("topic", store.tour()[0])]
 
 
 def test_session_start_keeps_the_tour_position_without_a_database(monkeypatch, tmp_path: Path, curation_url: str):
@@ -728,11 +739,11 @@ def test_the_first_custom_reply_opens_with_the_welcome_once(bot):
     messages, events = run(ActionWelcome(), make_tracker("hello", "greet", slots={"welcome_pending": True}))
     assert [m["response"] for m in messages] == ["utter_welcome"]
     assert payloads(messages[0]) == ["/tour_start", "/help", "/quiz_start"]
-    assert events == [SlotSet("welcome_pending", False)]
+    assert dialogue(events) == [SlotSet("welcome_pending", False)]
     messages, events = run(ActionTopicMenu(), make_tracker("help", "help", slots={"welcome_pending": True}))
     assert [m["response"] for m in messages] == ["utter_welcome", "utter_topic_menu"]
     messages, events = run(ActionWelcome(), make_tracker("hello", "greet", slots={"welcome_pending": False}))
-    assert [m["response"] for m in messages] == ["utter_greet"] and events == []
+    assert [m["response"] for m in messages] == ["utter_greet"] and dialogue(events) == []
 
 
 def test_a_stated_plan_to_stop_a_treatment_opens_with_a_caution(bot):
@@ -848,18 +859,18 @@ def test_quiz_answer_that_is_not_a_choice_asks_again(bot, store: KnowledgeStore)
     messages, events = answer("z", slots)
     assert "pick one of the answers" in shown(messages[0])
     assert question.question in shown(messages[1])
-    assert events == []
+    assert dialogue(events) == []
 
 
 def test_quiz_answer_without_a_quiz(bot):
     messages, events = answer("a", {})
     assert payloads(messages[0]) == ["/quiz_start"]
-    assert events == []
+    assert dialogue(events) == []
 
 
 def test_stop_with_nothing_running(bot):
     messages, events = run(ActionStop(), make_tracker("stop", "stop"))
-    assert [m["response"] for m in messages] == ["utter_nothing_to_stop"] and events == []
+    assert [m["response"] for m in messages] == ["utter_nothing_to_stop"] and dialogue(events) == []
 
 
 def test_stop_ends_a_quiz(bot, store: KnowledgeStore):
@@ -878,7 +889,7 @@ def test_search_fallback_records_the_question_without_the_email(bot, store: Know
     messages, events = run(ActionSearchFallback(), make_tracker(text, "nlu_fallback"))
     assert len(messages) == 1 and not messages[0].get("buttons")
     assert "don't know" in shown(messages[0])
-    assert events == []
+    assert dialogue(events) == []
     recorded = curation.frequent_unanswered()
     assert recorded == [(redact(text), 1)]
     assert "[email]" in recorded[0][0] and "qq" not in recorded[0][0] and "@" not in recorded[0][0]
@@ -891,7 +902,7 @@ def test_search_fallback_offers_matches_and_records_the_question(bot, store: Kno
     messages, events = run(ActionSearchFallback(), make_tracker(text, "nlu_fallback"))
     assert len(messages) == 1
     assert payloads(messages[0]) == [replies.intent_payload("ask_topic", topic=h.slug) for h in hits]
-    assert events == []
+    assert dialogue(events) == []
     assert curation.frequent_unanswered() == [(redact(text), 1)]
 
 
@@ -907,7 +918,7 @@ def test_out_of_scope_answers_and_records_the_redacted_question(bot, curation: C
     assert "utter_out_of_scope" in DOMAIN["responses"]
     assert curation.frequent_unanswered() == [(redact(text), 1)]
     assert "[phone]" in redact(text)
-    assert events == []
+    assert dialogue(events) == []
 
 
 # -- the store is down ---------------------------------------------------------------------------------------
@@ -953,7 +964,7 @@ def test_missing_database_gives_the_store_down_message(monkeypatch, tmp_path: Pa
     assert [m["response"] for m in messages] == ["utter_store_down"]
     assert shown(messages[0]) == STORE_DOWN
     assert not payloads(messages[0])
-    assert events == []
+    assert dialogue(events) == []
     assert not missing.exists()
 
 
@@ -973,7 +984,7 @@ def test_a_myth_asked_as_a_topic_question_gets_the_myth_check(bot, store: Knowle
     myth = store.find_myth("does leaky gut cause eczema")
     messages, events = run(ActionAnswerTopic(), make_tracker("does leaky gut cause eczema", "ask_topic"))
     assert myth.correction in shown(messages[0]) and VERDICT_WORDS[myth.verdict] in shown(messages[0])
-    assert events == [SlotSet("topic", myth.topic)]
+    assert dialogue(events) == [SlotSet("topic", myth.topic)]
 
 
 def test_what_a_term_means_asked_as_a_topic_question_gets_the_definition(bot, store: KnowledgeStore):
@@ -996,7 +1007,7 @@ def test_medical_advice_about_a_known_myth_refuses_and_corrects(bot, store: Know
     messages, events = run(ActionMedicalAdvice(), make_tracker(text, "medical_advice"))
     assert myth is not None and myth.correction in shown(messages[0])
     assert "doctor" in shown(messages[0])
-    assert events == [SlotSet("topic", myth.topic)]
+    assert dialogue(events) == [SlotSet("topic", myth.topic)]
 
 
 def test_personal_advice_on_a_known_myth_is_refused_then_corrected(bot, store: KnowledgeStore):
@@ -1006,7 +1017,7 @@ def test_personal_advice_on_a_known_myth_is_refused_then_corrected(bot, store: K
     assert myth is not None and messages[0]["response"] == "utter_advice_refused_myth"
     assert shown(messages[0]).startswith(REFUSAL) and myth.correction in shown(messages[0])
     assert payloads(messages[0]) == [replies.intent_payload("ask_topic", topic=myth.topic), "/sources"]
-    assert events == [SlotSet("topic", myth.topic)]
+    assert dialogue(events) == [SlotSet("topic", myth.topic)]
 
 
 def test_follow_up_during_the_tour_offers_the_next_step(bot, store: KnowledgeStore):
@@ -1022,7 +1033,7 @@ def test_follow_up_during_the_tour_offers_the_next_step(bot, store: KnowledgeSto
 def test_fallback_answers_a_topic_the_message_clearly_names(bot, store: KnowledgeStore, curation: CurationStore):
     messages, events = run(ActionSearchFallback(), make_tracker("hmm standard care then", "nlu_fallback"))
     assert store.topic("standard_care").title in shown(messages[0])
-    assert events == [SlotSet("topic", "standard_care")]
+    assert dialogue(events) == [SlotSet("topic", "standard_care")]
     assert curation.frequent_unanswered() == []
 
 
@@ -1054,7 +1065,7 @@ def test_a_myth_about_another_topic_does_not_answer_a_plain_question(bot, store:
     # word overlap with "Prebiotics will clear up eczema I already have" once answered this with that myth
     messages, events = run(ActionAnswerTopic(), make_tracker("can FMT treat eczema", "ask_topic"))
     assert shown(messages[0]).startswith(f"**{store.topic('fmt').title}**")
-    assert events == [SlotSet("topic", "fmt")]
+    assert dialogue(events) == [SlotSet("topic", "fmt")]
 
 
 def test_a_second_question_in_a_letter_is_offered_as_a_button(bot, store: KnowledgeStore):
@@ -1082,7 +1093,7 @@ def test_two_equally_likely_topics_are_asked_about(bot, store: KnowledgeStore, m
     assert shown(messages[0]) == render(
         "utter_which_of_two", first=store.topic("gut_microbiota").title, second=store.topic("skin_microbiome").title
     )
-    assert len(messages[0]["buttons"]) == 2 and events == []
+    assert len(messages[0]["buttons"]) == 2 and dialogue(events) == []
 
 
 def test_a_long_message_is_never_answered_with_a_question(bot, store: KnowledgeStore):
@@ -1097,7 +1108,7 @@ def test_a_long_message_is_never_answered_with_a_question(bot, store: KnowledgeS
         "named": [],
     }
     messages, events = run(ActionAnswerTopic(), tracker)
-    assert not shown(messages[0]).startswith("Do you mean") and events == [SlotSet("topic", "gut_microbiota")]
+    assert not shown(messages[0]).startswith("Do you mean") and dialogue(events) == [SlotSet("topic", "gut_microbiota")]
 
 
 def test_adults_get_the_adults_note(bot, store: KnowledgeStore):
@@ -1105,7 +1116,7 @@ def test_adults_get_the_adults_note(bot, store: KnowledgeStore):
         ActionAdults(), make_tracker("and for adults? I have eczema too", "ask_adults", slots={"topic": "scfa"})
     )
     assert store.topic("scfa").adults_note in shown(messages[0])
-    assert events == [SlotSet("topic", "scfa")]
+    assert dialogue(events) == [SlotSet("topic", "scfa")]
 
 
 def test_adults_without_a_note(monkeypatch, fixture_db_url: str, curation_url: str):
@@ -1119,7 +1130,7 @@ def test_adults_without_a_note(monkeypatch, fixture_db_url: str, curation_url: s
         _release_services()
     assert messages[0]["response"] == "utter_adults_no_note"
     assert topic.title in shown(messages[0]) and topic.evidence_summary in shown(messages[0])
-    assert events == [SlotSet("topic", "skin")]
+    assert dialogue(events) == [SlotSet("topic", "skin")]
 
 
 def test_what_to_do_stays_on_the_topic_and_gives_no_advice(bot, store: KnowledgeStore):
@@ -1128,7 +1139,7 @@ def test_what_to_do_stays_on_the_topic_and_gives_no_advice(bot, store: Knowledge
     )
     assert store.topic("butyrate").evidence_summary in shown(messages[0])
     assert "can't tell you what to do" in shown(messages[0]) and not DOSE.search(shown(messages[0]))
-    assert events == [SlotSet("topic", "butyrate")]
+    assert dialogue(events) == [SlotSet("topic", "butyrate")]
 
 
 def test_a_follow_up_keeps_the_topic_unless_it_names_another(bot, store: KnowledgeStore):
@@ -1136,8 +1147,8 @@ def test_a_follow_up_keeps_the_topic_unless_it_names_another(bot, store: Knowled
     _, moved = run(
         ActionMoreDetail(), make_tracker("tell me more about butyrate", "more_detail", slots={"topic": "scfa"})
     )
-    assert without_detail_depth(kept) == [SlotSet("topic", "scfa")]
-    assert without_detail_depth(moved) == [SlotSet("topic", "butyrate")]
+    assert without_detail_depth(dialogue(kept)) == [SlotSet("topic", "scfa")]
+    assert without_detail_depth(dialogue(moved)) == [SlotSet("topic", "butyrate")]
 
 
 def test_a_typed_quiz_letter_is_read_without_an_entity(bot, store: KnowledgeStore):
@@ -1379,3 +1390,164 @@ def test_the_evidence_design_ranks_follow_the_evidence_hierarchy():
     ]
     assert [design_rank(d) for d in designs] == sorted(design_rank(d) for d in designs)
     assert len({design_rank(d) for d in designs}) == len(designs)
+
+
+# -- specific answers, repetition and repair (issue 22) -----------------------------------------------------------
+
+from actions.repair_actions import ActionPrivacy, ActionRepair, ActionWhy  # noqa: E402
+
+
+def said(events: list[dict]) -> list[str]:
+    return next((e["value"] for e in events if e.get("event") == "slot" and e.get("name") == "said"), [])
+
+
+@pytest.mark.parametrize(
+    ("text", "answer_id"),
+    [
+        ("should i give her egg or not", "egg_for_baby_with_eczema"),
+        ("is it safe to stop steroid cream suddenly?", "stop_steroid_cream_suddenly"),
+        ("are microbiome stool tests worth it", "microbiome_stool_tests_worth_it"),
+        ("whats the diffrence between prebiotics, probiotics, synbiotics and postbiotics", None),
+    ],
+)
+def test_a_specific_question_gets_its_specific_answer(bot, store: KnowledgeStore, text: str, answer_id: str | None):
+    answer_id = answer_id or "prebiotics_probiotics_synbiotics_postbiotics_difference"
+    answer = store.answer(answer_id)
+    messages, events = run(ActionAnswerTopic(), make_tracker(text, "ask_topic"))
+    assert shown(messages[0]).startswith(f"**{answer.question}**")
+    assert answer.answer in shown(messages[0])
+    assert all(store.sources((s,))[0].reference() in shown(messages[0]) for s in answer.sources)
+    assert dialogue(events) == [SlotSet("topic", answer.topic)]
+    assert said(events) == [f"answer:{answer_id}"]
+    assert "/ask_why" in payloads(messages[0])  # the answer has a reason written for "why?"
+
+
+def test_a_general_question_gets_the_topic_card(bot, store: KnowledgeStore):
+    messages, events = run(ActionAnswerTopic(), make_tracker("what are probiotics", "ask_topic"))
+    assert shown(messages[0]).startswith(f"**{store.topic('probiotics').title}**")
+    assert said(events) == ["topic:probiotics"]
+
+
+def test_a_specific_answer_is_not_given_twice(bot, store: KnowledgeStore):
+    text = "is it safe to stop steroid cream suddenly?"
+    first, events = run(ActionAnswerTopic(), make_tracker(text, "ask_topic"))
+    again, _ = run(
+        ActionAnswerTopic(), make_tracker(text, "ask_topic", slots={"said": said(events), "topic": "steroid_worries"})
+    )
+    assert shown(again[0]) != shown(first[0])
+
+
+def test_a_topic_asked_for_again_goes_one_level_deeper(bot, store: KnowledgeStore):
+    slots = {"said": ["topic:butyrate"], "topic": "butyrate"}
+    messages, events = run(ActionAnswerTopic(), make_tracker("what is butyrate", "ask_topic", slots=slots))
+    assert store.topic("butyrate").detailed_answer in shown(messages[0])
+    assert SlotSet("detail_depth", {"topic": "butyrate", "level": 0}) in events
+
+
+def test_a_specific_answer_button_gets_that_answer(bot, store: KnowledgeStore):
+    answer = store.answer("egg_for_baby_with_eczema")
+    tracker = make_tracker(
+        button_text("ask_topic", answer=answer.id), "ask_topic", entities=[entity("answer", answer.id)]
+    )
+    messages, _ = run(ActionAnswerTopic(), tracker)
+    assert shown(messages[0]).startswith(f"**{answer.question}**")
+
+
+def test_a_correction_with_a_new_question_is_answered_after_an_apology(bot, store: KnowledgeStore):
+    tracker = make_tracker(
+        "no I meant is it safe to take them while pregnant", "correction", slots={"topic": "probiotics"}
+    )
+    messages, events = run(ActionRepair(), tracker)
+    assert messages[0]["response"] == "utter_repair"
+    answer = store.answer(said(events)[-1].removeprefix("answer:"))
+    assert answer is not None and "pregnan" in answer.question.lower()
+    assert not any(m.get("response") == "utter_feedback_negative" for m in messages)
+
+
+def test_that_is_not_what_i_asked_offers_the_other_readings(bot, store: KnowledgeStore):
+    _, events = run(ActionAnswerTopic(), make_tracker("does fibre help my sons eczema", "ask_topic"))
+    last = next(e["value"] for e in events if e.get("name") == "last_question")
+    assert last["others"]  # what else it could have meant
+    messages, _ = run(
+        ActionRepair(), make_tracker("that's not what i asked", "correction", slots={"last_question": last})
+    )
+    assert messages[0]["response"] == "utter_repair_choices"
+    assert len(messages[0]["buttons"]) == len(last["others"])
+
+
+def test_a_correction_with_nothing_to_offer_asks_for_other_words(bot):
+    messages, events = run(ActionRepair(), make_tracker("that's not what i asked", "correction"))
+    assert [m["response"] for m in messages] == ["utter_repair_ask_again"] and dialogue(events) == []
+
+
+def test_you_repeated_yourself_gets_what_was_not_said_yet(bot, store: KnowledgeStore):
+    slots = {"topic": "butyrate", "said": ["topic:butyrate"]}
+    messages, _ = run(ActionRepair(), make_tracker("you just repeated yourself", "correction", slots=slots))
+    assert messages[0]["response"] == "utter_repair_repeated"
+    assert store.topic("butyrate").detailed_answer in shown(messages[1])
+
+
+def test_why_after_a_specific_answer_gives_its_reason(bot, store: KnowledgeStore):
+    answer = store.answer("egg_for_baby_with_eczema")
+    slots = {"topic": answer.topic, "last_answer": answer.id}
+    messages, _ = run(ActionWhy(), make_tracker("why?", "ask_why", slots=slots))
+    assert answer.why in shown(messages[0])
+
+
+def test_why_after_a_topic_gives_what_the_evidence_shows_then_goes_deeper(bot, store: KnowledgeStore):
+    messages, events = run(ActionWhy(), make_tracker("but why", "ask_why", slots={"topic": "leaky_gut"}))
+    assert store.topic("leaky_gut").evidence_summary in shown(messages[0])
+    again, _ = run(ActionWhy(), make_tracker("why", "ask_why", slots={"topic": "leaky_gut", "said": said(events)}))
+    assert store.topic("leaky_gut").evidence_summary not in shown(again[0])
+
+
+def test_why_with_nothing_said_yet(bot):
+    messages, _ = run(ActionWhy(), make_tracker("why?", "ask_why"))
+    assert messages[0]["response"] == "utter_why_nothing"
+
+
+def test_what_data_do_you_keep_names_the_retention(bot, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("CONVERSATION_RETENTION_DAYS", "12")
+    messages, _ = run(ActionPrivacy(), make_tracker("what data do you keep about me", "privacy"))
+    assert "12 days" in shown(messages[0]) and "/forget" in payloads(messages[0])
+
+
+def test_a_teenager_asking_about_teenagers_gets_the_teenagers_note(bot, store: KnowledgeStore):
+    topic = store.topic("probiotics_treatment")
+    messages, events = run(
+        ActionChildren(), make_tracker("what about for teenagers?", "ask_children", slots={"topic": topic.slug})
+    )
+    assert topic.adults_note in shown(messages[0]) and topic.children_note not in shown(messages[0])
+    assert SlotSet("audience", "teen") in events
+
+
+@pytest.mark.parametrize(
+    ("text", "audience"),
+    [
+        ("im 15 not a baby lol", "teen"),
+        ("my 7 month old has eczema on her cheeks", "parent"),
+        ("I'm 34 and my eczema is worse at work", "adult"),
+        ("I am pregnant, can I take probiotics", "pregnant"),
+        ("my son is 15, would fish oil help him", "parent"),
+    ],
+)
+def test_who_the_conversation_is_for_is_kept(bot, text: str, audience: str):
+    _, events = run(ActionAnswerTopic(), make_tracker(text, "ask_topic"))
+    assert SlotSet("audience", audience) in events
+
+
+def test_stopping_a_treatment_is_refused_first_then_answered_in_general(bot, store: KnowledgeStore):
+    messages, _ = run(
+        ActionMedicalAdvice(), make_tracker("is it safe to stop steroid cream suddenly", "medical_advice")
+    )
+    assert shown(messages[0]).startswith(REFUSAL)
+    assert shown(messages[1]).startswith(f"**{store.answer('stop_steroid_cream_suddenly').question}**")
+
+
+def test_im_15_not_a_baby_gets_the_same_topic_for_teenagers(bot, store: KnowledgeStore):
+    topic = store.topic("probiotics_treatment")
+    slots = {"topic": topic.slug}
+    messages, events = run(ActionRepair(), make_tracker("im 15 not a baby lol", "correction", slots=slots))
+    assert messages[0]["response"] == "utter_repair"
+    assert topic.adults_note in shown(messages[1])
+    assert SlotSet("audience", "teen") in events

@@ -544,3 +544,51 @@ def test_the_same_example_in_two_topics_is_reported(content_dir: Path):
 def test_optional_adults_note_reaches_the_topic(content_dir: Path):
     edit_yaml(topic_file(content_dir, "fibre"), lambda d: d.update(adults_note="Adults: little is known."))
     assert load_content(content_dir).topics["fibre"].adults_note == "Adults: little is known."
+
+
+# -- specific answers (answers/*.yml) ---------------------------------------------------------------------
+
+
+def answers_file(content_dir: Path) -> Path:
+    return content_dir / "answers" / "fibre.yml"
+
+
+def test_fixture_answers_are_read():
+    content = load_content(FIXTURE_CONTENT)
+    [answer] = content.answers
+    assert answer.id == "fibre_for_toddlers" and answer.topic == "fibre" and answer.audience == "parent"
+    assert answer.wordings[0] == answer.question and len(answer.asks) == 3
+    assert answer.why is not None and "\n" not in answer.answer
+
+
+@pytest.mark.parametrize("field", ["id", "topic", "question", "answer"])
+def test_answer_missing_required_field(content_dir: Path, field: str):
+    edit_yaml(answers_file(content_dir), lambda d: d["answers"][0].pop(field))
+    assert_problem(problems_of(content_dir), "fibre.yml", f"answers[0].{field}", "missing")
+
+
+def test_answer_with_too_few_wordings(content_dir: Path):
+    edit_yaml(answers_file(content_dir), lambda d: d["answers"][0].update({"asks": ["fibre?"]}))
+    assert_problem(problems_of(content_dir), "fibre.yml", "answers[0].asks", "at least 3")
+
+
+def test_answer_too_long(content_dir: Path):
+    edit_yaml(answers_file(content_dir), lambda d: d["answers"][0].update({"answer": "word " * 200}))
+    assert_problem(problems_of(content_dir), "fibre.yml", "answers[0].answer", "got 200")
+
+
+def test_answer_for_an_unknown_audience(content_dir: Path):
+    edit_yaml(answers_file(content_dir), lambda d: d["answers"][0].update({"audience": "grandparents"}))
+    assert_problem(problems_of(content_dir), "fibre.yml", "answers[0].audience", "grandparents")
+
+
+def test_answer_with_unknown_topic_and_source(content_dir: Path):
+    edit_yaml(answers_file(content_dir), lambda d: d["answers"][0].update({"topic": "hair", "sources": ["ghost2000"]}))
+    problems = problems_of(content_dir)
+    assert_problem(problems, "answers", "answer 'fibre_for_toddlers': topic", "unknown topic 'hair'")
+    assert_problem(problems, "answers", "answer 'fibre_for_toddlers': sources[0]", "unknown source 'ghost2000'")
+
+
+def test_answer_ids_are_unique_across_files(content_dir: Path):
+    (content_dir / "answers" / "copy.yml").write_text(answers_file(content_dir).read_text(encoding="utf-8"))
+    assert_problem(problems_of(content_dir), "answers", "answers", "duplicate id 'fibre_for_toddlers'")

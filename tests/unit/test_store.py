@@ -59,6 +59,7 @@ def test_topic_by_slug_has_its_texts(store: KnowledgeStore, real_content: Conten
     expected = real_content.topics["butyrate"]
     topic = store.topic("butyrate")
     assert topic is not None
+    assert topic.examples == expected.examples  # the wordings of its card (knowledge/answer_index.py)
     assert topic.slug == "butyrate"
     assert topic.title == expected.title
     assert topic.last_reviewed == expected.last_reviewed
@@ -70,7 +71,6 @@ def test_topic_by_slug_has_its_texts(store: KnowledgeStore, real_content: Conten
     assert topic.children_note == expected.children_note
     assert topic.key_points == expected.key_points
     assert topic.glossary == expected.glossary and topic.related == expected.related
-    assert topic.examples == ()  # training data: not in the built database
     assert "\n\n" in topic.detailed_answer  # paragraphs survive the build
 
 
@@ -447,3 +447,32 @@ def test_stores_of_one_process_share_the_snapshot_of_the_same_content(tmp_path: 
     assert second.snapshot().fingerprint != first.snapshot().fingerprint
     first.dispose()
     second.dispose()
+
+
+# -- specific answers -----------------------------------------------------------------------------------------
+
+
+def test_a_specific_question_is_found_through_typos(store: KnowledgeStore):
+    [best, *_] = store.find_answers("is it safe to stop steroid cream sudenly")
+    assert best.answer is not None and best.answer.id == "stop_steroid_cream_suddenly"
+    assert best.key == "answer:stop_steroid_cream_suddenly"
+
+
+def test_a_topic_example_finds_its_card(store: KnowledgeStore, real_content: Content):
+    example = real_content.topics["leaky_gut"].examples[0]
+    [best, *_] = store.find_answers(example)
+    assert best.answer is None and best.topic == "leaky_gut" and best.score > 0.99
+
+
+def test_naming_only_the_topic_finds_no_specific_answer(store: KnowledgeStore):
+    # "what is a fecal transplant" names the topic; "can my child have one" would ask something of it
+    assert all(m.answer is None for m in store.find_answers("what is a fecal transplant"))
+
+
+def test_a_message_about_something_else_finds_nothing(store: KnowledgeStore):
+    assert store.find_answers("what is the capital of france") == []
+
+
+def test_answers_of_a_topic_in_content_order(store: KnowledgeStore, real_content: Content):
+    expected = [a.id for a in real_content.answers if a.topic == "butyrate"]
+    assert [a.id for a in store.answers_of("butyrate")] == expected and expected

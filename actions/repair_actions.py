@@ -1,0 +1,134 @@
+"""Conversation repair and the questions about the bot itself: "no, I meant...", "why?", "what data do you keep?".
+
+A correction is not feedback: the bot apologises once, re-reads what the person now says and answers that; with
+nothing new said, it offers the other readings of the last question (LAST_QUESTION_SLOT) as buttons.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import replies
+from actions.analysis import CORRECTION_OPENING, MessageAnalysis, stated_audience
+from actions.base import KnowledgeAction
+from actions.topic_actions import LAST_ANSWER_SLOT, LAST_QUESTION_SLOT, QuestionAction, adults_reply, remember
+
+REPEAT_COMPLAINT = re.compile(
+    r"\b(repeat(ed|ing)?( yourself)?|already (said|told|answered|showed|sent)|same (thing|answer)|"
+    r"said (that|this) (before|already))\b",
+    re.IGNORECASE,
+)
+NEW_QUESTION_MIN_WORDS = 2  # what is left after the opening must say something to be re-read
+DEFAULT_RETENTION_DAYS = "30"  # scripts/forget_old_conversations.py reads the same setting
+
+
+class ActionRepair(QuestionAction):
+    def name(self) -> str:
+        return "action_repair"
+
+    def reply_to(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        return self.respond(dispatcher, tracker, domain)  # it reads corrections itself
+
+    def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        analysis = self.analysis(tracker)
+        if REPEAT_COMPLAINT.search(analysis.text) and analysis.current_topic:
+            topic = self.store().topic(analysis.current_topic)
+            if topic is not None:
+                dispatcher.utter_message(response="utter_repair_repeated")
+                message, events = self.next_level(topic, analysis)
+                dispatcher.utter_message(**message)
+                return events
+        rest = CORRECTION_OPENING.sub("", analysis.text).strip()
+        audience = stated_audience(rest)
+        current = self.store().topic(analysis.current_topic) if analysis.current_topic else None
+        if audience in ("teen", "adult") and current is not None and analysis.topic in (None, current.slug):
+            dispatcher.utter_message(response="utter_repair")  # "im 15 not a baby": the same topic, for them
+            if f"action_adults:{current.slug}" in analysis.said:  # that note was shown: what comes next
+                message, events = self.next_level(current, analysis)
+                dispatcher.utter_message(**message)
+                return events
+            dispatcher.utter_message(**adults_reply(current))
+            return remember(analysis, f"action_adults:{current.slug}")
+        if len(re.findall(r"\w+", rest)) >= NEW_QUESTION_MIN_WORDS and not REPEAT_COMPLAINT.search(rest):
+            dispatcher.utter_message(response="utter_repair")
+            reread = dataclasses.replace(analysis, text=rest, focus=None)  # the rest is the question now
+            return self.answer_question(dispatcher, reread)
+        return self.offer_other_readings(dispatcher, tracker)
+
+    def offer_other_readings(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+        last = tracker.get_slot(LAST_QUESTION_SLOT)
+        others = last.get("others") if isinstance(last, dict) else None
+        buttons = [
+            replies.button(title, "ask_topic", answer=ref) if kind == "answer" else replies.topic_button(ref, title)
+            for kind, ref, title in others or []
+        ]
+        if not buttons:
+            dispatcher.utter_message(response="utter_repair_ask_again")
+            return []
+        dispatcher.utter_message(response="utter_repair_choices", buttons=buttons)
+        return []
+
+
+class ActionWhy(QuestionAction):
+    """'Why?' after an answer: the reason written for the last specific answer, else what the evidence on the
+    topic shows; a why-question with its own subject ("why do people say probiotics cure it?") is a question."""
+
+    def name(self) -> str:
+        return "action_why"
+
+    def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        analysis = self.analysis(tracker)
+        if analysis.specific_answer is not None or analysis.myth is not None:
+            return self.answer_question(dispatcher, analysis)
+        answer = self.store().answer(str(tracker.get_slot(LAST_ANSWER_SLOT) or ""))
+        if answer is not None and answer.topic == analysis.current_topic and answer.why:
+            dispatcher.utter_message(
+                text=f"**Why?**\n\n{answer.why}",
+                buttons=[
+                    replies.topic_button(answer.topic, "More on this topic"),
+                    replies.button("Sources", "sources"),
+                ],
+            )
+            return []
+        topic = self.store().topic(analysis.current_topic) if analysis.current_topic else None
+        if topic is None:
+            if analysis.topic is not None:
+                return self.answer_question(dispatcher, analysis)
+            dispatcher.utter_message(response="utter_why_nothing")
+            return []
+        return self.explain_from_evidence(dispatcher, topic.slug, analysis)
+
+    def explain_from_evidence(
+        self, dispatcher: CollectingDispatcher, slug: str, analysis: MessageAnalysis
+    ) -> list[EventType]:
+        topic = self.store().known_topic(slug)
+        if f"action_evidence:{slug}" in analysis.said or f"why:{slug}" in analysis.said:
+            message, events = self.next_level(topic, analysis)  # the evidence was shown: go deeper, not again
+            dispatcher.utter_message(**message)
+            return events
+        dispatcher.utter_message(
+            response="utter_why_from_evidence",
+            title=topic.title,
+            summary=topic.evidence_summary,
+            buttons=[replies.button("Tell me more", "more_detail"), replies.button("Sources", "sources")],
+        )
+        return remember(analysis, f"why:{slug}")
+
+
+class ActionPrivacy(KnowledgeAction):
+    """'What data do you keep?': what is kept, for how long, and how to delete it."""
+
+    def name(self) -> str:
+        return "action_privacy"
+
+    def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        days = os.environ.get("CONVERSATION_RETENTION_DAYS", DEFAULT_RETENTION_DAYS)
+        dispatcher.utter_message(response="utter_privacy", retention_days=days)
+        return []
