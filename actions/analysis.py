@@ -34,6 +34,7 @@ NAMED_MIN_CONFIDENCE = 0.3  # below this the message does not clearly name a top
 CLARIFY_BELOW = 0.45  # a top topic under this ...
 CLARIFY_RATIO = 0.7  # ... with a runner-up at least this close is asked about, not guessed
 SHORT_QUESTION_WORDS = 12  # longer messages are never answered with "Do you mean X or Y?"
+GUESS_MIN = 0.15  # a long letter that names no topic clearly is answered from its likeliest one if this likely
 SWITCH_CONFIDENCE = 0.7  # a follow-up moves to a topic it does not name only when this sure
 MYTH_TOPIC_MIN = 0.15  # a myth's topic must be at least this likely for the message
 # Specific answers (knowledge/answer_index.py scores, cosine 0..1). Set by hand from the content's own
@@ -208,6 +209,16 @@ class MessageAnalysis:
         if self.none < p1 < CLARIFY_BELOW and p2 >= CLARIFY_RATIO * p1 and BACKGROUND_TOPIC not in (first, second):
             return first, second
         return None
+
+    @property
+    def best_guess(self) -> str | None:
+        """For a long letter that names no topic clearly, the likeliest topic (else the best full-text match):
+        its writer has said enough, and "Did you mean...?" after a letter reads as not having listened."""
+        if len(self.text.split()) <= SHORT_QUESTION_WORDS:
+            return None
+        if self.ranking and self.ranking[0][1] >= GUESS_MIN:
+            return self.ranking[0][0]
+        return self.search_hits[0].slug if self.search_hits else None
 
     def follow_up_topic(self, current: str | None) -> str | None:
         """The topic a follow-up is about: one the message names, else the conversation's.

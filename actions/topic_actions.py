@@ -157,7 +157,7 @@ class QuestionAction(KnowledgeAction, ABC):
         choice = analysis.alternatives
         if choice is not None:
             return self.ask_which(dispatcher, choice)
-        slug = analysis.topic
+        slug = analysis.topic or analysis.best_guess
         if slug is None:
             if analysis.text:
                 services.record_unanswered(analysis.text)
@@ -491,7 +491,7 @@ class ActionSearchFallback(QuestionAction):
         answered = self.answer_myth_or_definition(dispatcher, analysis) or self.answer_specific(dispatcher, analysis)
         if answered is not None:
             return answered
-        if analysis.topic is not None or analysis.alternatives is not None:  # unsure of the intent, sure of the subject
+        if analysis.topic or analysis.alternatives or analysis.best_guess:  # unsure of the intent, sure of the subject
             return self.answer_topic(dispatcher, analysis)
         if analysis.text:
             services.record_unanswered(analysis.text)

@@ -1551,3 +1551,21 @@ def test_im_15_not_a_baby_gets_the_same_topic_for_teenagers(bot, store: Knowledg
     assert messages[0]["response"] == "utter_repair"
     assert topic.adults_note in shown(messages[1])
     assert SlotSet("audience", "teen") in events
+
+
+def test_a_long_letter_that_names_no_topic_clearly_is_answered_not_asked_about(bot, store: KnowledgeStore):
+    tracker = make_tracker(
+        "My little boy is three and has had rough red patches behind his knees since the summer. We have tried "
+        "lots of things from the chemist and nothing seems to last. What else is there?",
+        "ask_topic",
+    )
+    tracker.latest_message["topics"] = {
+        "ranking": [{"name": "standard_care", "confidence": 0.2}, {"name": "natural_remedies", "confidence": 0.15}],
+        "none": 0.3,
+        "focus": "What else is there?",
+        "also": None,
+        "named": [],
+    }
+    messages, events = run(ActionAnswerTopic(), tracker)
+    assert messages[0].get("response") != "utter_did_you_mean"
+    assert dialogue(events) == [SlotSet("topic", "standard_care")]
