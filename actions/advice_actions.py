@@ -16,13 +16,21 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import replies
 from actions.base import topic_slot
-from actions.topic_actions import QuestionAction
+from actions.topic_actions import QuestionAction, remember
 
 # What makes a request personal advice rather than a question about what research says. Doses, products and
 # diagnoses are always refused; a personal decision ("should I give her egg?") gets a specific answer when the
 # content has one (it says what the evidence means and who decides with you), else the refusal.
+# "How often should I moisturise?" is everyday care; "how often should I give the drops?" or "how much fibre
+# should he eat?" asks for a dose or an amount for someone.
+MEDICINE = (
+    r"probiotics?|supplements?|vitamins?|drops|creams?|ointments?|steroids?|hydrocortisone|medicines?|"
+    r"medication|tablets?|pills?|antihistamines?|fish oil|omega|capsules?|butyrate|antibiotics?|dupilumab|"
+    r"tacrolimus|formula|powder|sachets?|fibre|fiber|eat|drink"
+)
 DOSE_PRODUCT_OR_DIAGNOSIS = (
-    r"dose|doses|dosage|dosing|how much|how many|how often|how long should|cfu|mg|capsules?|drops|"
+    r"dose|doses|dosage|dosing|cfu|mg|capsules?|drops|"
+    rf"(?:how much|how many|how often|how long should)\b.*\b(?:{MEDICINE})|"
     r"brand|brands|which (?:one|probiotic|prebiotic|cream|ointment|formula|product|supplement|test|moisturi[sz]er)s?"
     r"|what (?:cream|brand|product|probiotic|formula|supplement|test)|best \w+ (?:to buy|for (?:my|me|him|her))|"
     r"buy|order|recommend|"
@@ -66,7 +74,7 @@ class ActionMedicalAdvice(QuestionAction):
                 correction=myth.correction,
                 buttons=[replies.topic_button(myth.topic, "Learn more"), replies.button("Sources", "sources")],
             )
-            return topic_slot(myth.topic)
+            return [*topic_slot(myth.topic), *remember(analysis, f"myth:{myth.id}")]
         if analysis.text and not ALWAYS_REFUSED.search(asked) and analysis.specific_answer is not None:
             # a decision the content speaks to in general; about changing a treatment, the refusal says so first
             if TREATMENT_CHANGE.search(asked):

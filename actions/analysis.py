@@ -212,13 +212,11 @@ class MessageAnalysis:
 
     @property
     def best_guess(self) -> str | None:
-        """For a long letter that names no topic clearly, the likeliest topic (else the best full-text match):
-        its writer has said enough, and "Did you mean...?" after a letter reads as not having listened."""
+        """For a long letter that names no topic clearly, the likeliest topic if it is likely at all: its writer
+        has said enough, and "Did you mean...?" after a letter reads as not having listened."""
         if len(self.text.split()) <= SHORT_QUESTION_WORDS:
             return None
-        if self.ranking and self.ranking[0][1] >= GUESS_MIN:
-            return self.ranking[0][0]
-        return self.search_hits[0].slug if self.search_hits else None
+        return self.ranking[0][0] if self.ranking and self.ranking[0][1] >= GUESS_MIN else None
 
     def follow_up_topic(self, current: str | None) -> str | None:
         """The topic a follow-up is about: one the message names, else the conversation's.
@@ -252,7 +250,7 @@ class MessageAnalysis:
         if len(self.text.split()) < MYTH_MIN_WORDS:  # "bacteria?" states nothing
             return None
         found = self.store.find_myth(self.text, min_similarity=STRONG_MYTH_SIMILARITY)
-        if found is None:
+        if found is None or f"myth:{found.id}" in self.said:  # a myth checked already is not checked again
             return None
         if found.similarity >= MYTH_IN_ITS_OWN_WORDS:
             return found
@@ -264,7 +262,9 @@ class MessageAnalysis:
     def loose_myth(self) -> MythMatch | None:
         """The closest myth at the store's usual threshold (for messages NLU says check a myth)."""
         found = self.store.find_myth(self.text) if self.text else None
-        return found if found is not None and self.agrees(found.topic) else None
+        if found is None or f"myth:{found.id}" in self.said:
+            return None
+        return found if self.agrees(found.topic) else None
 
     @cached_property
     def glossary_term(self) -> GlossaryEntry | None:
@@ -301,6 +301,9 @@ class MessageAnalysis:
         if self.button_topic:
             return None  # a topic button asks for the topic
         cards = [m.score for m in self.answer_matches if m.answer is None]
+        # "how do probiotics work" names its topic and nothing more: the topic card answers it
+        naming = self.store.naming_lemmas(self.topic) if self.topic else frozenset()
+        letter = len(self.text.split()) > SHORT_QUESTION_WORDS  # a long letter: only answers on the topics in play
         fitting: list[SpecificAnswer] = []
         best_said = 0.0  # the closest answer already shown in this conversation
         for match in self.answer_matches:
@@ -308,6 +311,11 @@ class MessageAnalysis:
                 continue
             if match.key in self.said:
                 best_said = max(best_said, match.score)
+            elif not match.shared - naming:
+                continue
+            elif letter:  # a long letter: only a close answer on its question's own topic
+                if match.score >= ANSWER_ANYWHERE and match.topic == self.topic:
+                    fitting.append(SpecificAnswer(match.answer, match.score))
             elif match.score >= ANSWER_ANYWHERE or (match.score >= ANSWER_ON_TOPIC and self.on_topic(match.topic)):
                 fitting.append(SpecificAnswer(match.answer, match.score))
         if not fitting:

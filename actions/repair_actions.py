@@ -108,18 +108,10 @@ class ActionWhy(QuestionAction):
     def explain_from_evidence(
         self, dispatcher: CollectingDispatcher, slug: str, analysis: MessageAnalysis
     ) -> list[EventType]:
-        topic = self.store().known_topic(slug)
-        if f"action_evidence:{slug}" in analysis.said or f"why:{slug}" in analysis.said:
-            message, events = self.next_level(topic, analysis)  # the evidence was shown: go deeper, not again
-            dispatcher.utter_message(**message)
-            return events
-        dispatcher.utter_message(
-            response="utter_why_from_evidence",
-            title=topic.title,
-            summary=topic.evidence_summary,
-            buttons=[replies.button("Tell me more", "more_detail"), replies.button("Sources", "sources")],
-        )
-        return remember(analysis, f"why:{slug}")
+        """After a topic card, the reasons are in the detail: the next level not shown yet."""
+        message, events = self.next_level(self.store().known_topic(slug), analysis)
+        dispatcher.utter_message(**message)
+        return events
 
 
 class ActionPrivacy(KnowledgeAction):

@@ -20,6 +20,7 @@ from knowledge.content import Answer, Source, Topic
 from knowledge.store import GlossaryEntry, MythMatch
 
 UNANSWERED_MIN_WORDS = 5  # a follow-up this long that names no topic is recorded ("tell me more" is not)
+FOLLOW_UP_MAX_WORDS = 8  # longer, naming no topic and without its kind's words, a message is not a follow-up
 MORE_CUES = re.compile(r"\b(more|detail|details|detailed|deeper|further|in depth|elaborate|expand)\b", re.IGNORECASE)
 RELATED_IN_DETAIL = 2  # topic buttons under a detailed answer
 DETAIL_DEPTH_SLOT = "detail_depth"  # {"topic": slug, "level": n}: how deep "tell me more" has gone on a topic
@@ -150,14 +151,17 @@ class QuestionAction(KnowledgeAction, ABC):
         if entry is not None:
             return self.answer_definition(dispatcher, entry)
         if analysis.myth is not None:
-            return self.answer_myth(dispatcher, analysis.myth)
+            return self.answer_myth(dispatcher, analysis.myth, analysis)
         return None
 
     def answer_topic(self, dispatcher: CollectingDispatcher, analysis: MessageAnalysis) -> list[EventType]:
         choice = analysis.alternatives
         if choice is not None:
             return self.ask_which(dispatcher, choice)
-        slug = analysis.topic or analysis.best_guess
+        slug = analysis.topic
+        if slug is None and analysis.best_guess is not None:
+            services.record_unanswered(analysis.text)  # answered on a guess: curators may want to write for it
+            slug = analysis.best_guess
         if slug is None:
             if analysis.text:
                 services.record_unanswered(analysis.text)
@@ -247,7 +251,9 @@ class QuestionAction(KnowledgeAction, ABC):
         )
         return topic_slot(entry.topic_slug)
 
-    def answer_myth(self, dispatcher: CollectingDispatcher, myth: MythMatch) -> list[EventType]:
+    def answer_myth(
+        self, dispatcher: CollectingDispatcher, myth: MythMatch, analysis: MessageAnalysis
+    ) -> list[EventType]:
         topic = self.store().known_topic(myth.topic)
         citations = "\n".join(replies.source_line(s) for s in self.store().sources(myth.sources))
         dispatcher.utter_message(
@@ -255,7 +261,7 @@ class QuestionAction(KnowledgeAction, ABC):
             f"{myth.correction}\n\n**Sources**\n{citations}",
             buttons=[replies.topic_button(myth.topic, f"Learn about {topic.title}")],
         )
-        return topic_slot(myth.topic)
+        return [*topic_slot(myth.topic), *remember(analysis, f"myth:{myth.id}")]
 
 
 class ActionAnswerTopic(QuestionAction):
@@ -280,17 +286,20 @@ class FollowUpAction(QuestionAction, ABC):
                 return answered
             if self.is_a_first_question(analysis):
                 return self.answer_topic(dispatcher, analysis)
+        if self.not_a_follow_up(analysis):  # "tell me about zorbulent frimble, my mail is ...": a question
+            return self.answer_question(dispatcher, analysis)
         slug = analysis.follow_up_topic(analysis.current_topic)
         match = analysis.specific_answer if self.reads_question(analysis) else None
         if match is not None:
             return self.show_answer(dispatcher, match.answer, analysis)
-        if slug is None and len(analysis.text.split()) >= UNANSWERED_MIN_WORDS:
+        placed = slug is not None and (analysis.current_topic is not None or bool(analysis.named))
+        if not placed and len(analysis.text.split()) >= UNANSWERED_MIN_WORDS:
             # nothing to follow up on and no topic named: a question the bot could not place, for curators
             services.record_unanswered(analysis.text)
         topic = self.load_topic(dispatcher, slug)
         if topic is None:
             return []
-        shown = f"{self.name()}:{topic.slug}"
+        shown = self.shown_key(topic, analysis)
         if shown in analysis.said and self.name() != "action_more_detail":  # asked again: go deeper, not again
             message, events = self.next_level(topic, analysis)
         else:
@@ -304,6 +313,18 @@ class FollowUpAction(QuestionAction, ABC):
     def reads_question(self, analysis: MessageAnalysis) -> bool:
         """Whether a specific question in the message is answered instead of the follow-up."""
         return self.reads_questions
+
+    cue = re.compile(r"$^")  # words that make a longer message this kind of follow-up
+
+    def not_a_follow_up(self, analysis: MessageAnalysis) -> bool:
+        """A longer message that names no topic and has none of this follow-up's words is about something else:
+        it never becomes a follow-up of the conversation's topic."""
+        words = len(analysis.text.split())
+        return words > FOLLOW_UP_MAX_WORDS and not analysis.named and not self.cue.search(analysis.text)
+
+    def shown_key(self, topic: Topic, analysis: MessageAnalysis) -> str:
+        """What this reply shows, for the conversation's record (asked again, the topic goes deeper)."""
+        return f"{self.name()}:{topic.slug}"
 
     def reply_in_context(self, topic: Topic, analysis: MessageAnalysis) -> tuple[replies.Message, list[EventType]]:
         """The reply when it depends on the conversation so far, with the events it sets; by default reply()."""
@@ -320,6 +341,8 @@ class FollowUpAction(QuestionAction, ABC):
 
 class ActionMoreDetail(FollowUpAction):
     reads_questions = False
+
+    cue = MORE_CUES
 
     def name(self) -> str:
         return "action_more_detail"
@@ -343,6 +366,8 @@ class ActionMoreDetail(FollowUpAction):
 class ActionSimpler(FollowUpAction):
     reads_questions = False
 
+    cue = re.compile(r"\b(simple|simpler|simply|easier|easy|plain|understand|confus\w*|again|kid)\b", re.IGNORECASE)
+
     def name(self) -> str:
         return "action_simpler"
 
@@ -353,11 +378,18 @@ class ActionSimpler(FollowUpAction):
 class ActionSources(FollowUpAction):
     reads_questions = False
 
+    cue = re.compile(
+        r"\b(sources?|references?|stud(y|ies)|papers?|citations?|links?|proof|evidence|research)\b", re.IGNORECASE
+    )
+
     def name(self) -> str:
         return "action_sources"
 
     def reply(self, topic: Topic) -> replies.Message:
         return sources_reply(self.store().sources(topic.sources), topic.title, shown=replies.SOURCES_SHOWN)
+
+    def shown_key(self, topic: Topic, analysis: MessageAnalysis) -> str:
+        return f"{self.name()}:{topic.slug}:{'all' if analysis.intent == 'all_sources' else 'strongest'}"
 
     def reply_in_context(self, topic: Topic, analysis: MessageAnalysis) -> tuple[replies.Message, list[EventType]]:
         wants_all = analysis.intent == "all_sources"
@@ -367,6 +399,8 @@ class ActionSources(FollowUpAction):
 
 class ActionRelatedTopics(FollowUpAction):
     reads_questions = False
+
+    cue = re.compile(r"\b(related|similar|else|other|connected|linked|next)\b", re.IGNORECASE)
 
     def name(self) -> str:
         return "action_related_topics"
@@ -381,6 +415,10 @@ class ActionRelatedTopics(FollowUpAction):
 class ActionEvidence(FollowUpAction):
     """'Does it work for eczema?': how strong the evidence on the current topic is."""
 
+    cue = re.compile(
+        r"\b(work|works|proven|proof|evidence|effective|help|helps|true|really|studies|research)\b", re.IGNORECASE
+    )
+
     def name(self) -> str:
         return "action_evidence"
 
@@ -394,6 +432,10 @@ class ActionEvidence(FollowUpAction):
 class ActionChildren(FollowUpAction):
     """'What about in babies?': what is known for babies and children on the current topic. A teenager or an
     adult who says so ("what about for teenagers?", "im 15") gets the note for teenagers and adults."""
+
+    cue = re.compile(
+        r"\b(bab\w*|child\w*|kids?|infants?|toddlers?|sons?|daughters?|little|young|teen\w*|newborns?)\b", re.IGNORECASE
+    )
 
     def name(self) -> str:
         return "action_children"
@@ -423,6 +465,8 @@ def adults_reply(topic: Topic) -> replies.Message:
 class ActionAdults(FollowUpAction):
     """'And for adults? I have eczema too': what is known for teenagers and adults on the current topic."""
 
+    cue = re.compile(r"\b(adults?|grown|older|my age|teen\w*|i'?m \d+|for me|husband|wife|partner)\b", re.IGNORECASE)
+
     def name(self) -> str:
         return "action_adults"
 
@@ -432,6 +476,8 @@ class ActionAdults(FollowUpAction):
 
 class ActionWhatToDo(FollowUpAction):
     """'What should I do then?': what the current topic means in practice, without personal advice."""
+
+    cue = re.compile(r"\b(do|practice|mean|means|should|next|takeaway|bottom line|now|us|suggest)\b", re.IGNORECASE)
 
     def name(self) -> str:
         return "action_what_to_do"
@@ -467,7 +513,7 @@ class ActionCheckMyth(QuestionAction):
         analysis = self.analysis(tracker)
         if analysis.loose_myth is None:
             return self.answer_question(dispatcher, analysis)
-        return self.answer_myth(dispatcher, analysis.loose_myth)
+        return self.answer_myth(dispatcher, analysis.loose_myth, analysis)
 
 
 class ActionTopicMenu(KnowledgeAction):

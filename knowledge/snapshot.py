@@ -205,6 +205,10 @@ class Snapshot:
         asks = [m for m in found if m.answer is None or m.shared - self._naming_lemmas.get(m.topic, frozenset())]
         return asks[:limit]
 
+    def naming_lemmas(self, slug: str) -> frozenset[str]:
+        """The words that only name a topic (its title and first term, eczema itself, who it is for)."""
+        return self._naming_lemmas.get(slug, frozenset())
+
     def answers_of(self, slug: str) -> tuple[Answer, ...]:
         return tuple(a for a in self._answers.values() if a.topic == slug)
 

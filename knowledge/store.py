@@ -226,6 +226,9 @@ class KnowledgeStore:
         """Specific answers whose questions the message is closest to, best first."""
         return self.snapshot().find_answers(message, limit)
 
+    def naming_lemmas(self, slug: str) -> frozenset[str]:
+        return self.snapshot().naming_lemmas(slug)
+
     def answers_of(self, slug: str) -> tuple[Answer, ...]:
         """A topic's specific answers, in content order."""
         return self.snapshot().answers_of(slug)

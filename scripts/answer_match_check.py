@@ -41,8 +41,8 @@ def main() -> None:
             for slug, t in content.topics.items()
         }
         snapshot = Snapshot(dataclasses.replace(content, answers=answers, topics=topics), "check")
-        texts = [e for t in topics.values() for e in t.examples] + [w for a in answers for w in a.wordings]
-        labels = [t.slug for t in topics.values() for _ in t.examples] + [a.topic for a in answers for _ in a.wordings]
+        texts = [e for t in topics.values() for e in t.examples]  # as knowledge.content.topic_questions
+        labels = [t.slug for t in topics.values() for _ in t.examples]
         model = TopicModel(glossary).fit(texts, labels)
 
         def read(text: str, model: TopicModel = model, snapshot: Snapshot = snapshot) -> MessageAnalysis:

@@ -1,8 +1,7 @@
 """Generate NLU training data from the knowledge content, so that a topic is written down once.
 
-- build/nlu/topics.yml: every topic's `examples`, and the wordings of its specific answers (answers/), as
-  `ask_topic` examples labelled `metadata: {topic: <slug>}`, which the topic classifier
-  (nlu_components/topic_classifier.py) learns from;
+- build/nlu/topics.yml: every topic's `examples` as `ask_topic` examples labelled `metadata: {topic: <slug>}`,
+  which the topic classifier (nlu_components/topic_classifier.py) learns from (knowledge.content.topic_questions);
 - build/nlu/glossary.yml: one lookup table per topic (`topic_glossary:<slug>`) of its glossary phrases, which
   the RegexFeaturizer marks and the topic classifier uses as a feature.
 Usage: python scripts/generate_nlu.py OUTPUT_DIR

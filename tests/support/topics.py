@@ -46,6 +46,7 @@ def _inputs_fingerprint() -> str:
         *CONTENT_DIR.rglob("*.yml"),
         *(ROOT / "data" / "nlu").glob("*.yml"),
         ROOT / "nlu_components" / "topic_model.py",
+        ROOT / "knowledge" / "content.py",  # topic_questions: what the topics are learned from
         Path(__file__).resolve(),
     ]
     return files_fingerprint(inputs, ROOT)[:16] + "-sklearn" + sklearn.__version__

@@ -1494,11 +1494,12 @@ def test_why_after_a_specific_answer_gives_its_reason(bot, store: KnowledgeStore
     assert answer.why in shown(messages[0])
 
 
-def test_why_after_a_topic_gives_what_the_evidence_shows_then_goes_deeper(bot, store: KnowledgeStore):
+def test_why_after_a_topic_gives_the_detail_then_goes_deeper(bot, store: KnowledgeStore):
     messages, events = run(ActionWhy(), make_tracker("but why", "ask_why", slots={"topic": "leaky_gut"}))
-    assert store.topic("leaky_gut").evidence_summary in shown(messages[0])
-    again, _ = run(ActionWhy(), make_tracker("why", "ask_why", slots={"topic": "leaky_gut", "said": said(events)}))
-    assert store.topic("leaky_gut").evidence_summary not in shown(again[0])
+    assert store.topic("leaky_gut").detailed_answer in shown(messages[0])
+    depth = next(e["value"] for e in events if e.get("name") == "detail_depth")
+    again, _ = run(ActionWhy(), make_tracker("why", "ask_why", slots={"topic": "leaky_gut", "detail_depth": depth}))
+    assert store.topic("leaky_gut").evidence_summary in shown(again[0])
 
 
 def test_why_with_nothing_said_yet(bot):
