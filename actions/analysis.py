@@ -40,7 +40,8 @@ MYTH_TOPIC_MIN = 0.15  # a myth's topic must be at least this likely for the mes
 # Specific answers (knowledge/answer_index.py scores, cosine 0..1). Set by hand from the content's own
 # wordings (scripts/answer_match_check.py: each wording left out in turn), not from held-out sets.
 ANSWER_ON_TOPIC = 0.45  # enough when the answer's topic is one the message or the conversation is about
-ANSWER_ANYWHERE = 0.7  # enough whatever the topic classifier thinks
+ANSWER_ANYWHERE = 0.85  # enough whatever the topic classifier thinks ("does formula make eczema worse" shares 0.7
+# with "does stress make eczema worse")
 CARD_QUESTION = 0.8  # this close to a topic's own example question, the message asks about the topic in general
 CARD_MARGIN = 0.05  # ... unless an answer is about as close: the narrower answer wins a tie
 SAID_MARGIN = 0.15  # an answer shown before and this much closer than the rest: the question was asked again
@@ -49,7 +50,17 @@ ANSWER_CANDIDATES = 6  # answers and cards read per message
 AUDIENCE_TIE = 0.05  # answers this close in score: the one written for the conversation's audience wins
 SAID_KEPT = 40  # the newest entries of SAID_SLOT are kept: enough for any real conversation
 SAID_SLOT = "said"  # what the bot has shown in this conversation: "answer:<id>", "topic:<slug>"
-AUDIENCE_SLOT = "audience"  # parent, teen, adult or pregnant: who the conversation is for, once said
+AUDIENCE_SLOT = "audience"
+SITUATION_SLOT = "situation"  # "has_eczema" once a message says the person already has it
+PREVENTION_TOPICS = {"emollients_prevention": "standard_care", "probiotics_prevention": "probiotics_treatment"}
+ALREADY_HAS_ECZEMA = re.compile(
+    r"\b(has|have|had|got|with) (had )?(eczema|excema|ezcema|atopic dermatitis)\b|\b(her|his|my|their|our) "
+    r"(eczema|excema|ezcema)\b|\beczema (on|all over|behind|in) ",
+    re.IGNORECASE,
+)
+PREVENTION_ASKED = re.compile(
+    r"\b(prevent\w*|stop (?:her|him|them|my \w+|the baby) (?:getting|developing)|avoid getting|before)\b", re.IGNORECASE
+)  # parent, teen, adult or pregnant: who the conversation is for, once said
 
 
 # Who a message says the conversation is for. The first that matches wins, in this order: a teenager who
@@ -142,6 +153,7 @@ class MessageAnalysis:
     current_topic: str | None = None  # the conversation's topic before this message
     said: tuple[str, ...] = ()  # what was shown earlier in the conversation (SAID_SLOT)
     known_audience: str | None = None  # who the conversation was for before this message (AUDIENCE_SLOT)
+    known_situation: str | None = None  # what an earlier message said: "has_eczema" (SITUATION_SLOT)
     detail_depth: dict | None = None  # how deep "tell me more" has gone: {"topic": slug, "level": n}
 
     @classmethod
@@ -168,8 +180,16 @@ class MessageAnalysis:
             current_topic=tracker.get_slot("topic") or None,
             said=tuple(str(s) for s in tracker.get_slot(SAID_SLOT) or ()),
             known_audience=tracker.get_slot(AUDIENCE_SLOT) or None,
+            known_situation=tracker.get_slot(SITUATION_SLOT) or None,
             detail_depth=depth if isinstance(depth := tracker.get_slot("detail_depth"), dict) else None,
         )
+
+    @property
+    def treats_existing_eczema(self) -> bool:
+        """The person already has eczema (said now or earlier) and does not ask about preventing it: a parent of
+        a baby with eczema gets treatment evidence, not prevention trials."""
+        has = self.known_situation == "has_eczema" or bool(ALREADY_HAS_ECZEMA.search(self.text))
+        return has and not PREVENTION_ASKED.search(self.text)
 
     @property
     def asks_about_content(self) -> bool:
@@ -300,7 +320,11 @@ class MessageAnalysis:
             return SpecificAnswer(chosen, 1.0) if chosen is not None else None
         if self.button_topic:
             return None  # a topic button asks for the topic
-        cards = [m.score for m in self.answer_matches if m.answer is None]
+        cards = [
+            m.score
+            for m in self.answer_matches
+            if m.answer is None and not (self.treats_existing_eczema and m.topic in PREVENTION_TOPICS)
+        ]
         # "how do probiotics work" names its topic and nothing more: the topic card answers it
         naming = self.store.naming_lemmas(self.topic) if self.topic else frozenset()
         letter = len(self.text.split()) > SHORT_QUESTION_WORDS  # a long letter: only answers on the topics in play
@@ -308,6 +332,8 @@ class MessageAnalysis:
         best_said = 0.0  # the closest answer already shown in this conversation
         for match in self.answer_matches:
             if match.answer is None:
+                continue
+            if self.treats_existing_eczema and match.topic in PREVENTION_TOPICS:
                 continue
             if match.key in self.said:
                 best_said = max(best_said, match.score)

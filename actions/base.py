@@ -14,7 +14,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import replies, services
-from actions.analysis import AUDIENCE_SLOT, MessageAnalysis, stated_audience
+from actions.analysis import ALREADY_HAS_ECZEMA, AUDIENCE_SLOT, SITUATION_SLOT, MessageAnalysis, stated_audience
 from knowledge.content import TOPIC_SLUGS, Topic
 from knowledge.store import KnowledgeStore, KnowledgeStoreUnavailable
 
@@ -90,10 +90,15 @@ def menu_choices(store: KnowledgeStore) -> list[replies.Button]:
 
 
 def audience_events(tracker: Tracker) -> list[EventType]:
-    """Remember who the conversation is for when this message says so ("I'm 15", "my baby")."""
+    """Remember who the conversation is for ("I'm 15", "my baby") and that the person already has eczema."""
     text = (tracker.latest_message or {}).get("text") or ""
-    audience = stated_audience(text) if not text.startswith("/") else None
-    return [SlotSet(AUDIENCE_SLOT, audience)] if audience and audience != tracker.get_slot(AUDIENCE_SLOT) else []
+    if text.startswith("/"):
+        return []
+    audience = stated_audience(text)
+    events = [SlotSet(AUDIENCE_SLOT, audience)] if audience and audience != tracker.get_slot(AUDIENCE_SLOT) else []
+    if ALREADY_HAS_ECZEMA.search(text) and tracker.get_slot(SITUATION_SLOT) != "has_eczema":
+        events.append(SlotSet(SITUATION_SLOT, "has_eczema"))
+    return events
 
 
 def topic_slot(slug: str) -> list[EventType]:

@@ -13,7 +13,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import replies, services
-from actions.analysis import SAID_KEPT, SAID_SLOT, MessageAnalysis, stated_audience
+from actions.analysis import PREVENTION_TOPICS, SAID_KEPT, SAID_SLOT, MessageAnalysis, stated_audience
 from actions.base import KnowledgeAction, topic_slot
 from actions.menu_actions import show_topic_menu
 from knowledge.content import Answer, Source, Topic
@@ -162,6 +162,8 @@ class QuestionAction(KnowledgeAction, ABC):
         if slug is None and analysis.best_guess is not None:
             services.record_unanswered(analysis.text)  # answered on a guess: curators may want to write for it
             slug = analysis.best_guess
+        if slug in PREVENTION_TOPICS and analysis.treats_existing_eczema:
+            slug = PREVENTION_TOPICS[slug]  # prevention trials do not answer a question about eczema they have
         if slug is None:
             if analysis.text:
                 services.record_unanswered(analysis.text)

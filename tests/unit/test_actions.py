@@ -63,7 +63,7 @@ FOLLOW_UPS = [ActionMoreDetail, ActionSimpler, ActionSources, ActionRelatedTopic
 
 # Slots that only remember what was shown and asked (for repair and for not repeating): the tests of what
 # each action answers leave them out; tests of repair and repetition read them.
-BOOKKEEPING_SLOTS = ("said", "last_question", "last_answer", "audience")
+BOOKKEEPING_SLOTS = ("said", "last_question", "last_answer", "audience", "situation")
 
 
 def dialogue(events: list[dict]) -> list[dict]:
@@ -1570,3 +1570,21 @@ def test_a_long_letter_that_names_no_topic_clearly_is_answered_not_asked_about(b
     messages, events = run(ActionAnswerTopic(), tracker)
     assert messages[0].get("response") != "utter_did_you_mean"
     assert dialogue(events) == [SlotSet("topic", "standard_care")]
+
+
+def test_a_parent_of_a_baby_with_eczema_gets_treatment_not_prevention_trials(bot, store: KnowledgeStore):
+    text = "should I be moisturising her cheeks every day?"
+    prevention, _ = run(ActionAnswerTopic(), make_tracker(text, "ask_topic"))
+    slots = {"situation": "has_eczema", "audience": "parent"}
+    treatment, events = run(ActionAnswerTopic(), make_tracker(text, "ask_topic", slots=slots))
+    assert store.topic("emollients_prevention").short_answer not in shown(treatment[0])
+    assert dialogue(events)[0]["value"] not in ("emollients_prevention", "probiotics_prevention")
+    asked_prevention, _ = run(
+        ActionAnswerTopic(), make_tracker("does moisturising every day prevent eczema", "ask_topic", slots=slots)
+    )
+    assert "prevent" in shown(asked_prevention[0]).lower()
+
+
+def test_saying_the_child_has_eczema_is_kept(bot):
+    _, events = run(ActionAnswerTopic(), make_tracker("my 7 month old has eczema on her cheeks", "ask_topic"))
+    assert SlotSet("situation", "has_eczema") in events
