@@ -43,6 +43,7 @@ ANSWER_ON_TOPIC = 0.45  # enough when the answer's topic is one the message or t
 ANSWER_ANYWHERE = 0.85  # enough whatever the topic classifier thinks ("does formula make eczema worse" shares 0.7
 # with "does stress make eczema worse")
 CARD_QUESTION = 0.8  # this close to a topic's own example question, the message asks about the topic in general
+CARD_VERBATIM = 0.9  # this close to a topic's example question, the message asks about that topic
 CARD_MARGIN = 0.05  # ... unless an answer is about as close: the narrower answer wins a tie
 SAID_MARGIN = 0.15  # an answer shown before and this much closer than the rest: the question was asked again
 ANSWER_TOPIC_MIN = 0.1  # an answer's topic this likely for the message counts as on topic
@@ -216,7 +217,16 @@ class MessageAnalysis:
             return self.button_topic
         if self.ranking and self.ranking[0][1] >= NAMED_MIN_CONFIDENCE and self.ranking[0][1] > self.none:
             return self.ranking[0][0]
-        return None
+        return self.card_asked
+
+    @property
+    def card_asked(self) -> str | None:
+        """The topic whose own example question the message all but repeats ("will I grow out of it"), when the
+        classifier is unsure: the card was written for exactly that question."""
+        if not self.text or len(self.text.split()) > SHORT_QUESTION_WORDS:
+            return None
+        best = self.answer_matches[0] if self.answer_matches else None
+        return best.topic if best is not None and best.answer is None and best.score >= CARD_VERBATIM else None
 
     @property
     def alternatives(self) -> tuple[str, str] | None:

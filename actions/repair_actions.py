@@ -114,6 +114,21 @@ class ActionWhy(QuestionAction):
         return events
 
 
+class ActionGoodbye(QuestionAction):
+    """Goodbye; but a question the classifier read as one ("will she outgrow it?": "out" sounds like "peace out")
+    and that the content answers is answered."""
+
+    def name(self) -> str:
+        return "action_goodbye"
+
+    def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        analysis = self.analysis(tracker)
+        if analysis.text and analysis.asks_about_content:
+            return self.answer_question(dispatcher, analysis)
+        dispatcher.utter_message(response="utter_goodbye")
+        return []
+
+
 class ActionPrivacy(KnowledgeAction):
     """'What data do you keep?': what is kept, for how long, and how to delete it."""
 

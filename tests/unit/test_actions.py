@@ -1588,3 +1588,12 @@ def test_a_parent_of_a_baby_with_eczema_gets_treatment_not_prevention_trials(bot
 def test_saying_the_child_has_eczema_is_kept(bot):
     _, events = run(ActionAnswerTopic(), make_tracker("my 7 month old has eczema on her cheeks", "ask_topic"))
     assert SlotSet("situation", "has_eczema") in events
+
+
+def test_a_question_read_as_goodbye_is_answered(bot, store: KnowledgeStore):
+    from actions.repair_actions import ActionGoodbye
+
+    answered, events = run(ActionGoodbye(), make_tracker("will i grow out of it", "goodbye"))
+    assert answered[0].get("response") != "utter_goodbye" and dialogue(events)
+    bye, events = run(ActionGoodbye(), make_tracker("ok bye", "goodbye"))
+    assert [m["response"] for m in bye] == ["utter_goodbye"] and dialogue(events) == []
