@@ -51,7 +51,7 @@ ANSWER_CANDIDATES = 6  # answers and cards read per message
 AUDIENCE_TIE = 0.05  # answers this close in score: the one written for the conversation's audience wins
 SAID_KEPT = 40  # the newest entries of SAID_SLOT are kept: enough for any real conversation
 SAID_SLOT = "said"  # what the bot has shown in this conversation: "answer:<id>", "topic:<slug>"
-AUDIENCE_SLOT = "audience"
+AUDIENCE_SLOT = "audience"  # parent, teen, adult or pregnant: who the conversation is for, once said
 SITUATION_SLOT = "situation"  # "has_eczema" once a message says the person already has it
 PREVENTION_TOPICS = {"emollients_prevention": "standard_care", "probiotics_prevention": "probiotics_treatment"}
 ALREADY_HAS_ECZEMA = re.compile(
@@ -60,8 +60,8 @@ ALREADY_HAS_ECZEMA = re.compile(
     re.IGNORECASE,
 )
 PREVENTION_ASKED = re.compile(
-    r"\b(prevent\w*|stop (?:her|him|them|my \w+|the baby) (?:getting|developing)|avoid getting|before)\b", re.IGNORECASE
-)  # parent, teen, adult or pregnant: who the conversation is for, once said
+    r"\b(prevent\w*|stop (?:her|him|them|my \w+|the baby) (?:getting|developing)|avoid getting)\b", re.IGNORECASE
+)
 
 
 # Who a message says the conversation is for. The first that matches wins, in this order: a teenager who

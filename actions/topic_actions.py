@@ -279,6 +279,7 @@ class FollowUpAction(QuestionAction, ABC):
     sources, related topics, evidence, children. During the guided tour a "Next step" button is added."""
 
     reads_questions = True  # a specific question asked with this intent ("does it work for babies?") is answered
+    cue = re.compile(r"$^")  # words that make a message longer than FOLLOW_UP_MAX_WORDS this kind of follow-up
 
     def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         analysis = self.analysis(tracker)
@@ -315,8 +316,6 @@ class FollowUpAction(QuestionAction, ABC):
     def reads_question(self, analysis: MessageAnalysis) -> bool:
         """Whether a specific question in the message is answered instead of the follow-up."""
         return self.reads_questions
-
-    cue = re.compile(r"$^")  # words that make a longer message this kind of follow-up
 
     def not_a_follow_up(self, analysis: MessageAnalysis) -> bool:
         """A longer message that names no topic and has none of this follow-up's words is about something else:
