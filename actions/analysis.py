@@ -185,7 +185,7 @@ class MessageAnalysis:
             detail_depth=depth if isinstance(depth := tracker.get_slot("detail_depth"), dict) else None,
         )
 
-    @property
+    @cached_property
     def treats_existing_eczema(self) -> bool:
         """The person already has eczema (said now or earlier) and does not ask about preventing it: a parent of
         a baby with eczema gets treatment evidence, not prevention trials."""
@@ -330,20 +330,16 @@ class MessageAnalysis:
             return SpecificAnswer(chosen, 1.0) if chosen is not None else None
         if self.button_topic:
             return None  # a topic button asks for the topic
-        cards = [
-            m.score
-            for m in self.answer_matches
-            if m.answer is None and not (self.treats_existing_eczema and m.topic in PREVENTION_TOPICS)
-        ]
+        # someone who already has eczema is not answered from the prevention topics (unless they ask about it)
+        matches = [m for m in self.answer_matches if not (self.treats_existing_eczema and m.topic in PREVENTION_TOPICS)]
+        cards = [m.score for m in matches if m.answer is None]
         # "how do probiotics work" names its topic and nothing more: the topic card answers it
         naming = self.store.naming_lemmas(self.topic) if self.topic else frozenset()
         letter = len(self.text.split()) > SHORT_QUESTION_WORDS  # a long letter: only answers on the topics in play
         fitting: list[SpecificAnswer] = []
         best_said = 0.0  # the closest answer already shown in this conversation
-        for match in self.answer_matches:
+        for match in matches:
             if match.answer is None:
-                continue
-            if self.treats_existing_eczema and match.topic in PREVENTION_TOPICS:
                 continue
             if match.key in self.said:
                 best_said = max(best_said, match.score)

@@ -6,7 +6,6 @@ nothing new said, it offers the other readings of the last question (LAST_QUESTI
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import re
 from typing import Any
@@ -16,7 +15,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import replies
-from actions.analysis import CORRECTION_OPENING, MessageAnalysis, stated_audience
+from actions.analysis import CORRECTION_OPENING, stated_audience
 from actions.base import KnowledgeAction
 from actions.topic_actions import LAST_ANSWER_SLOT, LAST_QUESTION_SLOT, QuestionAction, adults_reply, remember
 
@@ -42,24 +41,18 @@ class ActionRepair(QuestionAction):
             topic = self.store().topic(analysis.current_topic)
             if topic is not None:
                 dispatcher.utter_message(response="utter_repair_repeated")
-                message, events = self.next_level(topic, analysis)
-                dispatcher.utter_message(**message)
-                return events
+                return self.go_deeper(dispatcher, topic, analysis)
         rest = CORRECTION_OPENING.sub("", analysis.text).strip()
         audience = stated_audience(rest)
         current = self.store().topic(analysis.current_topic) if analysis.current_topic else None
         if audience in ("teen", "adult") and current is not None and analysis.topic in (None, current.slug):
             dispatcher.utter_message(response="utter_repair")  # "im 15 not a baby": the same topic, for them
             if f"action_adults:{current.slug}" in analysis.said:  # that note was shown: what comes next
-                message, events = self.next_level(current, analysis)
-                dispatcher.utter_message(**message)
-                return events
+                return self.go_deeper(dispatcher, current, analysis)
             dispatcher.utter_message(**adults_reply(current))
             return remember(analysis, f"action_adults:{current.slug}")
         if len(re.findall(r"\w+", rest)) >= NEW_QUESTION_MIN_WORDS and not REPEAT_COMPLAINT.search(rest):
-            dispatcher.utter_message(response="utter_repair")
-            reread = dataclasses.replace(analysis, text=rest, focus=None)  # the rest is the question now
-            return self.answer_question(dispatcher, reread)
+            return self.reread(dispatcher, analysis, rest)  # the rest is the question now
         return self.offer_other_readings(dispatcher, tracker)
 
     def offer_other_readings(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
@@ -103,15 +96,7 @@ class ActionWhy(QuestionAction):
                 return self.answer_question(dispatcher, analysis)
             dispatcher.utter_message(response="utter_why_nothing")
             return []
-        return self.explain_from_evidence(dispatcher, topic.slug, analysis)
-
-    def explain_from_evidence(
-        self, dispatcher: CollectingDispatcher, slug: str, analysis: MessageAnalysis
-    ) -> list[EventType]:
-        """After a topic card, the reasons are in the detail: the next level not shown yet."""
-        message, events = self.next_level(self.store().known_topic(slug), analysis)
-        dispatcher.utter_message(**message)
-        return events
+        return self.go_deeper(dispatcher, topic, analysis)  # after a topic card, the reasons are in the detail
 
 
 class ActionGoodbye(QuestionAction):

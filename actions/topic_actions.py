@@ -77,14 +77,19 @@ class QuestionAction(KnowledgeAction, ABC):
         that opens as a correction gets a short apology, then the answer to what it now asks."""
         rest = analysis.correction
         if rest is not None:
-            dispatcher.utter_message(response="utter_repair")
-            analysis = dataclasses.replace(analysis, text=rest, focus=None)
+            return self.reread(dispatcher, analysis, rest)
         answered = self.answer_myth_or_definition(dispatcher, analysis)
         if answered is None:
             answered = self.answer_specific(dispatcher, analysis)
         if answered is None:
             answered = self.answer_topic(dispatcher, analysis)
         return [*answered, *self.other_readings(analysis, answered)]
+
+    def reread(self, dispatcher: CollectingDispatcher, analysis: MessageAnalysis, rest: str) -> list[EventType]:
+        """A correction: a short apology, then the answer to what the message now asks (`rest`, its words after
+        the correction's opening, which holds no opening any more)."""
+        dispatcher.utter_message(response="utter_repair")
+        return self.answer_question(dispatcher, dataclasses.replace(analysis, text=rest, focus=None))
 
     def other_readings(self, analysis: MessageAnalysis, answered: list[EventType]) -> list[EventType]:
         """What else the question could have meant, kept for "that's not what I asked" (LAST_QUESTION_SLOT)."""
@@ -185,9 +190,7 @@ class QuestionAction(KnowledgeAction, ABC):
         if topic is None:
             return []
         if analysis is not None and f"topic:{slug}" in analysis.said:
-            message, events = self.next_level(topic, analysis)
-            dispatcher.utter_message(**message)
-            return [*topic_slot(topic.slug), *events]
+            return [*topic_slot(topic.slug), *self.go_deeper(dispatcher, topic, analysis)]
         events = [*topic_slot(topic.slug), *(remember(analysis, f"topic:{slug}") if analysis else [])]
         self.send_with_also(dispatcher, replies.topic_text(topic), replies.follow_up_buttons(), also)
         return events
@@ -206,6 +209,12 @@ class QuestionAction(KnowledgeAction, ABC):
         return []
 
     # -- going deeper: "tell me more", and a topic asked for again ---------------------------------------------
+    def go_deeper(self, dispatcher: CollectingDispatcher, topic: Topic, analysis: MessageAnalysis) -> list[EventType]:
+        """Send the next level of the topic not shown yet (next_level); the events that record it."""
+        message, events = self.next_level(topic, analysis)
+        dispatcher.utter_message(**message)
+        return events
+
     def next_level(self, topic: Topic, analysis: MessageAnalysis) -> tuple[replies.Message, list[EventType]]:
         """The next level of detail on the topic not shown yet, then that there is no more (with where to go)."""
         levels = self.detail_levels(topic)
@@ -341,8 +350,6 @@ class FollowUpAction(QuestionAction, ABC):
 
 
 class ActionMoreDetail(FollowUpAction):
-    reads_questions = False
-
     cue = MORE_CUES
 
     def name(self) -> str:
