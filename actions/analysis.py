@@ -53,7 +53,7 @@ SAID_KEPT = 40  # the newest entries of SAID_SLOT are kept: enough for any real 
 SAID_SLOT = "said"  # what the bot has shown in this conversation: "answer:<id>", "topic:<slug>"
 AUDIENCE_SLOT = "audience"  # parent, teen, adult or pregnant: who the conversation is for, once said
 SITUATION_SLOT = "situation"  # "has_eczema" once a message says the person already has it
-PREVENTION_TOPICS = {"emollients_prevention": "standard_care", "probiotics_prevention": "probiotics_treatment"}
+PREVENTION_TOPICS = {"emollients_prevention": "emollient_use", "probiotics_prevention": "probiotics_treatment"}
 ALREADY_HAS_ECZEMA = re.compile(
     r"\b(has|have|had|got|with) (had )?(eczema|excema|ezcema|atopic dermatitis)\b|\b(her|his|my|their|our) "
     r"(eczema|excema|ezcema)\b|\beczema (on|all over|behind|in) ",

@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from knowledge.content import QuizQuestion, Source, Topic
-from knowledge.evidence import strongest_first
+from knowledge.evidence import most_relevant_first
 
 Button = dict[str, str]
 Message = dict[str, Any]  # keyword arguments of dispatcher.utter_message
@@ -68,11 +68,11 @@ def source_line(source: Source) -> str:
 SOURCES_SHOWN = 3  # a phone screen or so; "Show all sources" lists the rest
 
 
-def sources_text(title: str, sources: tuple[Source, ...], shown: int | None = None) -> str:
-    """The sources, strongest designs first; only the first `shown` of them when given."""
-    ordered = strongest_first(sources)
+def sources_text(topic: Topic, sources: tuple[Source, ...], shown: int | None = None) -> str:
+    """The sources, those about the topic first, then by strength of design; only the first `shown` when given."""
+    ordered, title = most_relevant_first(sources, topic), topic.title
     if shown is not None and len(ordered) > shown:
-        heading = f"**The {shown} strongest of {len(ordered)} sources for {title}**"
+        heading = f"**The {shown} most relevant of {len(ordered)} sources for {title}**"
         ordered = ordered[:shown]
     else:
         heading = f"**Sources for {title}**"

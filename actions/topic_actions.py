@@ -40,12 +40,12 @@ def remember(analysis: MessageAnalysis, shown: str) -> list[EventType]:
     return [SlotSet(SAID_SLOT, [*said, shown])]
 
 
-def sources_reply(sources: tuple[Source, ...], title: str, shown: int | None) -> replies.Message:
-    """A topic's sources, strongest first; with `shown`, only that many and a button for the whole list."""
+def sources_reply(sources: tuple[Source, ...], topic: Topic, shown: int | None) -> replies.Message:
+    """A topic's sources, most relevant first; with `shown`, only that many and a button for the whole list."""
     buttons = [replies.button("Tell me more", "more_detail"), replies.button("Related topics", "related_topics")]
     if shown is not None and len(sources) > shown:
         buttons = [replies.all_sources_button(len(sources)), *buttons]
-    return replies.text_message(replies.sources_text(title, sources, shown), buttons)
+    return replies.text_message(replies.sources_text(topic, sources, shown), buttons)
 
 
 def offer_search_results(dispatcher: CollectingDispatcher, analysis: MessageAnalysis) -> bool:
@@ -250,7 +250,7 @@ class QuestionAction(KnowledgeAction, ABC):
         return replies.text_message(replies.detail_text(topic), nearest + replies.follow_up_buttons())
 
     def sources_message(self, topic: Topic) -> replies.Message:
-        return sources_reply(self.store().sources(topic.sources), topic.title, shown=replies.SOURCES_SHOWN)
+        return sources_reply(self.store().sources(topic.sources), topic, shown=replies.SOURCES_SHOWN)
 
     def answer_definition(self, dispatcher: CollectingDispatcher, entry: GlossaryEntry) -> list[EventType]:
         dispatcher.utter_message(
@@ -394,7 +394,7 @@ class ActionSources(FollowUpAction):
         return "action_sources"
 
     def reply(self, topic: Topic) -> replies.Message:
-        return sources_reply(self.store().sources(topic.sources), topic.title, shown=replies.SOURCES_SHOWN)
+        return sources_reply(self.store().sources(topic.sources), topic, shown=replies.SOURCES_SHOWN)
 
     def shown_key(self, topic: Topic, analysis: MessageAnalysis) -> str:
         return f"{self.name()}:{topic.slug}:{'all' if analysis.intent == 'all_sources' else 'strongest'}"
@@ -402,7 +402,7 @@ class ActionSources(FollowUpAction):
     def reply_in_context(self, topic: Topic, analysis: MessageAnalysis) -> tuple[replies.Message, list[EventType]]:
         wants_all = analysis.intent == "all_sources"
         shown = None if wants_all else replies.SOURCES_SHOWN
-        return sources_reply(self.store().sources(topic.sources), topic.title, shown=shown), []
+        return sources_reply(self.store().sources(topic.sources), topic, shown=shown), []
 
 
 class ActionRelatedTopics(FollowUpAction):

@@ -1,9 +1,10 @@
-"""python -m knowledge build|check|search|show|report"""
+"""python -m knowledge build|check|due|search|show|report"""
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 from .builder import build
 from .content import ContentError, load_content
 from .report import print_report
+from .review import print_due
 from .settings import CONTENT_DIR, database_url
 from .store import KnowledgeStore, KnowledgeStoreUnavailable
 
@@ -25,6 +27,10 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument("path", nargs="?", type=Path, default=CONTENT_DIR)
     check_cmd = commands.add_parser("check", help="validate a content folder without writing anything")
     check_cmd.add_argument("path", nargs="?", type=Path, default=CONTENT_DIR)
+    due_cmd = commands.add_parser("due", help="topics and answers due for review, overdue first")
+    due_cmd.add_argument("path", nargs="?", type=Path, default=CONTENT_DIR)
+    due_cmd.add_argument("--within", type=int, default=30, metavar="DAYS", help="also list what falls due soon")
+    due_cmd.add_argument("--today", type=dt.date.fromisoformat, default=None, help="a date like 2027-06-01")
     search_cmd = commands.add_parser("search", help="topics matching a message, best first")
     search_cmd.add_argument("text")
     show_cmd = commands.add_parser("show", help="one topic with its texts and sources")
@@ -44,6 +50,7 @@ def _show(store: KnowledgeStore, slug: str, as_json: bool) -> int:
         data = {
             **dataclasses.asdict(topic),
             "last_reviewed": topic.last_reviewed.isoformat(),
+            "next_review": topic.next_review.isoformat() if topic.next_review else None,
             "related": [{"slug": slug, "title": title} for slug, title in related],
             "sources": [dict(dataclasses.asdict(s), citation=s.citation(), link=s.link) for s in sources],
         }
@@ -75,6 +82,10 @@ def main(argv: list[str] | None = None) -> int:
                 f"{len(content.myths)} myths, {len(content.quiz)} quiz questions)"
             )
             return 0
+        if args.command == "due":
+            today = args.today or dt.date.today()
+            # content long overdue is what `due` reports: it must not stop the report
+            return print_due(load_content(args.path, check_stale=False), today, args.within)
         if args.command == "build":
             content = build(args.path, url)
             print(

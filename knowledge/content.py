@@ -23,6 +23,7 @@ TOPIC_KEYS = (
     "slug",
     "title",
     "last_reviewed",
+    "next_review",
     "evidence_level",
     "short_answer",
     "detailed_answer",
@@ -53,7 +54,22 @@ SOURCE_KEYS = (
 )  # verification: how a curator checked it
 MYTH_KEYS = ("id", "claim", "phrasings", "verdict", "correction", "topic", "sources")
 QUESTION_KEYS = ("id", "topic", "question", "choices", "answer", "explanation")
-ANSWER_KEYS = ("id", "topic", "question", "asks", "audience", "answer", "why", "sources", "last_reviewed")
+ANSWER_KEYS = (
+    "id",
+    "topic",
+    "question",
+    "asks",
+    "audience",
+    "answer",
+    "why",
+    "sources",
+    "last_reviewed",
+    "next_review",
+)
+# A curator re-checks each topic and answer against its sources at least this often: next_review defaults to
+# this long after last_reviewed, and the content check fails on one more than STALE_AFTER past (knowledge/review.py).
+REVIEW_INTERVAL = dt.timedelta(days=365)
+STALE_AFTER = dt.timedelta(days=365)
 # Who a specific answer is written for; "any" fits everyone (the conversation's audience picks between close ones).
 AUDIENCES = ("any", "parent", "teen", "adult", "pregnant")
 MIN_ASKS = 3  # other wordings of a specific answer's question: they are how the bot finds it
@@ -106,6 +122,16 @@ TOPIC_SLUGS = (
     "natural_remedies",
     "steroid_worries",
     "itch_sleep_stress",
+    # added with the everyday-care issue (23): what people ask most, beyond the standard-care overview
+    "emollient_use",
+    "washing_and_bathing",
+    "topical_steroids",
+    "newer_medicines",
+    "itch_relief",
+    "everyday_triggers",
+    "when_to_see_doctor",
+    "weaning_allergy_foods",
+    "darker_skin",
 )
 
 
@@ -187,6 +213,7 @@ class Topic:
     glossary: tuple[GlossaryTerm, ...]
     sources: tuple[str, ...]
     examples: tuple[str, ...] = ()  # questions people ask about the topic: NLU training data
+    next_review: dt.date | None = None  # when a curator checks it again (load_content fills in the default)
 
 
 @dataclass(frozen=True)
@@ -214,6 +241,7 @@ class Answer:
     audience: str = "any"
     why: str | None = None  # the reason behind the answer, for "why?"
     last_reviewed: dt.date | None = None
+    next_review: dt.date | None = None  # when a curator checks it again (load_content fills in the default)
 
     @property
     def wordings(self) -> tuple[str, ...]:
@@ -307,6 +335,9 @@ class _Reader:
 
     def date(self, key: str) -> dt.date:
         value = self.data.get(key)
+        if value is None:
+            self.fail(key, "missing (a date like 2026-11-24)")
+            return dt.date.min
         if isinstance(value, dt.date):
             return value
         try:
@@ -382,6 +413,16 @@ def _parse_glossary(r: _Reader) -> tuple[GlossaryTerm, ...]:
     return tuple(terms)
 
 
+def _next_review(r: _Reader, last_reviewed: dt.date) -> dt.date:
+    """The stated next review date, or REVIEW_INTERVAL after the last review; never before the last review."""
+    if "next_review" not in r.data:
+        return last_reviewed + REVIEW_INTERVAL
+    next_review = r.date("next_review")
+    if next_review < last_reviewed:
+        r.fail("next_review", f"{next_review} is before last_reviewed {last_reviewed}")
+    return next_review
+
+
 def _parse_topic(path: Path, problems: list[str]) -> Topic | None:
     data = _read_yaml(path, problems)
     if data is None:
@@ -393,10 +434,11 @@ def _parse_topic(path: Path, problems: list[str]) -> Topic | None:
         r.fail("slug", f"'{slug}' must equal the file name '{path.stem}'")
     if slug and not SLUG_PATTERN.match(slug):
         r.fail("slug", f"'{slug}' must be lower case letters, digits and underscores")
+    last_reviewed = r.date("last_reviewed")
     topic = Topic(
         slug=slug or path.stem,
         title=r.text("title") or "",
-        last_reviewed=r.date("last_reviewed"),
+        last_reviewed=last_reviewed,
         evidence_level=r.text("evidence_level") or "",
         short_answer=r.text("short_answer") or "",
         detailed_answer=r.text("detailed_answer") or "",
@@ -409,6 +451,7 @@ def _parse_topic(path: Path, problems: list[str]) -> Topic | None:
         glossary=_parse_glossary(r),
         sources=r.text_list("sources"),
         examples=r.text_list("examples"),
+        next_review=_next_review(r, last_reviewed),
     )
     if r.data and not topic.key_points:
         r.fail("key_points", "needs at least one key point")
@@ -441,6 +484,7 @@ def _parse_answer(r: _Reader) -> Answer | None:
     audience = r.text("audience", required=False) or "any"
     if audience not in AUDIENCES:
         r.fail("audience", f"must be one of {', '.join(AUDIENCES)}, got '{audience}'")
+    last_reviewed = r.date("last_reviewed")
     answer = Answer(
         id=r.text("id") or "",
         topic=r.text("topic") or "",
@@ -450,7 +494,8 @@ def _parse_answer(r: _Reader) -> Answer | None:
         sources=r.text_list("sources"),
         audience=audience,
         why=r.text("why", required=False),
-        last_reviewed=r.date("last_reviewed") if "last_reviewed" in r.data else None,
+        last_reviewed=last_reviewed,
+        next_review=_next_review(r, last_reviewed),
     )
     if r.data and len(answer.asks) < MIN_ASKS:
         r.fail("asks", f"needs at least {MIN_ASKS} other wordings of the question, got {len(answer.asks)}")
@@ -614,8 +659,19 @@ def _check_layout(content_dir: Path, problems: list[str]) -> None:
                 )
 
 
-def load_content(content_dir: Path) -> Content:
-    """Read and validate a content folder; raise ContentError listing every problem found."""
+def _check_review_dates(content: Content, today: dt.date, problems: list[str]) -> None:
+    """Content nobody has re-checked for a year after its review was due fails: guidance moves on."""
+    for slug, topic in content.topics.items():
+        if topic.next_review and topic.next_review < today - STALE_AFTER:
+            problems.append(f"{slug}.yml: next_review: {topic.next_review} is more than a year past; review it")
+    for answer in content.answers:
+        if answer.next_review and answer.next_review < today - STALE_AFTER:
+            problems.append(f"{ANSWERS_DIR}: {answer.id}: next_review: {answer.next_review} is more than a year past")
+
+
+def load_content(content_dir: Path, today: dt.date | None = None, check_stale: bool = True) -> Content:
+    """Read and validate a content folder; raise ContentError listing every problem found. Review dates are
+    checked against `today` (the real date unless a test fixes it) unless check_stale is off."""
     content_dir = Path(content_dir)
     problems: list[str] = []
     if not content_dir.is_dir():
@@ -655,6 +711,8 @@ def load_content(content_dir: Path) -> Content:
     _check_references(content, problems)
     _check_menu(content, problems)
     _check_examples(content, problems)
+    if check_stale:
+        _check_review_dates(content, today or dt.date.today(), problems)
     if problems:
         raise ContentError(problems)
     return content

@@ -10,17 +10,18 @@ def print_report(store: KnowledgeStore, curation: CurationStore | None = None) -
     content = store.snapshot()
     topics = sorted(
         (t for slug, _ in content.menu if (t := content.topic(slug)) is not None),
-        key=lambda t: (t.last_reviewed, t.slug),
+        key=lambda t: (t.next_review or t.last_reviewed, t.slug),
     )
     cited = {s for t in topics for s in t.sources} | {s for m in content.myths() for s in m.sources}
     uncited = sorted(s.id for s in content.all_sources() if s.id not in cited)
     curation = curation or CurationStore()
     feedback = curation.feedback_summary()
 
-    print(f"{'topic':<24}{'last reviewed':<15}{'sources':>8}{'helpful':>9}{'not':>5}")
+    print(f"{'topic':<24}{'last reviewed':<15}{'next review':<13}{'sources':>8}{'helpful':>9}{'not':>5}")
     for topic in topics:
         up, down = feedback.get(topic.slug, (0, 0))
-        print(f"{topic.slug:<24}{topic.last_reviewed.isoformat():<15}{len(topic.sources):>8}{up:>9}{down:>5}")
+        dates = f"{topic.last_reviewed.isoformat():<15}{str(topic.next_review):<13}"
+        print(f"{topic.slug:<24}{dates}{len(topic.sources):>8}{up:>9}{down:>5}")
     print(f"\nsources cited by no topic or myth: {len(uncited)}")
     for source_id in uncited:
         print(f"  - {source_id}")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from actions import replies
-from knowledge.evidence import design_rank
+from knowledge.evidence import most_relevant_first
 from tests.support.replies import render
 from tests.support.rest import new_sender, payloads, texts
 
@@ -57,7 +57,7 @@ def test_related_topics_come_with_a_sentence_each(stack, store):
         assert replies.topic_button(slug, other.title)["payload"] in payloads(answer)
 
 
-def test_sources_show_the_strongest_three_then_all_on_request(stack, store):
+def test_sources_show_the_most_relevant_three_then_all_on_request(stack, store):
     user, topic = new_user(), store.topic("leaky_gut")
     sources = store.sources(topic.sources)
     assert len(sources) > replies.SOURCES_SHOWN
@@ -65,9 +65,8 @@ def test_sources_show_the_strongest_three_then_all_on_request(stack, store):
     short = stack.say(user, "where is this from?")
     lines = bullet_lines(texts(short))
     assert len(lines) == replies.SOURCES_SHOWN
-    strongest = sorted(design_rank(s.study_design) for s in sources)[: replies.SOURCES_SHOWN]
     listed = [next(s for s in sources if s.title.rstrip(".") in line) for line in lines]
-    assert [design_rank(s.study_design) for s in listed] == strongest
+    assert listed == most_relevant_first(sources, topic)[: replies.SOURCES_SHOWN]
     assert "/all_sources" in payloads(short)
     every = bullet_lines(texts(stack.say(user, "/all_sources")))
     assert len(every) == len(sources)

@@ -350,8 +350,8 @@ def test_simpler_uses_the_topic_slot(bot, store: KnowledgeStore):
     assert dialogue(events) == [SlotSet("topic", "leaky_gut")]
 
 
-def test_sources_show_the_strongest_few_and_a_button_for_all(bot, store: KnowledgeStore):
-    from knowledge.evidence import design_rank
+def test_sources_show_the_most_relevant_few_and_a_button_for_all(bot, store: KnowledgeStore):
+    from knowledge.evidence import most_relevant_first
 
     topic = store.topic("leaky_gut")
     sources = store.sources(topic.sources)
@@ -360,8 +360,7 @@ def test_sources_show_the_strongest_few_and_a_button_for_all(bot, store: Knowled
     lines = [line for line in shown(messages[0]).splitlines() if line.startswith("- ")]
     assert len(lines) == replies.SOURCES_SHOWN
     listed = [next(s for s in sources if s.title.rstrip(".") in line) for line in lines]
-    ranks = sorted(design_rank(s.study_design) for s in sources)
-    assert [design_rank(s.study_design) for s in listed] == ranks[: replies.SOURCES_SHOWN], "the strongest first"
+    assert listed == most_relevant_first(sources, topic)[: replies.SOURCES_SHOWN]
     assert payloads(messages[0])[0] == "/all_sources"
     assert str(len(sources)) in messages[0]["buttons"][0]["title"]
 
@@ -1597,3 +1596,19 @@ def test_a_question_read_as_goodbye_is_answered(bot, store: KnowledgeStore):
     assert answered[0].get("response") != "utter_goodbye" and dialogue(events)
     bye, events = run(ActionGoodbye(), make_tracker("ok bye", "goodbye"))
     assert [m["response"] for m in bye] == ["utter_goodbye"] and dialogue(events) == []
+
+
+def test_sources_about_the_topic_come_before_stronger_general_ones(store: KnowledgeStore):
+    """NICE's 2007 guideline on eczema care is the strongest design cited on the butyrate and immune cards, but
+    says nothing direct about either: a source whose title names the topic comes first."""
+    from knowledge.evidence import most_relevant_first, strongest_first
+
+    for slug in ("butyrate", "immune_regulation"):
+        topic = store.topic(slug)
+        sources = store.sources(topic.sources)
+        assert strongest_first(sources)[0].id == "nice_cg57_stepped_care", "the case this ranking is for"
+        ranked = most_relevant_first(sources, topic)
+        assert ranked[0].id != "nice_cg57_stepped_care"
+        assert sorted(s.id for s in ranked) == sorted(s.id for s in sources)
+    butyrate = most_relevant_first(store.sources(store.topic("butyrate").sources), store.topic("butyrate"))
+    assert "butyrate" in butyrate[0].title.lower()

@@ -177,10 +177,11 @@ def test_report(runs, real_content: Content):
     }
     assert set(rows) == set(real_content.topics)
     for slug, columns in rows.items():
-        assert columns[1] == real_content.topics[slug].last_reviewed.isoformat()
-        assert int(columns[2]) == len(real_content.topics[slug].sources)
-    assert rows["butyrate"][3:] == ["2", "1"]  # helpful, not helpful
-    assert rows["fmt"][3:] == ["0", "0"]
+        topic = real_content.topics[slug]
+        assert columns[1:3] == [topic.last_reviewed.isoformat(), str(topic.next_review)]
+        assert int(columns[3]) == len(topic.sources)
+    assert rows["butyrate"][4:] == ["2", "1"]  # helpful, not helpful
+    assert rows["fmt"][4:] == ["0", "0"]
     cited = {s for t in real_content.topics.values() for s in t.sources} | {
         s for m in real_content.myths for s in m.sources
     }
