@@ -335,10 +335,7 @@ class MessageAnalysis:
         cards = [m.score for m in matches if m.answer is None]
         # "how do probiotics work" names its topic and nothing more: the topic card answers it
         naming = self.store.naming_lemmas(self.topic) if self.topic else frozenset()
-        # A long question (a letter with no short question sentence in it): only answers on the topics in play.
-        # A letter whose question is one short sentence is matched on that sentence (answer_matches) like any
-        # short question: the story around it is not what is asked.
-        letter = len((self.focus or self.text).split()) > SHORT_QUESTION_WORDS
+        letter = len(self.text.split()) > SHORT_QUESTION_WORDS  # a long letter: only answers on the topics in play
         fitting: list[SpecificAnswer] = []
         best_said = 0.0  # the closest answer already shown in this conversation
         for match in matches:

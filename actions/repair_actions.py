@@ -69,6 +69,9 @@ class ActionRepair(QuestionAction):
         return []
 
 
+WHY_ALONE_WORDS = 4  # "why?", "but why though": a follow-up that needs an earlier answer
+
+
 class ActionWhy(QuestionAction):
     """'Why?' after an answer: the reason written for the last specific answer, else what the evidence on the
     topic shows; a why-question with its own subject ("why do people say probiotics cure it?") is a question."""
@@ -92,7 +95,9 @@ class ActionWhy(QuestionAction):
             return []
         topic = self.store().topic(analysis.current_topic) if analysis.current_topic else None
         if topic is None:
-            if analysis.topic is not None:
+            # "why?" alone, with nothing said before, asks nothing; a why-question with words of its own ("what's
+            # eczema herpeticum and why do people say to get seen quickly?") is answered like any question
+            if analysis.topic is not None or len(analysis.text.split()) > WHY_ALONE_WORDS:
                 return self.answer_question(dispatcher, analysis)
             dispatcher.utter_message(response="utter_why_nothing")
             return []

@@ -72,6 +72,9 @@ FIRST_PERSON_CRISIS = re.compile(
     r"\b(myself|my life|without me|i want to die|i wanna die|i don't want to (?:live|be here|be alive))\b"
 )
 CONTENT_INTENTS_AFTER_DISTRESS = ("distress", "self_harm", "red_flag", "greet", "goodbye", "thank")
+# Skin damage from eczema: scratching until it bleeds is no crisis on its own. In a question about it ("how can I
+# stop scratching in my sleep, I wake up with blood on the sheets") the model's crisis must be sure on its own.
+SCRATCHING = re.compile(r"\b(scratch\w*|itch\w*|bleed\w*|blood\w*|raw)\b", re.IGNORECASE)
 
 
 def _feeling_ranked(ranking: list[dict[str, Any]] | None) -> bool:
@@ -173,9 +176,11 @@ class SafetyNet(GraphComponent, IntentClassifier):
             # ("I think I just had a seizure" is an emergency, not a crisis).
             # In a short message the model's crisis also needs the intent classifier, trained on short chat, to rank
             # a feeling among its first guesses: "i want to test myself" has a crisis's words and no crisis.
-            # Longer messages are stories, where the classifier is weak and the model was trained.
+            # Longer messages are stories, where the classifier is weak and the model was trained. A question about
+            # scratching or bleeding skin is a care question unless the model is sure of a crisis on its own.
             crisis = probabilities.get("crisis", 0.0)
             vetoed = len(text.split()) <= SHORT_MESSAGE_WORDS and not _feeling_ranked(ranking)
+            vetoed = vetoed or bool(SCRATCHING.search(text) and QUESTION.search(text))
             if not found and crisis >= MODEL_CRISIS and (crisis >= MODEL_CRISIS_ALONE or not vetoed):
                 found.append(("self_harm", "model"))
             if probabilities.get("emergency", 0.0) >= MODEL_EMERGENCY:

@@ -1506,6 +1506,14 @@ def test_why_with_nothing_said_yet(bot):
     assert messages[0]["response"] == "utter_why_nothing"
 
 
+def test_a_why_question_of_its_own_opening_a_conversation_is_answered(bot):
+    text = "What's eczema herpeticum and why do people say to get seen quickly if you think it's that?"
+    messages, _ = run(ActionWhy(), make_tracker(text, "ask_why"))
+    assert messages and messages[0].get("response") != "utter_why_nothing"
+    offered = " ".join(payloads(messages[0]))
+    assert "herpeticum" in shown(messages[0]).lower() or "when_to_see_doctor" in offered or "skin_microbiome" in offered
+
+
 def test_what_data_do_you_keep_names_the_retention(bot, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("CONVERSATION_RETENTION_DAYS", "12")
     messages, _ = run(ActionPrivacy(), make_tracker("what data do you keep about me", "privacy"))

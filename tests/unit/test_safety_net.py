@@ -89,3 +89,12 @@ def test_a_red_flag_without_a_sign_falls_back_to_what_the_message_is(net, text, 
     message = classified(text, ranking)
     net._check_classifier(message, text, model_says())
     assert message.get(INTENT)["name"] == expected
+
+
+def test_a_question_about_scratching_until_it_bleeds_is_no_crisis_on_the_models_guess(net):
+    """Skin words never trigger self-harm on their own (issue 21): the model's crisis guess on a care question
+    about scratching must be sure on its own; a crisis the rules find still counts."""
+    question = "how can i stop scratching in my sleep, I wake up with blood on the sheets"
+    assert net.tier(question, model_says(crisis=0.7)) == (None, "")
+    assert net.tier(question, model_says(crisis=0.95))[0] == "self_harm"
+    assert net.tier("i scratch until i bleed and i want to die", model_says())[0] == "self_harm"

@@ -50,6 +50,9 @@ def test_each_tier(phrases, text, expected):
         "what is eczema herpeticum?",
         "my son doesn't drink cow's milk, is that a problem for his eczema?",
         "he is fit and healthy apart from his eczema",
+        # the colour of eczema on brown or black skin is no sign of a person turning grey or blue
+        "I'm South Asian and my eczema leaves my skin grey and ashy looking. Why?",
+        "my son's eczema looks purple on his dark skin, not red, is that normal?",
     ],
 )
 def test_ordinary_mentions_do_not_alarm(phrases, text):
@@ -125,6 +128,8 @@ def test_signs_out_of_context_do_not_count(phrases, text):
         ("his cry is so weak, like a kitten mewing. he's 7 weeks", "emergency"),
         ("temperature 39, neck stiff, can't look at my phone because the light hurts", "emergency"),
         ("started cutting again", "self_harm"),
+        ("Baby has a high fever and her skin has gone a grey colour", "emergency"),
+        ("his eczema is infected, he has a fever and his skin looks mottled and greyish", "emergency"),
     ],
 )
 def test_signs_in_context_still_count(phrases, text, expected):
@@ -151,6 +156,8 @@ def test_a_reading_in_the_past_does_not_count(phrases):
         ("I stopped the steroid cream two years ago, is that why it came back?", False),  # past
         ("does dupixent stop eczema for good?", False),  # no plan, a question about what it does
         ("my GP prescribed a steroid, how long should I use it?", False),
+        ("the doctor said to use the steroid twice a week to stop flares coming back", False),  # what it is for
+        ("I'm going to stop the steroid cream and use coconut oil instead", True),
     ],
 )
 def test_a_stated_plan_to_stop_a_treatment(phrases, text, stated):
