@@ -18,9 +18,10 @@ from tests.support.triage import kind_of
 pytestmark = pytest.mark.e2e
 HELD_OUT = Path(__file__).resolve().parent / "heldout"
 TARGET = 0.95  # issue 22's figure for held-out questions over REST (printed)
-# Asserted: a little below each set's first blind run (see the closing note of issue 23), so a change that makes
-# care answers worse fails. Set 1's misses were read after its first run; set 2 was measured once, frozen.
-MIN_RIGHT_TOPIC = {"care_questions.yml": 0.80, "care_questions_2.yml": 0.80}
+# Asserted: a little below each set's figure when issue 23's work was frozen, so a change that makes care answers
+# worse fails. First blind runs: set 1 0.806 (its misses were then read), set 2 0.833 (then read too); both 0.86-0.87
+# at the freeze (docs/evaluation/care_questions.md).
+MIN_RIGHT_TOPIC = {"care_questions.yml": 0.83, "care_questions_2.yml": 0.82}
 
 
 @pytest.mark.parametrize("name", sorted(MIN_RIGHT_TOPIC))
