@@ -119,6 +119,29 @@ class ActionGoodbye(QuestionAction):
         return []
 
 
+# Words that ask for people, not content: "can I talk to a nurse about my son's eczema?" is a request for help.
+ASKS_FOR_PEOPLE = re.compile(
+    r"\b(person|people|human|someone|somebody|anyone|nurse|doctor|specialist|helpline|support group|charity|"
+    r"talk to|speak to|chat with|contact|call|ring|phone|number|customer service|not a bot)\b",
+    re.IGNORECASE,
+)
+
+
+class ActionHumanHelp(QuestionAction):
+    """Where people can help (the bot cannot hand over); but a question the classifier read as asking for a person
+    ("is there anything I can do to make eczema go away?") and that the content answers is answered."""
+
+    def name(self) -> str:
+        return "action_human_help"
+
+    def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        analysis = self.analysis(tracker)
+        if analysis.text and analysis.asks_about_content and not ASKS_FOR_PEOPLE.search(analysis.text):
+            return self.answer_question(dispatcher, analysis)
+        dispatcher.utter_message(response="utter_human_help")
+        return []
+
+
 class ActionPrivacy(KnowledgeAction):
     """'What data do you keep?': what is kept, for how long, and how to delete it."""
 

@@ -25,6 +25,16 @@ MORE_CUES = re.compile(r"\b(more|detail|details|detailed|deeper|further|in depth
 RELATED_IN_DETAIL = 2  # topic buttons under a detailed answer
 DETAIL_DEPTH_SLOT = "detail_depth"  # {"topic": slug, "level": n}: how deep "tell me more" has gone on a topic
 LAST_QUESTION_SLOT = "last_question"  # the last question answered and its other readings (domain.yml)
+# The writer says eczema is getting them down ("it's making me depressed"): a crisis goes to the safety net first;
+# this is the short acknowledgement a question that sounds low gets before its answer (issue 21).
+LOW_MOOD = re.compile(
+    r"\b(?:making|makes|made|getting|gets) me (?:feel )?(?:so |really |very |a bit )?"
+    r"(?:depressed|down|low|miserable|hopeless)\b|"
+    r"\b(?:i'?m|i am|i feel|i've been|feeling) (?:so |really |very |a bit )?(?:depressed|miserable|hopeless)\b|"
+    r"\b(?:i feel|i've been feeling|feeling) (?:so |really |very |a bit )?(?:down|low)\b|"
+    r"\bkilling my (?:confidence|self.esteem)\b|\b(?:ruining|wrecking) my (?:life|confidence|mental health)\b",
+    re.IGNORECASE,
+)
 REPAIR_MIN_SCORE = 0.25  # a specific answer this close is offered when the person says it was not what they asked
 REPAIR_MIN_TOPIC = 0.05
 REPAIR_TOPICS = 3
@@ -78,6 +88,8 @@ class QuestionAction(KnowledgeAction, ABC):
         rest = analysis.correction
         if rest is not None:
             return self.reread(dispatcher, analysis, rest)
+        if LOW_MOOD.search(analysis.text):  # one short sentence for how they feel, then the answer they asked for
+            dispatcher.utter_message(response="utter_mood_aside")
         answered = self.answer_myth_or_definition(dispatcher, analysis)
         if answered is None:
             answered = self.answer_specific(dispatcher, analysis)

@@ -1620,3 +1620,23 @@ def test_sources_about_the_topic_come_before_stronger_general_ones(store: Knowle
         assert sorted(s.id for s in ranked) == sorted(s.id for s in sources)
     butyrate = most_relevant_first(store.sources(store.topic("butyrate").sources), store.topic("butyrate"))
     assert "butyrate" in butyrate[0].title.lower()
+
+
+def test_a_content_question_read_as_asking_for_a_person_is_answered(bot, store: KnowledgeStore):
+    from actions.repair_actions import ActionHumanHelp
+
+    answered, _ = run(ActionHumanHelp(), make_tracker("how do wet wraps help the itch of eczema?", "human_help"))
+    assert answered and answered[0].get("response") != "utter_human_help"
+    people, _ = run(ActionHumanHelp(), make_tracker("can I talk to a nurse about my son's eczema?", "human_help"))
+    assert [m.get("response") for m in people] == ["utter_human_help"]
+    plain, _ = run(ActionHumanHelp(), make_tracker("get me a human please", "human_help"))
+    assert [m.get("response") for m in plain] == ["utter_human_help"]
+
+
+def test_a_question_from_someone_feeling_low_gets_one_sentence_then_its_answer(bot, store: KnowledgeStore):
+    text = "I'm 21 and eczema on my hands is killing my confidence and making me depressed. Could my gut be the cause?"
+    messages, _ = run(ActionAnswerTopic(), make_tracker(text, "ask_topic"))
+    assert messages[0].get("response") == "utter_mood_aside" and len(messages) >= 2
+    assert messages[1].get("response") != "utter_mood_aside"
+    calm, _ = run(ActionAnswerTopic(), make_tracker("could my gut be the cause of my eczema?", "ask_topic"))
+    assert "utter_mood_aside" not in [m.get("response") for m in calm]
