@@ -34,7 +34,7 @@ def _copy_topic(topic: dict, k: int) -> dict:
         "sources": [s + suffix for s in topic.get("sources", [])],
         "examples": [e + words for e in topic.get("examples", [])],
         "glossary": [
-            {**g, "term": g["term"] + words, "synonyms": [s + words for s in g.get("synonyms", [])]}
+            {**g, "term": f"{g['term']}{words}", "synonyms": [f"{s}{words}" for s in g.get("synonyms", [])]}
             for g in topic.get("glossary", [])
         ],
     }
