@@ -75,7 +75,8 @@ def build(content_dir: Path, url: str) -> Content:
     SQLite: written to a temporary file beside the target, then renamed over it, so a failed build never
     leaves a half-written database. Other databases: one transaction (PostgreSQL DDL is transactional).
     """
-    content = load_content(content_dir)
+    # review dates are for curators (`check`, `make test`, `due`): a running bot is not taken down by a date
+    content = load_content(content_dir, check_stale=False)
     fingerprint = content_fingerprint(content_dir)
     target = sqlite_file(url)
     if target is None:

@@ -32,7 +32,7 @@ def write(path: Path, nlu: list[dict]) -> None:
 
 
 def main(output_dir: Path) -> int:
-    content = load_content(CONTENT_DIR)
+    content = load_content(CONTENT_DIR, check_stale=False)  # review dates stop `check`, not training
     output_dir.mkdir(parents=True, exist_ok=True)
     examples = [{"text": text, "metadata": {"topic": slug}} for text, slug in topic_questions(content)]
     write(output_dir / "topics.yml", [{"intent": "ask_topic", "examples": examples}])

@@ -83,3 +83,13 @@ def test_the_due_command_prints_each_item_with_its_dates(content_dir: Path, caps
 
 def test_real_content_is_not_past_its_review_dates(real_content):
     assert all(item.next_review >= dt.date.today() - REVIEW_INTERVAL for item in review_items(real_content))
+
+
+def test_a_stale_folder_still_builds(content_dir: Path, tmp_path: Path):
+    """Review dates stop `check` and the tests, not a running bot: the database is still built."""
+    from knowledge.builder import build
+
+    edit_yaml(topic_file(content_dir), lambda d: d.update({"last_reviewed": "2020-01-01", "next_review": "2021-01-01"}))
+    with pytest.raises(ContentError):
+        load_content(content_dir)
+    assert "fibre" in build(content_dir, f"sqlite:///{tmp_path / 'stale.db'}").topics
