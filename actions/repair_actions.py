@@ -15,7 +15,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import replies
-from actions.analysis import CORRECTION_OPENING, stated_audience
+from actions.analysis import ASKS_A_QUESTION, CORRECTION_OPENING, stated_audience
 from actions.base import KnowledgeAction
 from actions.topic_actions import LAST_ANSWER_SLOT, LAST_QUESTION_SLOT, QuestionAction, adults_reply, remember
 
@@ -122,7 +122,8 @@ class ActionGoodbye(QuestionAction):
 # Words that ask for people, not content: "can I talk to a nurse about my son's eczema?" is a request for help.
 ASKS_FOR_PEOPLE = re.compile(
     r"\b(person|people|human|someone|somebody|anyone|nurse|doctor|specialist|helpline|support group|charity|"
-    r"talk to|speak to|chat with|contact|call|ring|phone|number|customer service|not a bot)\b",
+    r"talk to|speak to|chat with|contact|call|ring|phone|number|customer service|not a bot|who can|get help|"
+    r"find help|real help)\b",
     re.IGNORECASE,
 )
 
@@ -136,8 +137,8 @@ class ActionHumanHelp(QuestionAction):
 
     def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         analysis = self.analysis(tracker)
-        if analysis.text and analysis.asks_about_content and not ASKS_FOR_PEOPLE.search(analysis.text):
-            return self.answer_question(dispatcher, analysis)
+        if analysis.text and ASKS_A_QUESTION.search(analysis.text) and not ASKS_FOR_PEOPLE.search(analysis.text):
+            return self.answer_question(dispatcher, analysis)  # a question with no word for people asks for content
         dispatcher.utter_message(response="utter_human_help")
         return []
 

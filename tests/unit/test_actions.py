@@ -1631,6 +1631,11 @@ def test_a_content_question_read_as_asking_for_a_person_is_answered(bot, store: 
     assert [m.get("response") for m in people] == ["utter_human_help"]
     plain, _ = run(ActionHumanHelp(), make_tracker("get me a human please", "human_help"))
     assert [m.get("response") for m in plain] == ["utter_human_help"]
+    for text in ("who can i ask for help with eczema", "is there an eczema support group"):
+        help_, _ = run(ActionHumanHelp(), make_tracker(text, "human_help"))
+        assert [m.get("response") for m in help_] == ["utter_human_help"], text
+    vague, _ = run(ActionHumanHelp(), make_tracker("Is there anything I can do to make eczema go away?", "human_help"))
+    assert vague and vague[0].get("response") != "utter_human_help"
 
 
 def test_a_question_from_someone_feeling_low_gets_one_sentence_then_its_answer(bot, store: KnowledgeStore):
