@@ -49,6 +49,11 @@ SAID_MARGIN = 0.15  # an answer shown before and this much closer than the rest:
 ANSWER_TOPIC_MIN = 0.1  # an answer's topic this likely for the message counts as on topic
 ANSWER_CANDIDATES = 6  # answers and cards read per message
 AUDIENCE_TIE = 0.05  # answers this close in score: the one written for the conversation's audience wins
+COVERAGE_TIE = 0.05  # answers this close in score: the one sharing more of the message's words wins
+# When no topic is clear (in the message or the conversation: a follow-up such as "is that proven?" is about the
+# conversation's topic), the alternative to an answer is a question back or "I don't know": an answer this close
+# counts whatever the topic (midway between ANSWER_ON_TOPIC and ANSWER_ANYWHERE, which hold when a topic is clear).
+ANSWER_WHEN_UNSURE = 0.6
 SAID_KEPT = 40  # the newest entries of SAID_SLOT are kept: enough for any real conversation
 SAID_SLOT = "said"  # what the bot has shown in this conversation: "answer:<id>", "topic:<slug>"
 AUDIENCE_SLOT = "audience"  # parent, teen, adult or pregnant: who the conversation is for, once said
@@ -137,6 +142,7 @@ def stated_audience(text: str) -> str | None:
 class SpecificAnswer:
     answer: Answer
     score: float  # how close the message came to one of its wordings (1.0 for its button)
+    shared: frozenset[str] = frozenset()  # the message's words it shares with that wording
 
 
 @dataclass
@@ -347,13 +353,25 @@ class MessageAnalysis:
                 continue
             elif letter:  # a long letter: only a close answer on its question's own topic
                 if match.score >= ANSWER_ANYWHERE and match.topic == self.topic:
-                    fitting.append(SpecificAnswer(match.answer, match.score))
+                    fitting.append(SpecificAnswer(match.answer, match.score, match.shared))
             elif match.score >= ANSWER_ANYWHERE or (match.score >= ANSWER_ON_TOPIC and self.on_topic(match.topic)):
-                fitting.append(SpecificAnswer(match.answer, match.score))
+                fitting.append(SpecificAnswer(match.answer, match.score, match.shared))
+        if not fitting and self.topic is None and not self.button_topic and not self.current_topic:
+            fitting = [
+                SpecificAnswer(m.answer, m.score, m.shared)
+                for m in matches
+                if m.answer is not None and m.key not in self.said and m.shared - naming
+                if m.score >= ANSWER_WHEN_UNSURE
+            ]
         if not fitting:
             return None
         fitting.sort(key=lambda m: (not self.on_topic(m.answer.topic), -m.score))  # the topics in play first
         best = fitting[0]
+        for other in fitting[1:]:  # "signs that eczema might be infected": infected eczema, not fever in babies
+            in_play = self.on_topic(other.answer.topic) == self.on_topic(best.answer.topic)
+            if in_play and best.score - other.score <= COVERAGE_TIE and len(other.shared) > len(best.shared):
+                best = other
+                break
         if cards and cards[0] >= CARD_QUESTION and cards[0] > best.score + CARD_MARGIN:
             return None  # all but word for word a general question about a topic: its card answers it
         if best_said > best.score + SAID_MARGIN:

@@ -252,7 +252,7 @@ def test_contract_topic_missing_from_the_database(monkeypatch, fixture_db_url: s
 
 
 def test_unknown_text_offers_search_results(bot, store: KnowledgeStore, curation: CurationStore):
-    text = "what do mitochondria have to do with it"
+    text = "what do mast cells have to do with it"
     assert store.match_topics(text) == []
     hits = store.search(text, limit=3)
     assert hits
@@ -1314,7 +1314,7 @@ def curated_turns() -> list[tuple[Action, Tracker]]:
     return [
         (ActionFeedbackPositive(), make_tracker("that helped", "feedback_positive", slots={"topic": "butyrate"})),
         (ActionFeedbackNegative(), make_tracker("not helpful", "feedback_negative", slots={"topic": "fmt"})),
-        (ActionAnswerTopic(), make_tracker("what do mitochondria have to do with it", "ask_topic")),
+        (ActionAnswerTopic(), make_tracker("what do mast cells have to do with it", "ask_topic")),
         (ActionAnswerTopic(), make_tracker("xyzzy plugh", "ask_topic")),
         (ActionSearchFallback(), make_tracker("something about Mitochondria", "nlu_fallback")),
         (ActionSearchFallback(), make_tracker("E-mail me at Qq.Rr@zz.xx, xyzzy?", "nlu_fallback")),
