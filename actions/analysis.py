@@ -343,26 +343,25 @@ class MessageAnalysis:
         naming = self.store.naming_lemmas(self.topic) if self.topic else frozenset()
         letter = len(self.text.split()) > SHORT_QUESTION_WORDS  # a long letter: only answers on the topics in play
         fitting: list[SpecificAnswer] = []
+        unsure: list[SpecificAnswer] = []  # close enough when no topic is clear (ANSWER_WHEN_UNSURE)
         best_said = 0.0  # the closest answer already shown in this conversation
         for match in matches:
             if match.answer is None:
                 continue
             if match.key in self.said:
                 best_said = max(best_said, match.score)
-            elif not match.shared - naming:
                 continue
-            elif letter:  # a long letter: only a close answer on its question's own topic
+            if not match.shared - naming:
+                continue
+            if match.score >= ANSWER_WHEN_UNSURE:
+                unsure.append(SpecificAnswer(match.answer, match.score, match.shared))
+            if letter:  # a long letter: only a close answer on its question's own topic
                 if match.score >= ANSWER_ANYWHERE and match.topic == self.topic:
                     fitting.append(SpecificAnswer(match.answer, match.score, match.shared))
             elif match.score >= ANSWER_ANYWHERE or (match.score >= ANSWER_ON_TOPIC and self.on_topic(match.topic)):
                 fitting.append(SpecificAnswer(match.answer, match.score, match.shared))
         if not fitting and self.topic is None and not self.button_topic and not self.current_topic:
-            fitting = [
-                SpecificAnswer(m.answer, m.score, m.shared)
-                for m in matches
-                if m.answer is not None and m.key not in self.said and m.shared - naming
-                if m.score >= ANSWER_WHEN_UNSURE
-            ]
+            fitting = unsure
         if not fitting:
             return None
         fitting.sort(key=lambda m: (not self.on_topic(m.answer.topic), -m.score))  # the topics in play first
