@@ -13,7 +13,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 KNOWLEDGE_FILES := $(shell find $(ROOT)/data/knowledge -name '*.yml')
 WEB_VENDOR := $(ROOT)/web/vendor/socket.io.min.js
 
-.PHONY: run test unit lint setup venv dev-venv spacy knowledge nlu-data model web benchmark forget-old scale-up scale-test clean help
+.PHONY: run test unit lint audit setup venv dev-venv spacy knowledge nlu-data model web benchmark forget-old scale-up scale-test clean help
 .DEFAULT_GOAL := help
 
 help:
@@ -21,6 +21,7 @@ help:
 	@echo "make test  - set up everything needed and run the whole test suite"
 	@echo "make unit  - the unit tests only: no trained model, npm or servers (a fast loop)"
 	@echo "make lint  - ruff (lint and format check) and mypy"
+	@echo "make audit - the pins in constraints.txt against the reviewed advisories (docs/security/advisories.yml)"
 	@echo "make benchmark - measure speed, load and memory; one table and docs/benchmark.png (ARGS=--quick: under a minute)"
 	@echo "make scale-up - start the scaled layout (deploy/: PostgreSQL, Redis, 2 Rasa + 2 action servers, nginx)"
 	@echo "make scale-test - that layout under locust with faults; prints what users got"
@@ -40,6 +41,11 @@ unit: dev-venv spacy
 lint: dev-venv
 	@echo "==> ruff (lint, then format check) and mypy (settings in pyproject.toml)"
 	@cd $(ROOT) && $(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/mypy
+
+# No network needed: pip-audit runs only where it is installed and PyPI's API answers.
+audit: venv
+	@echo "==> dependency audit (docs/security/advisories.yml)"
+	@$(PY) $(ROOT)/scripts/audit.py $(ARGS)
 
 setup: venv spacy knowledge model web
 
