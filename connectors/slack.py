@@ -36,7 +36,7 @@ from sanic.response import HTTPResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from connectors import formatting
-from connectors.dedupe import RecentKeys
+from connectors.dedupe import Deliveries
 
 logger = logging.getLogger(__name__)
 
@@ -130,7 +130,7 @@ class SlackInput(RasaSlackInput):
     def __init__(self, *args: Any, api_base_url: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.api_base_url = api_base_url
-        self._seen = RecentKeys()
+        self._seen = Deliveries.from_environment()
 
     def get_output_channel(self, channel: str | None = None, thread_id: str | None = None) -> OutputChannel:
         return SlackBot(self.slack_token, channel or self.slack_channel, thread_id, self.proxy, self.api_base_url)
@@ -202,7 +202,7 @@ class SlackInput(RasaSlackInput):
             return response.text("channel not supported")
         # One answer per message: Slack retries an event it thinks we missed, and a mention in a channel the bot
         # reads arrives twice (as `message` and as `app_mention`) with the same channel and ts.
-        if not self._seen.add(body.get("event_id"), f"{channel_id}:{ts}" if channel_id and ts else None):
+        if not await self._seen.first_time(body.get("event_id"), f"{channel_id}:{ts}" if channel_id and ts else None):
             retry = request.headers.get(self.retry_num_header)
             logger.info("Slack event %s (retry %s) already handled", body.get("event_id"), retry)
             return response.text("already handled", headers={"X-Slack-No-Retry": "1"})
@@ -234,7 +234,7 @@ class SlackInput(RasaSlackInput):
         container = payload.get("container") or {}
         thread_ts = message.get("thread_ts") or container.get("thread_ts")
         ts = message.get("ts") or container.get("message_ts")
-        if not self._seen.add(
+        if not await self._seen.first_time(
             f"action:{channel_id}:{ts}:{action.get('action_ts')}:{user_id}" if action.get("action_ts") else None
         ):
             return response.text("already handled")

@@ -42,7 +42,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from connectors import formatting
-from connectors.dedupe import RecentKeys
+from connectors.dedupe import Deliveries
 
 logger = logging.getLogger(__name__)
 
@@ -139,7 +139,7 @@ class TelegramInput(RasaTelegramInput):
         self.api_base_url = api_base_url
         self.secret_token = secret_token or None
         self._bot_username: str | None = None
-        self._seen = RecentKeys()
+        self._seen = Deliveries.from_environment()
 
     def get_output_channel(self) -> RasaTelegramOutput:
         """A channel for sending only (no webhook registration, unlike Rasa's)."""
@@ -201,7 +201,7 @@ class TelegramInput(RasaTelegramInput):
             except (ValueError, TypeError):
                 return response.text("invalid update", status=HTTPStatus.BAD_REQUEST)
             # Telegram redelivers an update while the webhook has not answered it: answer it once.
-            if not self._seen.add(f"update:{update.update_id}" if update.update_id is not None else None):
+            if not await self._seen.first_time(f"update:{update.update_id}" if update.update_id is not None else None):
                 logger.info("Telegram update %s already handled", update.update_id)
                 return response.text("success")
             if not await self._is_our_bot(out_channel):

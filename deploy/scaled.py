@@ -19,6 +19,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import quote
 
 import yaml
 
@@ -26,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a script (make scale-up) as well as imported
 
 from scripts import rasa_server  # noqa: E402
+from scripts.secret_files import read_secret_file, write_secret_file  # noqa: E402
 
 DEPLOY = ROOT / "deploy"
 PYTHON = sys.executable
@@ -108,29 +110,45 @@ class Layout:
         action_processes: int | None = None,
         rate: int | None = None,
         burst: int | None = None,
+        channel_env: dict[str, str] | None = None,
     ):
         env = os.environ
         self.run = run
+        self.channel_env = channel_env or {}  # e.g. Slack's credentials (scripts/credentials.py reads them)
         self.rasa_count = rasa_processes or int(env.get("RASA_PROCESSES", "2"))
         self.action_count = action_processes or int(env.get("ACTION_PROCESSES", "2"))
         self.rate = rate or int(env.get("EDGE_RATE", "20"))
         self.burst = burst or int(env.get("EDGE_BURST", "40"))
         self.edge_port = int(env.get("EDGE_PORT", "0")) or free_port()
+        # Where the edge listens: loopback unless the operator opens it (EDGE_BIND=0.0.0.0); only channel paths pass.
+        self.edge_bind = env.get("EDGE_BIND", "127.0.0.1")
         self.edge_url = f"http://127.0.0.1:{self.edge_port}"
         self.token = env.get("RASA_AUTH_TOKEN") or secrets.token_urlsafe(24)
         self.pg_port, self.redis_port, self.action_edge_port = free_port(), free_port(), free_port()
         self.rasa_ports = [free_port() for _ in range(self.rasa_count)]
         self.action_ports = [free_port() for _ in range(self.action_count)]
         self.processes: dict[str, Process] = {}
+        self._pg_password: str | None = None
         self.pg_bin = postgres_bin()
         self.as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
 
     # -- URLs ----------------------------------------------------------------------------------------------
     def pg_url(self, db: str, driver: str = "postgresql") -> str:
-        return f"{driver}://postgres@127.0.0.1:{self.pg_port}/{db}"
+        return f"{driver}://postgres:{quote(self.pg_password, safe='')}@127.0.0.1:{self.pg_port}/{db}"
 
-    def api(self, path: str) -> str:
-        return f"{self.edge_url}{path}{'&' if '?' in path else '?'}token={self.token}"
+    @property
+    def pg_password(self) -> str:
+        """PostgreSQL's password (scram-sha-256): made once per run folder, kept in a file only its owner reads."""
+        if self._pg_password is None:
+            path = self.run / "pg-password"
+            if not path.exists():
+                write_secret_file(path, secrets.token_urlsafe(24) + "\n")
+            self._pg_password = read_secret_file(path)
+        return self._pg_password
+
+    def api(self, path: str, process: int = 1) -> str:
+        """A URL of the HTTP API on one Rasa process's loopback port (the edge does not pass the API)."""
+        return f"http://127.0.0.1:{self.rasa_ports[process - 1]}{path}{'&' if '?' in path else '?'}token={self.token}"
 
     def base_env(self) -> dict[str, str]:
         return {
@@ -149,11 +167,14 @@ class Layout:
             # a conversation's lock, left by a process that died mid-turn, frees after this many seconds; it
             # must outlast the slowest turn, or two processes run one conversation at once and lose events
             "TICKET_LOCK_LIFETIME": os.environ.get("TICKET_LOCK_LIFETIME", "30"),
+            **self.channel_env,
         }
 
     # -- the parts -----------------------------------------------------------------------------------------
     def _pg(self, *command: str) -> None:
-        subprocess.run([*self.as_postgres, *command], check=True, capture_output=True)
+        # the password reaches the client tools through the environment, never their command line
+        env = {**os.environ, "PGPASSWORD": self.pg_password}
+        subprocess.run([*self.as_postgres, *command], check=True, capture_output=True, env=env)
 
     def start_postgres(self) -> None:
         data = self.run / "pgdata"
@@ -161,23 +182,26 @@ class Layout:
             shutil.chown(self.run, "postgres", "postgres")
             self.run.chmod(0o711)
         if not data.exists():
-            self._pg(str(self.pg_bin / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
+            # Every connection, local socket included, needs the password (scram-sha-256): none is trusted.
+            password_file = self.run / "pg-initdb-password"
+            write_secret_file(password_file, self.pg_password + "\n")
+            if self.as_postgres:
+                shutil.chown(password_file, "postgres")
+            try:
+                self._pg(
+                    str(self.pg_bin / "initdb"), "-D", str(data), "-U", "postgres", "-E", "UTF8",
+                    "--auth=scram-sha-256", f"--pwfile={password_file}",
+                )  # fmt: skip
+            finally:
+                password_file.unlink(missing_ok=True)
         self._pg_start()
         for db in ("trackers", "knowledge", "curation"):
             subprocess.run(
-                [
-                    *self.as_postgres,
-                    str(self.pg_bin / "createdb"),
-                    "-h",
-                    "127.0.0.1",
-                    "-p",
-                    str(self.pg_port),
-                    "-U",
-                    "postgres",
-                    db,
-                ],
+                [*self.as_postgres, str(self.pg_bin / "createdb"), "-h", "127.0.0.1", "-p", str(self.pg_port),
+                 "-U", "postgres", db],
                 capture_output=True,
-            )
+                env={**os.environ, "PGPASSWORD": self.pg_password},
+            )  # fmt: skip
 
     def _pg_start(self) -> None:
         self._pg(
@@ -255,7 +279,7 @@ class Layout:
         return Process(
             f"rasa-{n}",
             rasa_server.command(
-                PYTHON, port, self.token, model, self.run / "credentials.yml", self.run / "endpoints.yml"
+                PYTHON, port, self.run / "api-token", model, self.run / "credentials.yml", self.run / "endpoints.yml"
             ),
             self.base_env(),
             self.run,
@@ -283,6 +307,7 @@ class Layout:
         values = {
             "RUN": self.run,
             "PORT": self.edge_port,
+            "EDGE_BIND": self.edge_bind,
             "ACTION_PORT": self.action_edge_port,
             "RATE": self.rate,
             "BURST": self.burst,
@@ -307,9 +332,7 @@ class Layout:
     # -- the whole layout ----------------------------------------------------------------------------------
     def start(self) -> Layout:
         self.run.mkdir(parents=True, exist_ok=True)
-        token_file = self.run / "api-token"
-        token_file.write_text(self.token + "\n")
-        token_file.chmod(0o600)
+        write_secret_file(self.run / "api-token", self.token + "\n")
         env = self.base_env()
         subprocess.run(
             [

@@ -1,12 +1,13 @@
-"""Rasa's LogisticRegressionClassifier, saved with joblib instead of skops, so the Rasa server starts in half the time.
+"""Rasa's LogisticRegressionClassifier, saved as arrays and JSON instead of skops, so the Rasa server starts in
+half the time and no model file is ever unpickled.
 
 Loading a skops file imports skops.io, which builds its list of trusted types when imported: it imports every
 scikit-learn estimator and looks up the module of each numpy and scipy function among all loaded modules
-(thousands, with TensorFlow loaded). Measured here: 12 of the 24 s the Rasa server took to start. The file is
-written by this project's own training and read only from its own model archive, so the check skops adds
-guards nothing that loading the rest of the archive (joblib files, as the topic classifier's) does not.
+(thousands, with TensorFlow loaded). Measured here: 12 of the 24 s the Rasa server took to start. A logistic
+regression is its coefficients, intercepts and classes: they are saved as a numpy .npz file read without pickle
+(nlu_components/model_files.py), and an archive whose classifier is a pickle is refused at load.
 Training, features and predictions are Rasa's, unchanged; two things make a prediction cheaper: the
-coefficients are laid out for one message at a time (nlu_components/linear_models.py), and the sentence
+coefficients are laid out for one message at a time (model_files.linear_from_arrays), and the sentence
 features of the featurizers are joined in one step (Rasa joins them pair by pair, copying the first).
 """
 
@@ -15,7 +16,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import joblib
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -25,14 +25,14 @@ from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from scipy.sparse import csr_matrix, hstack, vstack
 
-from nlu_components.linear_models import for_prediction
+from nlu_components import model_files
 
 logger = logging.getLogger(__name__)
-MODEL_FILE = "intent_classifier.joblib"
+ARRAYS_FILE = "intent_classifier.npz"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
-class JoblibLogisticRegressionClassifier(LogisticRegressionClassifier):
+class ArrayLogisticRegressionClassifier(LogisticRegressionClassifier):
     def _create_X(self, messages: list[Message]) -> csr_matrix:
         """The same matrix as Rasa's _create_X (tests/unit/test_intent_classifier.py compares them)."""
         rows = []
@@ -49,7 +49,7 @@ class JoblibLogisticRegressionClassifier(LogisticRegressionClassifier):
 
     def persist(self) -> None:
         with self._model_storage.write_to(self._resource) as model_dir:
-            joblib.dump(self.clf, model_dir / MODEL_FILE)
+            model_files.save_arrays(model_dir / ARRAYS_FILE, **model_files.linear_arrays(self.clf, ""))
 
     @classmethod
     def load(
@@ -59,11 +59,11 @@ class JoblibLogisticRegressionClassifier(LogisticRegressionClassifier):
         resource: Resource,
         execution_context: ExecutionContext,
         **kwargs: Any,
-    ) -> JoblibLogisticRegressionClassifier:
+    ) -> ArrayLogisticRegressionClassifier:
+        """The trained classifier, or a clear error (ModelFileError) when it is missing, pickled or not ours."""
         component = cls(config, execution_context.node_name, model_storage, resource)
-        try:
-            with model_storage.read_from(resource) as model_dir:
-                component.clf = for_prediction(joblib.load(model_dir / MODEL_FILE))
-        except (ValueError, FileNotFoundError):
-            logger.warning("no trained intent classifier in the model: every message will be unclassified")
+        with model_storage.read_from(resource) as model_dir:
+            model_files.refuse_pickles(model_dir)
+            arrays = model_files.load_arrays(model_dir / ARRAYS_FILE)
+        component.clf = model_files.linear_from_arrays(arrays, "", component.clf.get_params())
         return component

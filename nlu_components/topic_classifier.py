@@ -14,7 +14,6 @@ import logging
 from pathlib import Path
 from typing import Any
 
-import joblib
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -23,8 +22,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, METADATA, META
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlu_components import topic_model
-from nlu_components.linear_models import for_prediction
+from nlu_components import model_files, topic_model
 from nlu_components.topic_model import (
     GLOSSARY_LOOKUP_PREFIX,
     NONE,
@@ -37,7 +35,6 @@ from nlu_components.topic_model import (
 logger = logging.getLogger(__name__)
 
 OUTPUT_KEY = "topics"
-MODEL_FILE = "topic_model.joblib"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
@@ -79,7 +76,7 @@ class TopicClassifier(GraphComponent):
     def fingerprint_addon(cls, config: dict[str, Any]) -> str:
         """Rasa caches trained components by config and data only: without this, a change to the model's code
         reused a model trained by the old code (whose features no longer matched: confidences collapsed)."""
-        sources = (Path(topic_model.__file__), Path(__file__))
+        sources = (Path(topic_model.__file__), Path(model_files.__file__), Path(__file__))
         return hashlib.sha256(b"".join(p.read_bytes() for p in sources)).hexdigest()
 
     @classmethod
@@ -101,13 +98,10 @@ class TopicClassifier(GraphComponent):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> TopicClassifier:
-        try:
-            with model_storage.read_from(resource) as directory:
-                model = joblib.load(directory / MODEL_FILE)
-            for_prediction(model.classifier)
-        except (ValueError, FileNotFoundError):
-            logger.warning("no trained topic model in this Rasa model: topics will not be ranked")
-            model = None
+        """The trained model, or a clear error (ModelFileError) when it is missing, pickled or not ours: a Rasa
+        server without its topic model would answer every question from the wrong place."""
+        with model_storage.read_from(resource) as directory:
+            model = TopicModel.load(directory)
         return cls(config, model_storage, resource, model)
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -127,7 +121,7 @@ class TopicClassifier(GraphComponent):
             return self.resource
         self.model = TopicModel(glossary, c=float(self.config["c"])).fit(texts, labels)
         with self.model_storage.write_to(self.resource) as directory:
-            joblib.dump(self.model, directory / MODEL_FILE)
+            self.model.save(directory)
         logger.info("topic classifier: %d examples, %d topics", len(texts), len(set(labels)) - 1)
         return self.resource
 

@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
+
+from nlu_components import model_files
 
 NONE = "_none"  # messages about no topic at all ("tell me more", "thanks")
 GLOSSARY_LOOKUP_PREFIX = "topic_glossary:"  # NLU lookup tables of each topic's glossary phrases
@@ -125,9 +128,37 @@ class TopicModel:
             if phrases
         }
 
-    def __setstate__(self, state: dict) -> None:  # compiled patterns are rebuilt after loading
-        self.__dict__.update(state)
-        self._compile()
+    # -- saving and loading: arrays and JSON, never a pickle (nlu_components/model_files.py) -------------------
+    ARRAYS_FILE = "topic_model.npz"
+    SETTINGS_FILE = "topic_model.json"
+
+    def save(self, directory: Path) -> None:
+        words, words_idf = model_files.tfidf_state(self.words)
+        chars, chars_idf = model_files.tfidf_state(self.chars)
+        model_files.save_json(
+            directory / self.SETTINGS_FILE, {"glossary": self.glossary, "c": self.c, "words": words, "chars": chars}
+        )
+        model_files.save_arrays(
+            directory / self.ARRAYS_FILE,
+            words_idf=words_idf,
+            chars_idf=chars_idf,
+            **model_files.linear_arrays(self.classifier, "classifier_"),
+        )
+
+    @classmethod
+    def load(cls, directory: Path) -> TopicModel:
+        """The model saved in `directory`; ModelFileError when it holds a pickle or a file is missing or wrong."""
+        model_files.refuse_pickles(directory)
+        settings = model_files.load_json(directory / cls.SETTINGS_FILE)
+        arrays = model_files.load_arrays(directory / cls.ARRAYS_FILE)
+        try:
+            model = cls({str(k): list(v) for k, v in settings["glossary"].items()}, c=float(settings["c"]))
+            model.words = model_files.tfidf_from_state(settings["words"], arrays["words_idf"])
+            model.chars = model_files.tfidf_from_state(settings["chars"], arrays["chars_idf"])
+        except (KeyError, TypeError, AttributeError) as error:
+            raise model_files.ModelFileError(f"{cls.SETTINGS_FILE} lacks {error}") from None
+        model.classifier = model_files.linear_from_arrays(arrays, "classifier_", model.classifier.get_params())
+        return model
 
     # -- features ------------------------------------------------------------------------------------------
     def named_topics(self, text: str) -> list[str]:

@@ -1,10 +1,12 @@
 """Start the Rasa server (`rasa run ...`) after the project's start-up step: nlu_components.action_failures,
-action_calls and graph_runner.
+action_calls, graph_runner and server_guards.
 
 Every way this project starts Rasa goes through here (scripts/run.sh, tests/support/stack.py, deploy/scaled.py),
 so a failed custom action gets an apology instead of silence, and a Rasa version the fix was not written for
 stops the start with a clear message instead of running with a half-applied patch.
-Usage: python scripts/rasa_server.py run <arguments of rasa run>
+The HTTP API's token is read from a file (--auth-token-file PATH, mode 600) and handed to Rasa inside the
+process: a token on the command line (`--auth-token`) is visible to every local user in `ps`, so it is refused.
+Usage: python scripts/rasa_server.py run --auth-token-file PATH <other arguments of rasa run>
 """
 
 from __future__ import annotations
@@ -14,20 +16,54 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from nlu_components import action_failures  # noqa: E402
+import yaml  # noqa: E402
+
+from nlu_components import action_failures, server_guards  # noqa: E402
 from nlu_components.rasa_version import UnsupportedRasaVersion  # noqa: E402
+from scripts.secret_files import read_secret_file  # noqa: E402
+
+TOKEN_FILE_OPTION = "--auth-token-file"
 
 
-def command(python: str, port: int, token: str, model: str, credentials: Path, endpoints: Path) -> list[str]:
-    """The command line of a Rasa server on the loopback address with the HTTP API behind `token`."""
-    return [python, str(Path(__file__).resolve()), "run", "--enable-api", "--auth-token", token,
+def command(python: str, port: int, token_file: Path, model: str, credentials: Path, endpoints: Path) -> list[str]:
+    """The command line of a Rasa server on the loopback address with the HTTP API behind the token in a file."""
+    return [python, str(Path(__file__).resolve()), "run", "--enable-api", TOKEN_FILE_OPTION, str(token_file),
             "-i", "127.0.0.1", "-p", str(port), "-m", model,
             "--credentials", str(credentials), "--endpoints", str(endpoints)]  # fmt: skip
 
 
+def rasa_arguments(argv: list[str]) -> list[str]:
+    """`rasa run` arguments with --auth-token-file replaced by the token; SystemExit with the reason otherwise."""
+    if any(arg == "--auth-token" or arg.startswith("--auth-token=") for arg in argv):
+        raise SystemExit(f"error: --auth-token shows the token to every local user in `ps`; use {TOKEN_FILE_OPTION}")
+    arguments, token = list(argv), None
+    if TOKEN_FILE_OPTION in arguments:
+        at = arguments.index(TOKEN_FILE_OPTION)
+        if at + 1 >= len(arguments):
+            raise SystemExit(f"error: {TOKEN_FILE_OPTION} needs a file")
+        try:
+            token = read_secret_file(Path(arguments[at + 1]))
+        except ValueError as error:
+            raise SystemExit(f"error: the API token file: {error}") from None
+        del arguments[at : at + 2]
+    if "--enable-api" in arguments and token is None:
+        raise SystemExit(f"error: --enable-api without {TOKEN_FILE_OPTION} would open the HTTP API to anyone")
+    endpoints = None
+    if "--endpoints" in arguments and arguments.index("--endpoints") + 1 < len(arguments):
+        endpoints_file = Path(arguments[arguments.index("--endpoints") + 1])
+        if endpoints_file.is_file():
+            endpoints = yaml.safe_load(endpoints_file.read_text(encoding="utf-8"))
+    refused = server_guards.refused_start_options(arguments, endpoints)
+    if refused:
+        raise SystemExit(f"error: {refused}")
+    return [*arguments, "--auth-token", token] if token else arguments
+
+
 def main(argv: list[str]) -> None:
+    arguments = rasa_arguments(argv)
     try:
         action_failures.install()
+        server_guards.install()
         # (imported here: importing them loads Rasa, which `command()` must not)
         from nlu_components import action_calls, graph_runner
 
@@ -37,7 +73,7 @@ def main(argv: list[str]) -> None:
         raise SystemExit(f"error: {error}") from None
     from rasa.__main__ import main as rasa_main
 
-    sys.argv = ["rasa", *argv]
+    sys.argv = ["rasa", *arguments]  # the process's own command line (what `ps` shows) is not changed by this
     rasa_main()
 
 

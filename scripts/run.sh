@@ -9,7 +9,14 @@ BIND="${BIND:-127.0.0.1}"
 RASA_PORT="${RASA_PORT:-5005}"
 ACTION_PORT="${ACTION_PORT:-5055}"
 WEB_PORT="${WEB_PORT:-8080}"
-LOCAL="$BIND"; [ "$BIND" = "0.0.0.0" ] && LOCAL=127.0.0.1  # where this script reaches the servers
+LOCAL=127.0.0.1
+# Rasa serves its channels and its HTTP API (trackers, model) on one port: on another address than loopback the
+# API would face the network. The scaled layout puts nginx in front, which passes only the channel paths.
+if [ "$BIND" != "127.0.0.1" ] && [ "$BIND" != "localhost" ]; then
+  echo "error: make run keeps the servers on 127.0.0.1 (BIND=$BIND would put Rasa's HTTP API on the network)." >&2
+  echo "       To serve other machines, run 'EDGE_BIND=$BIND make scale-up': its nginx passes only the channels." >&2
+  exit 2
+fi
 export PYTHONPATH="$ROOT" RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=3 SQLALCHEMY_SILENCE_UBER_WARNING=1
 
 MODEL="$("$PY" scripts/model.py path)"
@@ -17,17 +24,16 @@ MODEL="$("$PY" scripts/model.py path)"
 "$PY" scripts/credentials.py build/credentials.yml
 "$PY" scripts/endpoints.py build/endpoints.yml "$ACTION_PORT" "http://$LOCAL:$ACTION_PORT/webhook"
 
-# The HTTP API (trackers, model, status) needs a token; the channels do not.
+# The HTTP API (trackers, model, status) needs a token; the channels do not. The token stays in a file that
+# only its owner reads (RASA_AUTH_TOKEN, when set, is written there): never on a command line.
 TOKEN_FILE="$ROOT/build/api-token"
 if [ -n "${RASA_AUTH_TOKEN:-}" ]; then
-  API_TOKEN="$RASA_AUTH_TOKEN" TOKEN_SAID="from RASA_AUTH_TOKEN"
-else
-  if [ ! -s "$TOKEN_FILE" ]; then
-    (umask 077; "$PY" -c 'import secrets; print(secrets.token_urlsafe(32))' > "$TOKEN_FILE")
-  fi
-  chmod 600 "$TOKEN_FILE"
-  API_TOKEN="$(cat "$TOKEN_FILE")" TOKEN_SAID="in $TOKEN_FILE (readable by you only)"
+  (umask 077; printf '%s\n' "$RASA_AUTH_TOKEN" > "$TOKEN_FILE")
+elif [ ! -s "$TOKEN_FILE" ]; then
+  (umask 077; "$PY" -c 'import secrets; print(secrets.token_urlsafe(32))' > "$TOKEN_FILE")
 fi
+chmod 600 "$TOKEN_FILE"
+TOKEN_SAID="in $TOKEN_FILE (readable by you only)"
 
 pids=() names=()
 stop() {
@@ -51,12 +57,12 @@ wait_for() {  # wait_for NAME URL SECONDS
 }
 
 echo "==> starting the action server on port $ACTION_PORT"
-SANIC_HOST="$BIND" "$PY" -m rasa_sdk --actions actions --port "$ACTION_PORT" &
+SANIC_HOST="$LOCAL" "$PY" -m rasa_sdk --actions actions --port "$ACTION_PORT" &
 pids+=($!) names+=("action server")
 wait_for "action server" "http://$LOCAL:$ACTION_PORT/health" 60
 
-echo "==> starting the Rasa server on http://$BIND:$RASA_PORT (loading the model takes about a minute)"
-"$PY" scripts/rasa_server.py run --enable-api --auth-token "$API_TOKEN" -i "$BIND" -p "$RASA_PORT" -m "$MODEL" --credentials build/credentials.yml \
+echo "==> starting the Rasa server on http://$LOCAL:$RASA_PORT (loading the model takes about a minute)"
+"$PY" scripts/rasa_server.py run --enable-api --auth-token-file "$TOKEN_FILE" -i "$LOCAL" -p "$RASA_PORT" -m "$MODEL" --credentials build/credentials.yml \
   --endpoints build/endpoints.yml --cors "http://localhost:$WEB_PORT" &
 pids+=($!) names+=("Rasa server")
 wait_for "Rasa server" "http://$LOCAL:$RASA_PORT/" 300

@@ -5,14 +5,21 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import stat
+import subprocess
+import tarfile
 import urllib.error
 import urllib.request
 import uuid
+from pathlib import Path
 
+import numpy as np
 import pytest
 
+from scripts import rasa_server
+from tests.support.processes import PYTHON, ROOT, base_env, free_port
 from tests.support.replies import WELCOME
-from tests.support.stack import Stack
+from tests.support.stack import Stack, current_model
 
 pytestmark = pytest.mark.e2e
 
@@ -48,7 +55,6 @@ def stored_events(stack: Stack, sender: str) -> int:
         ("PUT", "/conversations/{user}/tracker/events", []),
         ("GET", "/status", None),
         ("GET", "/domain", None),
-        ("PUT", "/model", {"model_file": "/tmp/evil.tar.gz"}),
         ("POST", "/model/parse", {"text": "hello"}),
     ],
 )
@@ -121,3 +127,82 @@ def listening_addresses(port: int) -> set[str]:
 def test_the_action_server_listens_only_on_the_bind_address(stack):
     assert listening_addresses(stack.action_port) == {"0100007F"}  # 127.0.0.1
     assert listening_addresses(stack.rasa_port) == {"0100007F"}
+
+
+# -- the security issue: model replacement, the token, secrets files, pickled models -------------------------
+@pytest.mark.parametrize(
+    "method, path, body",
+    [
+        ("PUT", "/model", {"model_file": "/tmp/evil.tar.gz"}),
+        ("PUT", "/model", {"model_server": {"url": "http://127.0.0.1:9/model.tar.gz"}}),
+        ("DELETE", "/model", None),
+        ("POST", "/model/train", {}),
+    ],
+)
+def test_replacing_unloading_or_training_the_model_is_refused_even_with_the_token(stack, method, path, body):
+    for url in (f"{stack.rasa_url}{path}", stack.api_url(path)):
+        assert status_of(method, url, body) == 403
+    user = new_user()
+    assert "Butyrate" in texts(stack.say(user, "what is butyrate?")), "the model is still loaded and answering"
+
+
+def test_no_command_line_holds_the_api_token(stack):
+    """`ps` shows every process's command line to every local user: the token must not be on any of them."""
+    command_lines = [p.read_bytes() for p in Path("/proc").glob("[0-9]*/cmdline") if p.exists()]
+    rasa = [c for c in command_lines if b"rasa_server.py" in c and str(stack.rasa_port).encode() in c]
+    assert rasa, "the Rasa server's command line was found"
+    assert b"--auth-token-file" in rasa[0]
+    assert not [c for c in command_lines if stack.token.encode() in c]
+
+
+def test_the_secrets_files_are_readable_by_their_owner_only(stack):
+    for name in ("api-token", "credentials.yml", "endpoints.yml"):
+        assert stat.S_IMODE((stack.work_dir / name).stat().st_mode) == 0o600, name
+
+
+def test_a_token_on_the_command_line_or_a_readable_token_file_stops_the_server_before_it_starts(tmp_path):
+    from scripts import rasa_server
+
+    with pytest.raises(SystemExit, match="--auth-token shows the token"):
+        rasa_server.rasa_arguments(["run", "--enable-api", "--auth-token", "secret"])
+    readable = tmp_path / "token"
+    readable.write_text("secret\n")
+    readable.chmod(0o644)
+    with pytest.raises(SystemExit, match="readable by other users"):
+        rasa_server.rasa_arguments(["run", "--enable-api", "--auth-token-file", str(readable)])
+    with pytest.raises(SystemExit, match="would open the HTTP API"):
+        rasa_server.rasa_arguments(["run", "--enable-api"])
+    readable.chmod(0o600)
+    assert rasa_server.rasa_arguments(["run", "--enable-api", "--auth-token-file", str(readable)])[-2:] == [
+        "--auth-token",
+        "secret",
+    ]
+
+
+def pickled_copy_of(model: Path, work: Path) -> Path:
+    """The model archive with the intent classifier saved as a pickle (joblib), as it was before."""
+    import joblib
+
+    unpacked = work / "unpacked"
+    with tarfile.open(model) as archive:
+        archive.extractall(unpacked)
+    [classifier_dir] = [p.parent for p in unpacked.rglob("intent_classifier.npz")]
+    arrays = dict(np.load(classifier_dir / "intent_classifier.npz", allow_pickle=False))
+    (classifier_dir / "intent_classifier.npz").unlink()
+    joblib.dump(arrays, classifier_dir / "intent_classifier.joblib")
+    tampered = work / "pickled.tar.gz"
+    with tarfile.open(tampered, "w:gz") as archive:
+        for path in sorted(unpacked.iterdir()):
+            archive.add(path, arcname=path.name)
+    return tampered
+
+
+def test_a_model_archive_with_a_pickled_component_is_refused_and_the_server_stops(stack, tmp_path):
+    tampered = pickled_copy_of(current_model(), tmp_path)
+    command = rasa_server.command(PYTHON, free_port(), stack.token_file, str(tampered),
+                                  stack.work_dir / "credentials.yml", stack.work_dir / "endpoints.yml")  # fmt: skip
+    started = subprocess.run(command, cwd=ROOT, env=base_env(), capture_output=True, text=True, timeout=300)
+    output = started.stdout + started.stderr
+    assert started.returncode == 1, output[-2000:]
+    assert "intent_classifier.joblib" in output and "pickle files can run code" in output, output[-2000:]
+    assert "could not load the model" in output

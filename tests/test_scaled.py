@@ -7,14 +7,20 @@ from __future__ import annotations
 import http.client
 import json
 import shutil
+import stat
 import tempfile
 import threading
+import time
+import urllib.request
 import uuid
 from pathlib import Path
 
 import pytest
 
 from deploy.scaled import Layout
+from tests.fakes.slack_api import FakeSlackAPI
+from tests.fakes.telegram_api import FakeTelegramAPI
+from tests.support import channels
 from tests.support.rest import texts
 
 pytestmark = [
@@ -27,9 +33,10 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def layout():
+def layout(fake_slack: FakeSlackAPI, fake_telegram: FakeTelegramAPI):
     run = Path(tempfile.mkdtemp(prefix="gsa-scaled-test-"))  # PostgreSQL's user must reach it: not under pytest's
-    started = Layout(run, rasa_processes=2, action_processes=2, rate=10, burst=20).start()
+    env = channels.channel_env(slack_api_base_url=fake_slack.base_url, telegram_api_base_url=fake_telegram.url)
+    started = Layout(run, rasa_processes=2, action_processes=2, rate=10, burst=20, channel_env=env).start()
     yield started
     started.stop()
     shutil.rmtree(run, ignore_errors=True)
@@ -60,7 +67,7 @@ def test_one_client_past_the_limit_gets_429s_while_another_goes_on(layout):
             connection = http.client.HTTPConnection(
                 "127.0.0.1", layout.edge_port, timeout=30, source_address=("127.0.0.2", 0)
             )
-            connection.request("GET", "/webhooks/rest/")
+            connection.request("GET", "/health")
             statuses.append(connection.getresponse().status)
             connection.close()
 
@@ -95,3 +102,86 @@ def test_a_conversation_continues_on_the_other_process_when_one_is_killed(layout
         layout.start_rasa(1)
     status, replies = say(layout, user, "stop")
     assert status == 200 and "You had 0 right" in texts(replies)
+
+
+# -- the edge and the secrets (the security issue) -------------------------------------------------------------
+def edge_status(layout: Layout, method: str, path: str, body: bytes | None = None) -> int:
+    connection = http.client.HTTPConnection("127.0.0.1", layout.edge_port, timeout=30, source_address=("127.0.0.4", 0))
+    try:
+        connection.request(method, path, body, {"Content-Type": "application/json"} if body else {})
+        response = connection.getresponse()
+        response.read()
+        return response.status
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("GET", "/conversations/{user}/tracker?token={token}"),
+        ("POST", "/conversations/{user}/tracker/events?token={token}"),
+        ("GET", "/status?token={token}"),
+        ("GET", "/domain?token={token}"),
+        ("GET", "/version"),
+        ("GET", "/"),
+        ("PUT", "/model?token={token}"),
+        ("DELETE", "/model?token={token}"),
+        ("POST", "/model/parse?token={token}"),
+        ("POST", "/model/train?token={token}"),
+        ("POST", "/webhooks/rest/webhook/../../model/parse?token={token}"),
+        ("GET", "/webhooks/rest/"),
+        ("POST", "/webhooks/socketio/webhook"),
+    ],
+)
+def test_the_edge_passes_only_the_channels_and_refuses_the_http_api_even_with_the_token(layout, method, path):
+    user = f"edge-{uuid.uuid4().hex[:8]}"
+    assert say(layout, user, "what is butyrate?")[0] == 200
+    body = b'{"event": "slot", "name": "topic", "value": "fmt"}' if method in ("POST", "PUT") else None
+    assert edge_status(layout, method, path.format(user=user, token=layout.token), body) == 404
+    # the API itself works on a Rasa process's loopback port, and nothing above changed the conversation
+    with urllib.request.urlopen(layout.api(f"/conversations/{user}/tracker"), timeout=30) as response:
+        assert json.loads(response.read())["slots"]["topic"] == "butyrate"
+
+
+def test_the_edge_passes_the_channel_webhooks_and_the_health_check(layout, fake_slack: FakeSlackAPI):
+    assert edge_status(layout, "GET", "/health") == 200
+    assert say(layout, f"edge-{uuid.uuid4().hex[:8]}", "hello")[0] == 200
+    slack = channels.SlackClient(layout.edge_url)
+    channel, user = channels.unique("D"), channels.unique("U")
+    slack.event({"type": "message", "channel": channel, "channel_type": "im", "user": user,
+                 "text": "what is butyrate?", "ts": channels.slack_ts(), "team": "T0001"})  # fmt: skip
+    assert fake_slack.wait_for_posts(channel, 1, timeout=60)
+
+
+def test_postgresql_refuses_a_connection_without_the_password(layout):
+    import psycopg2
+
+    for password in (None, "wrong"):
+        with pytest.raises(psycopg2.OperationalError, match="password"):
+            psycopg2.connect(host="127.0.0.1", port=layout.pg_port, user="postgres", dbname="trackers",
+                             password=password, connect_timeout=10)  # fmt: skip
+    psycopg2.connect(layout.pg_url("trackers"), connect_timeout=10).close()
+
+
+def test_the_secrets_files_are_readable_by_their_owner_only(layout):
+    for name in ("api-token", "credentials.yml", "endpoints.yml", "pg-password"):
+        assert stat.S_IMODE((layout.run / name).stat().st_mode) == 0o600, name
+    assert channels.SLACK_SIGNING_SECRET in (layout.run / "credentials.yml").read_text()  # the file that needs it
+
+
+def test_the_same_slack_event_delivered_to_both_rasa_processes_is_answered_once(layout, fake_slack: FakeSlackAPI):
+    """Slack retries, and a mention arrives as `message` and `app_mention`: nginx may hand each to a different
+    process. Here each delivery goes straight to a different process's port."""
+    channel, user, ts = channels.unique("D"), channels.unique("U"), channels.slack_ts()
+    event = {"type": "message", "channel": channel, "channel_type": "im", "user": user,
+             "text": "what is butyrate?", "ts": ts, "team": "T0001"}  # fmt: skip
+    event_id = channels.unique("Ev")
+    first, second = (channels.SlackClient(f"http://127.0.0.1:{port}") for port in layout.rasa_ports[:2])
+    first.event(event, event_id=event_id)
+    second.event(event, event_id=event_id, headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"})
+    second.event({**event, "type": "app_mention"}, event_id=channels.unique("Ev"))  # same message, another event
+    fake_slack.wait_for_posts(channel, 1, timeout=60)
+    time.sleep(3)  # a second answer would have arrived by now (an answer takes well under a second)
+    answers = [p for p in fake_slack.posts(channel) if "utyrate" in p.params.get("text", "")]
+    assert len(answers) == 1, [p.params.get("text", "")[:60] for p in fake_slack.posts(channel)]

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from scripts import rasa_server
+from scripts.secret_files import write_secret_file
 from tests.support.processes import PYTHON, ROOT, Server, base_env, free_port
 
 
@@ -33,6 +34,8 @@ class Stack:
         self.rasa_url = f"http://127.0.0.1:{self.rasa_port}"
         self.channel_env = channel_env or {}
         self.token = secrets.token_urlsafe(24)  # the HTTP API's token, as `make run` makes one
+        self.token_file = work_dir / "api-token"
+        write_secret_file(self.token_file, self.token + "\n")
         self.tracker_db = work_dir / "trackers.db"
         env = base_env(
             KNOWLEDGE_DATABASE_URL=self.knowledge_url,
@@ -57,7 +60,7 @@ class Stack:
         subprocess.run([PYTHON, "scripts/credentials.py", str(credentials)], cwd=ROOT, env=rasa_env, check=True)
         self.rasa = Server(
             "rasa-server",
-            rasa_server.command(PYTHON, self.rasa_port, self.token, str(current_model()), credentials, endpoints),
+            rasa_server.command(PYTHON, self.rasa_port, self.token_file, str(current_model()), credentials, endpoints),
             f"{self.rasa_url}/",
             rasa_env,
             work_dir,

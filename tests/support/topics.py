@@ -10,10 +10,10 @@ they exercise the actions on what the NLU really says about a message instead of
 from __future__ import annotations
 
 import os
+import shutil
 from functools import lru_cache
 from pathlib import Path
 
-import joblib
 import sklearn
 import yaml
 
@@ -46,6 +46,7 @@ def _inputs_fingerprint() -> str:
         *CONTENT_DIR.rglob("*.yml"),
         *(ROOT / "data" / "nlu").glob("*.yml"),
         ROOT / "nlu_components" / "topic_model.py",
+        ROOT / "nlu_components" / "model_files.py",
         ROOT / "knowledge" / "content.py",  # topic_questions: what the topics are learned from
         Path(__file__).resolve(),
     ]
@@ -54,16 +55,20 @@ def _inputs_fingerprint() -> str:
 
 @lru_cache(maxsize=1)
 def topic_model() -> TopicModel:
-    cached = CACHE_DIR / f"{CACHE_PREFIX}{_inputs_fingerprint()}.joblib"
-    if cached.exists():
-        return joblib.load(cached)
+    cached = CACHE_DIR / f"{CACHE_PREFIX}{_inputs_fingerprint()}"  # a folder, saved as the Rasa component saves
+    if cached.is_dir():
+        return TopicModel.load(cached)
     model = _train_topic_model()
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
     for stale in CACHE_DIR.glob(f"{CACHE_PREFIX}*"):
-        stale.unlink(missing_ok=True)
-    partial = cached.with_suffix(f".{os.getpid()}.partial")  # another test process may write the same file
-    joblib.dump(model, partial)
-    partial.replace(cached)
+        shutil.rmtree(stale, ignore_errors=True) if stale.is_dir() else stale.unlink(missing_ok=True)
+    partial = CACHE_DIR / f"partial-{os.getpid()}"  # another test process may write the same model
+    partial.mkdir()
+    model.save(partial)
+    try:
+        partial.rename(cached)
+    except OSError:  # the other process was first: its copy is the same
+        shutil.rmtree(partial, ignore_errors=True)
     return model
 
 

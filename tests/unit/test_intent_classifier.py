@@ -1,16 +1,22 @@
-"""The intent classifier's quicker feature matrix is the one Rasa builds."""
+"""The intent classifier's quicker feature matrix is the one Rasa builds; the classifier is saved without pickle."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
+import pytest
 import scipy.sparse
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, FEATURE_TYPE_SEQUENCE, INTENT, TEXT
 from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 
-from nlu_components.intent_classifier import JoblibLogisticRegressionClassifier
-from nlu_components.linear_models import for_prediction
+from nlu_components.intent_classifier import ArrayLogisticRegressionClassifier
+from nlu_components.model_files import ModelFileError
 
 
 def message(seed: int) -> Message:
@@ -47,19 +53,42 @@ def message(seed: int) -> Message:
 
 def test_the_feature_matrix_equals_rasas():
     for messages in ([message(1)], [message(s) for s in range(2, 9)]):
-        ours = JoblibLogisticRegressionClassifier._create_X(None, messages)  # type: ignore[arg-type]
+        ours = ArrayLogisticRegressionClassifier._create_X(None, messages)  # type: ignore[arg-type]
         rasas = LogisticRegressionClassifier._create_X(None, messages)  # type: ignore[arg-type]
         assert ours.shape == rasas.shape == (len(messages), 52)
         assert np.array_equal(ours.toarray(), rasas.toarray())
 
 
-def test_coefficients_laid_out_for_prediction_predict_the_same():
-    from sklearn.linear_model import LogisticRegression
+def storage(tmp_path: Path) -> tuple[LocalModelStorage, Resource, ExecutionContext]:
+    return LocalModelStorage(tmp_path), Resource("intent_classifier"), ExecutionContext(GraphSchema({}), node_name="ic")
 
+
+def test_the_trained_classifier_is_saved_as_arrays_and_predicts_the_same_after_loading(tmp_path: Path):
+    model_storage, resource, context = storage(tmp_path)
+    trained = ArrayLogisticRegressionClassifier.create({}, model_storage, resource, context)
     rng = np.random.default_rng(0)
-    features, labels = scipy.sparse.random(60, 200, density=0.1, random_state=1, format="csr"), rng.integers(0, 4, 60)
-    classifier = LogisticRegression(max_iter=200).fit(features, labels)
-    before = classifier.predict_proba(features[:5])
-    assert not classifier.coef_.flags.f_contiguous
-    after = for_prediction(classifier).predict_proba(features[:5])
-    assert classifier.coef_.flags.f_contiguous and np.array_equal(before, after)
+    features = scipy.sparse.random(60, 200, density=0.1, random_state=1, format="csr")
+    trained.clf.fit(features, np.array(["greet", "thank", "ask_topic", "help"])[rng.integers(0, 4, 60)])
+    trained.persist()
+    with model_storage.read_from(resource) as directory:
+        assert sorted(p.name for p in directory.iterdir()) == ["intent_classifier.npz"]
+    loaded = ArrayLogisticRegressionClassifier.load({}, model_storage, resource, context)
+    assert loaded.clf.coef_.flags.f_contiguous  # laid out for one message at a time
+    assert list(loaded.clf.classes_) == list(trained.clf.classes_)
+    assert np.allclose(loaded.clf.predict_proba(features[:9]), trained.clf.predict_proba(features[:9]))
+
+
+def test_a_pickled_classifier_is_refused_at_load(tmp_path: Path):
+    model_storage, resource, context = storage(tmp_path)
+    with model_storage.write_to(resource) as directory:
+        (directory / "intent_classifier.joblib").write_bytes(b"\x80\x04not loaded")
+    with pytest.raises(ModelFileError, match="intent_classifier.joblib.*pickle"):
+        ArrayLogisticRegressionClassifier.load({}, model_storage, resource, context)
+
+
+def test_a_missing_classifier_fails_at_load_with_a_clear_message(tmp_path: Path):
+    model_storage, resource, context = storage(tmp_path)
+    with model_storage.write_to(resource):
+        pass
+    with pytest.raises(ModelFileError, match="intent_classifier.npz is missing"):
+        ArrayLogisticRegressionClassifier.load({}, model_storage, resource, context)
