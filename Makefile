@@ -25,7 +25,7 @@ help:
 	@echo "make benchmark - measure speed, load and memory; one table and docs/benchmark.png (ARGS=--quick: under a minute)"
 	@echo "make scale-up - start the scaled layout (deploy/: PostgreSQL, Redis, 2 Rasa + 2 action servers, nginx)"
 	@echo "make scale-test - that layout under locust with faults; prints what users got"
-	@echo "make forget-old - delete conversations older than CONVERSATION_RETENTION_DAYS (30)"
+	@echo "make forget-old - delete conversations older than CONVERSATION_RETENTION_DAYS (30), unanswered questions older than UNANSWERED_RETENTION_DAYS (90)"
 
 run: setup
 	@bash $(ROOT)/scripts/run.sh

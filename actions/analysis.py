@@ -162,6 +162,7 @@ class MessageAnalysis:
     known_audience: str | None = None  # who the conversation was for before this message (AUDIENCE_SLOT)
     known_situation: str | None = None  # what an earlier message said: "has_eczema" (SITUATION_SLOT)
     detail_depth: dict | None = None  # how deep "tell me more" has gone: {"topic": slug, "level": n}
+    sender: str = ""  # the conversation's sender id: its unanswered questions are deleted with the conversation
 
     @classmethod
     def of(cls, tracker: Tracker, store: KnowledgeStore) -> MessageAnalysis:
@@ -189,6 +190,7 @@ class MessageAnalysis:
             known_audience=tracker.get_slot(AUDIENCE_SLOT) or None,
             known_situation=tracker.get_slot(SITUATION_SLOT) or None,
             detail_depth=depth if isinstance(depth := tracker.get_slot("detail_depth"), dict) else None,
+            sender=tracker.sender_id or "",
         )
 
     @cached_property

@@ -39,8 +39,8 @@ def record_feedback(topic_slug: str, helpful: bool) -> None:
     _curate(lambda store: store.record_feedback(topic_slug, helpful), "feedback")
 
 
-def record_unanswered(text: str) -> None:
-    _curate(lambda store: store.record_unanswered(text), "an unanswered question")
+def record_unanswered(text: str, sender_id: str) -> None:
+    _curate(lambda store: store.record_unanswered(text, sender_id), "an unanswered question")
 
 
 async def in_thread(function: Callable[..., T], *args) -> T:

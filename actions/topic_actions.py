@@ -177,13 +177,15 @@ class QuestionAction(KnowledgeAction, ABC):
             return self.ask_which(dispatcher, choice)
         slug = analysis.topic
         if slug is None and analysis.best_guess is not None:
-            services.record_unanswered(analysis.text)  # answered on a guess: curators may want to write for it
+            services.record_unanswered(
+                analysis.text, analysis.sender
+            )  # answered on a guess: curators may want to write for it
             slug = analysis.best_guess
         if slug in PREVENTION_TOPICS and analysis.treats_existing_eczema:
             slug = PREVENTION_TOPICS[slug]  # prevention trials do not answer a question about eczema they have
         if slug is None:
             if analysis.text:
-                services.record_unanswered(analysis.text)
+                services.record_unanswered(analysis.text, analysis.sender)
             if not offer_search_results(dispatcher, analysis):
                 self.load_topic(dispatcher, None)
             return []
@@ -319,7 +321,7 @@ class FollowUpAction(QuestionAction, ABC):
         placed = slug is not None and (analysis.current_topic is not None or bool(analysis.named))
         if not placed and len(analysis.text.split()) >= UNANSWERED_MIN_WORDS:
             # nothing to follow up on and no topic named: a question the bot could not place, for curators
-            services.record_unanswered(analysis.text)
+            services.record_unanswered(analysis.text, analysis.sender)
         topic = self.load_topic(dispatcher, slug)
         if topic is None:
             return []
@@ -560,7 +562,7 @@ class ActionSearchFallback(QuestionAction):
         if analysis.topic or analysis.alternatives or analysis.best_guess:  # unsure of the intent, sure of the subject
             return self.answer_topic(dispatcher, analysis)
         if analysis.text:
-            services.record_unanswered(analysis.text)
+            services.record_unanswered(analysis.text, analysis.sender)
         if offer_search_results(dispatcher, analysis):
             return []
         dispatcher.utter_message(response="utter_dont_know")
@@ -579,5 +581,5 @@ class ActionOutOfScope(QuestionAction):
         again = "out_of_scope" in analysis.said
         dispatcher.utter_message(response="utter_out_of_scope_again" if again else "utter_out_of_scope")
         if analysis.text:
-            services.record_unanswered(analysis.text)
+            services.record_unanswered(analysis.text, analysis.sender)
         return [] if again else remember(analysis, "out_of_scope")

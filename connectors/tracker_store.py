@@ -14,6 +14,11 @@ without first counting the stored ones. On SQLite the database runs in WAL mode 
 commit does not wait for the disk (the log is synced at checkpoints; a power cut may lose the last turns but
 cannot corrupt the database).
 
+A deletion ("delete my data", and `make forget-old`) is committed durably on PostgreSQL whatever the database's
+or the connection's synchronous_commit (SET LOCAL synchronous_commit = on): a crash of the database right after
+must not bring back a conversation the person was told is deleted. "Delete my data" also deletes the sender's
+unanswered questions from the curation database (CURATION_DATABASE_URL: the Rasa server needs it too).
+
 Register it in endpoints.yml:  tracker_store: {type: connectors.tracker_store.ForgetfulSQLTrackerStore, url: <URL>}
 (Rasa passes the URL as `host`, which SQLTrackerStore takes whole when it has a scheme.)
 """
@@ -37,6 +42,9 @@ from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_
 from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, UserUttered, deserialise_events
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
+from sqlalchemy.exc import SQLAlchemyError
+
+from knowledge.curation import CurationStore, durable_commit
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -90,6 +98,7 @@ class ForgetfulSQLTrackerStore(SQLTrackerStore):
         super().__init__(*args, **kwargs)
         self._cache: OrderedDict[str, _Cached] = OrderedDict()
         self._found_empty: set[str] = set()  # senders with no stored event when last loaded (a first turn)
+        self._curation: CurationStore | None = None
         events = self.SQLEvent.__table__
         self._insert = sa.insert(events)
         self._last_id = sa.select(sa.func.max(events.c.id)).where(events.c.sender_id == sa.bindparam("sender_id"))
@@ -244,14 +253,27 @@ class ForgetfulSQLTrackerStore(SQLTrackerStore):
         return True
 
     def forget(self, sender_id: str) -> int:
-        """Delete every stored event of one sender; the number deleted."""
+        """Delete every stored event of one sender, and its unanswered questions; the number of events deleted."""
         self._cache.pop(sender_id, None)
         self._found_empty.discard(sender_id)
         with self.session_scope() as session:
+            durable_commit(session)
             deleted = session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete()
             session.commit()
         logger.info("conversation deleted at the user's request (%d events)", deleted)
+        try:
+            questions = self.curation().forget_sender(sender_id)
+            logger.info("unanswered questions deleted at the user's request (%d)", questions)
+        except (SQLAlchemyError, OSError) as error:
+            # the conversation is gone and the reply already chosen: say so loudly for an operator to finish it
+            logger.error("could not delete the unanswered questions of a conversation: %s", error)
         return deleted
+
+    def curation(self) -> CurationStore:
+        """The curation store (one per tracker store: its engine keeps a connection pool)."""
+        if self._curation is None:
+            self._curation = CurationStore()
+        return self._curation
 
     def forget_older_than(self, days: float) -> int:
         """Delete the conversations whose last event is older than `days`; the number of conversations."""
@@ -263,6 +285,7 @@ class ForgetfulSQLTrackerStore(SQLTrackerStore):
                 .having(sa.func.max(self.SQLEvent.timestamp) < cutoff)
             )
             senders = [row[0] for row in last]
+            durable_commit(session)
             for start in range(0, len(senders), 500):
                 chunk = senders[start : start + 500]
                 session.query(self.SQLEvent).filter(self.SQLEvent.sender_id.in_(chunk)).delete(

@@ -11,6 +11,10 @@ BUILD_DIR = PROJECT_ROOT / "build"
 
 DATABASE_URL_ENV = "KNOWLEDGE_DATABASE_URL"
 CURATION_URL_ENV = "CURATION_DATABASE_URL"
+CURATION_SECRET_ENV = "CURATION_SENDER_SECRET"  # the key of the sender hashes kept with unanswered questions
+UNANSWERED_RETENTION_ENV = "UNANSWERED_RETENTION_DAYS"
+# Unanswered questions often tell of someone's health: long enough for curators to write answers, then gone.
+DEFAULT_UNANSWERED_RETENTION_DAYS = 90.0
 
 
 def _sqlite_url(path: Path) -> str:
@@ -25,3 +29,8 @@ def database_url() -> str:
 def curation_url() -> str:
     """URL of the curation database (feedback and unanswered questions; kept across rebuilds)."""
     return os.environ.get(CURATION_URL_ENV) or _sqlite_url(PROJECT_ROOT / "var" / "curation.db")
+
+
+def unanswered_retention_days() -> float:
+    """How long unanswered questions are kept (`make forget-old` deletes older ones)."""
+    return float(os.environ.get(UNANSWERED_RETENTION_ENV) or DEFAULT_UNANSWERED_RETENTION_DAYS)

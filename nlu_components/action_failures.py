@@ -3,8 +3,12 @@ sends back. `install()` is the Rasa server's start-up step: scripts/rasa_server.
 
 Rasa 3.6 logs an unreachable or failing action server and then says nothing to the user: the message seems
 lost. Here every failed call of a custom action yields one apology, which also repeats where urgent help is,
-so the user always learns that something is wrong and what to do if it cannot wait. Safety replies are
-responses of the domain (utter_*) and do not need the action server at all.
+so the user always learns that something is wrong and what to do if it cannot wait. A failed call is any of:
+a refused connection or an HTTP error status (an exception in a rasa-sdk action is a 500), both of which Rasa
+turns into a RasaException; a reply that fails Rasa's check (jsonschema.ValidationError); a reply that is not
+JSON (a JSON decode error, or None, which then fails the check); no reply within ACTION_CALL_TIMEOUT_SECONDS.
+Safety replies are responses of the domain (utter_*) and do not need the action server at all.
+(The apology is kept here, not in the domain: it must be sent when whatever produces replies has failed.)
 
 Rasa 3.6 checks each action server reply with `jsonschema.validate(reply, schema)`, which first re-checks the
 schema itself against the JSON Schema metaschema: measured here, that was more than half of the Rasa server's
@@ -44,6 +48,11 @@ def installed() -> bool:
 
 
 KEEPALIVE_SECONDS = 3.0
+# How long a custom action may take before the user gets the apology (Rasa's own bound is 300 s). nginx gives a
+# REST webhook turn 20 s (deploy/nginx.conf.template) before answering with its own generic apology: 12 s leaves
+# room for the rest of the turn (NLU, policies, a session start) on a loaded machine, so the user gets this
+# apology with its urgent-help advice. The slowest real action takes well under a second.
+ACTION_CALL_TIMEOUT_SECONDS = 12.0
 
 
 def install() -> None:
@@ -56,6 +65,8 @@ def install() -> None:
         return
     require_supported_rasa("nlu_components.action_failures")
     # Imported here, not at the top: tests read ACTIONS_UNAVAILABLE without loading Rasa and TensorFlow.
+    import asyncio
+
     from rasa.core.actions.action import ActionExecutionRejection, ActionSessionStart, RemoteAction
     from rasa.shared.core.constants import ACTION_SESSION_START_NAME
     from rasa.shared.core.events import BotUttered
@@ -66,11 +77,19 @@ def install() -> None:
     async def run_or_apologise(self: RemoteAction, output_channel, nlg, tracker, domain):
         _keep_session(self.action_endpoint)
         try:
-            return await original_run(self, output_channel, nlg, tracker, domain)
+            # (Rasa passes its own 300 s to each request, which overrides the session's timeout: bound it here.)
+            return await asyncio.wait_for(
+                original_run(self, output_channel, nlg, tracker, domain), ACTION_CALL_TIMEOUT_SECONDS
+            )
         except ActionExecutionRejection:
             raise  # not a failure: it lets the policies choose another action
-        except RasaException:
-            # Rasa has already logged the cause (connection refused, timeout, HTTP status).
+        except Exception as error:  # whatever failed, the user must not be left without a reply
+            if isinstance(error, RasaException):
+                pass  # Rasa has already logged the cause (connection refused, HTTP status)
+            elif isinstance(error, asyncio.TimeoutError):
+                logger.error("custom action '%s' gave no reply in %g s", self.name(), ACTION_CALL_TIMEOUT_SECONDS)
+            else:  # (the class only: the message may quote the reply, and so what the user said)
+                logger.error("custom action '%s' sent a reply Rasa cannot use (%s)", self.name(), type(error).__name__)
             if self.name() == ACTION_SESSION_START_NAME:
                 # Start the session without the welcome; the user's message itself gets the apology.
                 return await ActionSessionStart().run(output_channel, nlg, tracker, domain)
@@ -102,7 +121,6 @@ def _keep_session(endpoint: Any) -> None:
     import asyncio
 
     import aiohttp
-    from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT
 
     sessions: dict[Any, Any] = {}
 
@@ -117,7 +135,7 @@ def _keep_session(endpoint: Any) -> None:
             sessions[loop] = aiohttp.ClientSession(
                 headers=endpoint.headers,
                 auth=auth,
-                timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
+                timeout=aiohttp.ClientTimeout(total=ACTION_CALL_TIMEOUT_SECONDS),
                 connector=aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE_SECONDS),
                 json_serialize=request_json,
             )

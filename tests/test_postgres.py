@@ -9,9 +9,9 @@ import pytest
 
 from knowledge.builder import build
 from knowledge.content import ContentError
-from knowledge.settings import CONTENT_DIR
+from knowledge.settings import CONTENT_DIR, CURATION_URL_ENV
 from knowledge.store import KnowledgeStore
-from tests.support.postgres import postgres_bin, throwaway_postgres
+from tests.support.postgres import crashable_postgres, postgres_bin, throwaway_postgres
 
 pytestmark = pytest.mark.skipif(
     postgres_bin() is None, reason="PostgreSQL is not installed (apt-get install postgresql)"
@@ -99,3 +99,50 @@ def test_the_tracker_store_on_postgresql_commits_without_waiting_for_the_disk(po
     reloaded = asyncio.run(ForgetfulSQLTrackerStore(domain=domain, host=postgres_url).retrieve("pg-user"))
     assert [e.as_dict() for e in reloaded.events] == [e.as_dict() for e in tracker.events]
     store.engine.dispose()
+
+
+# The server's own default is asynchronous commits, and the WAL writer waits its longest (10 s) between flushes:
+# a commit that does not wait for the disk itself is lost by a crash within those 10 s.
+LAZY_SERVER = "-c synchronous_commit=off -c wal_writer_delay=10000"
+
+
+def test_delete_my_data_survives_a_crash_of_the_database_right_after(monkeypatch: pytest.MonkeyPatch):
+    import asyncio
+
+    import sqlalchemy as sa
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from connectors.tracker_store import FORGET_ACTION, ForgetfulSQLTrackerStore
+    from knowledge.curation import CurationStore
+
+    domain = Domain.from_yaml('version: "3.1"\nintents: [greet, forget_confirm]')
+    with crashable_postgres(LAZY_SERVER) as postgres:
+        store = ForgetfulSQLTrackerStore(domain=domain, host=postgres.url)
+        curation = CurationStore(postgres.url)
+        with store.engine.connect() as connection:
+            assert connection.execute(sa.text("SHOW synchronous_commit")).scalar() == "off"
+        with curation.engine.connect() as connection:  # the server's default does not matter either
+            assert connection.execute(sa.text("SHOW synchronous_commit")).scalar() == "off"
+        tracker = DialogueStateTracker("pg-forget", domain.slots)
+        tracker.update(UserUttered("hello", {"name": "greet"}))
+        tracker.update(ActionExecuted("utter_greet"))
+        asyncio.run(store.save(tracker))
+        curation.record_unanswered("my son's weeping eczema and zinc", "pg-forget")
+        with store.engine.begin() as connection:  # the WAL is on disk up to here: only the deletion is at risk
+            connection.execute(sa.text("SET LOCAL synchronous_commit = on"))
+            connection.execute(sa.text("CREATE TABLE flushed (x int)"))
+        tracker.update(UserUttered("/forget_confirm", {"name": "forget_confirm"}))
+        tracker.update(ActionExecuted(FORGET_ACTION))
+        monkeypatch.setenv(CURATION_URL_ENV, postgres.url)  # the curation store "delete my data" deletes from
+        asyncio.run(store.save(tracker))  # the confirmed deletion
+        postgres.crash()
+        for engine in (store.engine, store.curation().engine):
+            engine.dispose()
+        curation.dispose()
+        postgres.start()
+        reloaded = ForgetfulSQLTrackerStore(domain=domain, host=postgres.url)
+        assert asyncio.run(reloaded.retrieve("pg-forget")) is None, "the deleted conversation came back"
+        assert CurationStore(postgres.url).frequent_unanswered() == [], "its unanswered question came back"
+        reloaded.engine.dispose()

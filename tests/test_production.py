@@ -15,7 +15,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from knowledge.curation import CurationStore, UnansweredRow
 from scripts import rasa_server
 from tests.support.processes import PYTHON, ROOT, base_env, free_port
 from tests.support.replies import WELCOME
@@ -101,6 +104,25 @@ def test_delete_my_data_asks_first_then_leaves_nothing_in_the_tracker_store(stac
     assert "has been deleted" in done and "anonymous counts" in done
     assert stored_events(stack, user) == 0
     assert WELCOME in "\n".join(r.get("text") or "" for r in stack.say(user, "hello")), "a new conversation"
+
+
+def test_delete_my_data_also_deletes_the_senders_unanswered_questions(stack):
+    curation = CurationStore(stack.curation_url)
+    user, other = new_user(), new_user()
+    question = "tell me about zorbulent frimble and quambic lurdle"
+    for sender in (user, other):
+        stack.say(sender, question)
+    assert unanswered_of(curation, user) == [question] and unanswered_of(curation, other) == [question]
+    stack.say(user, "delete my data")
+    assert "has been deleted" in texts(stack.say(user, "/forget_confirm"))
+    assert unanswered_of(curation, user) == [], "the sender's unanswered question is gone"
+    assert unanswered_of(curation, other) == [question], "nobody else's"
+
+
+def unanswered_of(curation: CurationStore, sender: str) -> list[str]:
+    with Session(curation.engine) as session:
+        rows = select(UnansweredRow.text).where(UnansweredRow.sender_key == curation.sender_key(sender))
+        return list(session.execute(rows).scalars())
 
 
 def test_no_message_text_in_the_logs(stack):

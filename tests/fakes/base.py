@@ -48,7 +48,7 @@ class FakeServer:
             self.routes(app)
             self._runner = web.AppRunner(app, access_log=None)
             await self._runner.setup()
-            site = web.TCPSite(self._runner, "127.0.0.1", 0)
+            site = web.TCPSite(self._runner, "127.0.0.1", self.port)  # a restart keeps the port
             await site.start()
             self.port = site._server.sockets[0].getsockname()[1]
 

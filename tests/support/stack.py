@@ -56,7 +56,8 @@ class Stack:
             [PYTHON, "scripts/endpoints.py", str(endpoints), str(self.action_port)], cwd=ROOT, env=env, check=True
         )
         credentials = work_dir / "credentials.yml"
-        rasa_env = base_env(**self.channel_env)
+        # (the Rasa server deletes a conversation's unanswered questions on "delete my data")
+        rasa_env = base_env(CURATION_DATABASE_URL=self.curation_url, **self.channel_env)
         subprocess.run([PYTHON, "scripts/credentials.py", str(credentials)], cwd=ROOT, env=rasa_env, check=True)
         self.rasa = Server(
             "rasa-server",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import time
 from pathlib import Path
@@ -10,10 +11,13 @@ import pytest
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy import update
+from sqlalchemy.orm import Session
 
 from connectors.limits import EMPTY_REPLY, MAX_MESSAGE_CHARS, TOO_LONG_REPLY, clean_text, refusal
 from connectors.rest import BadRequest, parse_body
 from connectors.tracker_store import FORGET_ACTION, ForgetfulSQLTrackerStore, asked_to_forget
+from knowledge.curation import CurationStore, UnansweredRow
 
 
 def test_clean_text_removes_control_characters_and_lone_surrogates_but_keeps_lines():
@@ -90,11 +94,15 @@ def test_the_store_keeps_conversations_and_forgets_one_when_confirmed(tracker_st
     gone = tracker("gone", UserUttered("hi", {"name": "greet"}))
     asyncio.run(tracker_store.save(kept))
     asyncio.run(tracker_store.save(gone))
+    curation = CurationStore()  # the one the tracker store deletes from (CURATION_DATABASE_URL)
+    curation.record_unanswered("does zinc help my son's weeping eczema", "gone")
+    curation.record_unanswered("does zinc help", "kept")
     for event in (UserUttered("/forget_confirm", {"name": "forget_confirm"}), ActionExecuted(FORGET_ACTION)):
         gone.update(event)
     asyncio.run(tracker_store.save(gone))
     assert asyncio.run(tracker_store.retrieve("gone")) is None
     assert asyncio.run(tracker_store.retrieve("kept")).get_slot("topic") == "fmt"
+    assert curation.frequent_unanswered() == [("does zinc help", 1)], "its unanswered questions went with it"
 
 
 def test_conversations_older_than_the_retention_are_deleted(tracker_store):
@@ -109,7 +117,7 @@ def test_conversations_older_than_the_retention_are_deleted(tracker_store):
     assert asyncio.run(tracker_store.retrieve("new")) is not None
 
 
-def test_the_retention_command_deletes_old_conversations(tmp_path: Path):
+def test_the_retention_command_deletes_old_conversations_and_old_unanswered_questions(tmp_path: Path):
     import asyncio
     import subprocess
     import sys
@@ -118,10 +126,25 @@ def test_the_retention_command_deletes_old_conversations(tmp_path: Path):
     store = ForgetfulSQLTrackerStore(domain=DOMAIN, host=url)
     asyncio.run(store.save(tracker("old", UserUttered("hi", {"name": "greet"}, timestamp=time.time() - 8 * 86400))))
     asyncio.run(store.save(tracker("new", UserUttered("hi", {"name": "greet"}))))
+    curation_url = f"sqlite:///{tmp_path / 'curation.db'}"
+    curation = CurationStore(curation_url)
+    curation.record_unanswered("an old question about zinc", "old")
+    curation.record_unanswered("a new question about zinc", "new")
+    with Session(curation.engine) as session, session.begin():  # stored 91 days ago
+        session.execute(
+            update(UnansweredRow)
+            .where(UnansweredRow.text == "an old question about zinc")
+            .values(created_at=dt.datetime.utcnow() - dt.timedelta(days=91))
+        )
     root = Path(__file__).resolve().parents[2]
     done = subprocess.run(
         [sys.executable, str(root / "scripts" / "forget_old_conversations.py"), "--days", "7"],
-        env={"TRACKER_STORE_URL": url, "PATH": "/usr/bin:/bin", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"},
+        env={
+            "TRACKER_STORE_URL": url,
+            "CURATION_DATABASE_URL": curation_url,
+            "PATH": "/usr/bin:/bin",
+            "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        },
         capture_output=True,
         text=True,
         cwd=tmp_path,
@@ -129,3 +152,5 @@ def test_the_retention_command_deletes_old_conversations(tmp_path: Path):
     assert done.returncode == 0, done.stderr
     assert "deleted 1 conversation" in done.stdout
     assert asyncio.run(store.retrieve("old")) is None and asyncio.run(store.retrieve("new")) is not None
+    assert "deleted 1 unanswered question(s) older than 90 days" in done.stdout  # the default retention
+    assert curation.frequent_unanswered() == [("a new question about zinc", 1)]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from knowledge.curation import CurationStore, UnansweredRow, redact
@@ -128,3 +129,74 @@ def test_redact_keeps_years_and_ranges(text: str):
 
 def test_redact_removes_a_bracketed_area_code_completely():
     assert redact("call (555) 123-4567 now") == "call [phone] now"
+
+
+def stored_rows(store: CurationStore) -> list[tuple[str, str | None]]:
+    with Session(store.engine) as session:
+        return list(session.execute(select(UnansweredRow.text, UnansweredRow.sender_key).order_by(UnansweredRow.id)))
+
+
+def test_unanswered_questions_are_kept_with_a_keyed_hash_of_the_sender_never_the_sender(store: CurationStore):
+    store.record_unanswered("what about zinc", "telegram-123456")
+    [(text, key)] = stored_rows(store)
+    assert text == "what about zinc" and key == store.sender_key("telegram-123456")
+    assert key is not None and "123456" not in key and len(key) == 64
+    other = CurationStore(store.url)  # another process on the same database derives the same key
+    assert other.sender_key("telegram-123456") == key
+    other.dispose()
+
+
+def test_the_sender_key_follows_the_secret_setting(store: CurationStore, monkeypatch: pytest.MonkeyPatch):
+    from knowledge.settings import CURATION_SECRET_ENV
+
+    stored = store.sender_key("a")
+    monkeypatch.setenv(CURATION_SECRET_ENV, "operator secret")
+    configured = CurationStore(store.url)
+    assert configured.sender_key("a") != stored and configured.sender_key("a") == configured.sender_key("a")
+    configured.dispose()
+
+
+def test_forget_sender_deletes_only_that_senders_questions(store: CurationStore):
+    store.record_unanswered("my baby's rash is weeping, what about zinc", "alice")
+    store.record_unanswered("second question from alice about fish oil", "alice")
+    store.record_unanswered("what about zinc", "bob")
+    store.record_unanswered("a question stored without a sender")
+    assert store.forget_sender("alice") == 2
+    assert [text for text, _ in stored_rows(store)] == ["what about zinc", "a question stored without a sender"]
+    assert store.forget_sender("alice") == 0
+
+
+def test_unanswered_questions_older_than_the_retention_are_deleted(store: CurationStore):
+    store.record_unanswered("an old question", "a")
+    store.record_unanswered("a recent question", "b")
+    with Session(store.engine) as session, session.begin():
+        session.execute(
+            update(UnansweredRow)
+            .where(UnansweredRow.text == "an old question")
+            .values(created_at=dt.datetime.utcnow() - dt.timedelta(days=91))
+        )
+    assert store.forget_unanswered_older_than(90) == 1
+    assert [text for text, _ in stored_rows(store)] == ["a recent question"]
+
+
+def test_the_retention_setting_defaults_to_90_days(monkeypatch: pytest.MonkeyPatch):
+    from knowledge.settings import UNANSWERED_RETENTION_ENV, unanswered_retention_days
+
+    monkeypatch.delenv(UNANSWERED_RETENTION_ENV, raising=False)
+    assert unanswered_retention_days() == 90
+    monkeypatch.setenv(UNANSWERED_RETENTION_ENV, "14")
+    assert unanswered_retention_days() == 14
+
+
+def test_a_database_made_before_sender_keys_gets_the_column(tmp_path: Path):
+    import sqlite3
+
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE unanswered (id INTEGER PRIMARY KEY, text TEXT NOT NULL, created_at DATETIME NOT NULL)")
+        db.execute("INSERT INTO unanswered (text, created_at) VALUES ('an old row', '2026-01-01 00:00:00')")
+    old = CurationStore(sqlite_url(path))
+    old.record_unanswered("a new row", "alice")
+    assert old.forget_sender("alice") == 1
+    assert [text for text, _ in stored_rows(old)] == ["an old row"]
+    old.dispose()

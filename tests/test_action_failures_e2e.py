@@ -1,0 +1,111 @@
+"""Every way a custom action call can fail gets the apology over the REST channel, never silence.
+
+One real Rasa server (the project's start-up step, the trained model) is pointed at a misbehaving action server
+(tests/fakes/action_server.py) whose failure each conversation's sender id picks; an exception in an action
+comes from a real rasa-sdk server running tests.fakes.raising_actions, whose actions all raise.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from nlu_components.action_failures import ACTION_CALL_TIMEOUT_SECONDS, ACTIONS_UNAVAILABLE
+from scripts import rasa_server
+from tests.fakes.action_server import OK_TEXT, MisbehavingActionServer, sent_to
+from tests.support.processes import PYTHON, ROOT, Server, base_env, free_port
+from tests.support.rest import new_sender, texts
+from tests.support.stack import current_model
+
+pytestmark = pytest.mark.e2e
+QUESTION = "what is butyrate?"  # answered by a custom action
+
+
+class FailingStack:
+    def __init__(self, work_dir: Path):
+        raising_port = free_port()
+        self.raising = Server(
+            "raising-action-server",
+            [PYTHON, "-m", "rasa_sdk", "--actions", "tests.fakes.raising_actions", "--port", str(raising_port)],
+            f"http://127.0.0.1:{raising_port}/health",
+            base_env(SANIC_HOST="127.0.0.1"),
+            work_dir,
+        )
+        self.actions = MisbehavingActionServer(f"http://127.0.0.1:{raising_port}/webhook")
+        self.actions.port = free_port()
+        env = base_env(TRACKER_STORE_URL=f"sqlite:///{work_dir / 'trackers.db'}")
+        endpoints, credentials = work_dir / "endpoints.yml", work_dir / "credentials.yml"
+        subprocess.run(
+            [PYTHON, "scripts/endpoints.py", str(endpoints), str(self.actions.port)], cwd=ROOT, env=env, check=True
+        )
+        subprocess.run([PYTHON, "scripts/credentials.py", str(credentials)], cwd=ROOT, env=env, check=True)
+        port = free_port()
+        self.url = f"http://127.0.0.1:{port}"
+        command = rasa_server.command(
+            PYTHON, port, secrets.token_urlsafe(16), str(current_model()), credentials, endpoints
+        )
+        self.rasa = Server("rasa-server", command, f"{self.url}/", env, work_dir)
+
+    def say(self, sender: str, message: str) -> list[dict]:
+        request = urllib.request.Request(
+            f"{self.url}/webhooks/rest/webhook",
+            data=json.dumps({"sender": sender, "message": message}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=ACTION_CALL_TIMEOUT_SECONDS + 40) as response:
+            return json.loads(response.read())
+
+
+@pytest.fixture(scope="module")
+def failing(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FailingStack]:
+    stack = FailingStack(tmp_path_factory.mktemp("failing"))
+    stack.raising.start(timeout=60)
+    stack.actions.start()
+    try:
+        stack.rasa.start(timeout=300)
+        yield stack
+    finally:
+        stack.rasa.stop()
+        stack.actions.stop()
+        stack.raising.stop()
+
+
+def test_a_working_action_server_is_answered_normally(failing: FailingStack):
+    """The control: the set-up itself does not make every call fail."""
+    sender = new_sender("ok")
+    assert texts(failing.say(sender, QUESTION)) == OK_TEXT
+    assert sent_to(failing.actions, sender)[-1] != "action_session_start"
+
+
+@pytest.mark.parametrize("kind", ["invalid", "notjson", "html", "raises"])
+def test_a_failed_action_call_gets_the_apology(failing: FailingStack, kind: str):
+    sender = new_sender(kind)
+    assert texts(failing.say(sender, QUESTION)) == ACTIONS_UNAVAILABLE
+    called = sent_to(failing.actions, sender)
+    assert called[0] == "action_session_start" and len(called) == 2, called  # the failing call was made once
+
+
+def test_an_action_that_does_not_answer_in_time_gets_the_apology_within_the_bound(failing: FailingStack):
+    sender = new_sender("slow")
+    started = time.monotonic()
+    assert texts(failing.say(sender, QUESTION)) == ACTIONS_UNAVAILABLE
+    took = time.monotonic() - started
+    assert ACTION_CALL_TIMEOUT_SECONDS <= took < ACTION_CALL_TIMEOUT_SECONDS + 5, took
+
+
+def test_a_refused_connection_gets_the_apology(failing: FailingStack):
+    sender = new_sender("ok")
+    failing.say(sender, "hi")  # a session is started, then the action server goes away
+    failing.actions.stop()
+    try:
+        assert texts(failing.say(sender, QUESTION)) == ACTIONS_UNAVAILABLE
+    finally:
+        failing.actions.start()
+    assert texts(failing.say(sender, QUESTION)) == OK_TEXT, "answered again once the action server is back"
