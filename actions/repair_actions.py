@@ -18,6 +18,7 @@ from actions import replies
 from actions.analysis import ASKS_A_QUESTION, CORRECTION_OPENING, stated_audience
 from actions.base import KnowledgeAction
 from actions.topic_actions import LAST_ANSWER_SLOT, LAST_QUESTION_SLOT, QuestionAction, adults_reply, remember
+from knowledge.settings import unanswered_retention_days
 
 REPEAT_COMPLAINT = re.compile(
     r"\b(repeat(ed|ing)?( yourself)?|already (said|told|answered|showed|sent)|same (thing|answer)|"
@@ -151,5 +152,6 @@ class ActionPrivacy(KnowledgeAction):
 
     def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         days = os.environ.get("CONVERSATION_RETENTION_DAYS", DEFAULT_RETENTION_DAYS)
-        dispatcher.utter_message(response="utter_privacy", retention_days=days)
+        unanswered_days = f"{unanswered_retention_days():g}"
+        dispatcher.utter_message(response="utter_privacy", retention_days=days, unanswered_days=unanswered_days)
         return []

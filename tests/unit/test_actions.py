@@ -1516,8 +1516,10 @@ def test_a_why_question_of_its_own_opening_a_conversation_is_answered(bot):
 
 def test_what_data_do_you_keep_names_the_retention(bot, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("CONVERSATION_RETENTION_DAYS", "12")
+    monkeypatch.setenv("UNANSWERED_RETENTION_DAYS", "45")
     messages, _ = run(ActionPrivacy(), make_tracker("what data do you keep about me", "privacy"))
-    assert "12 days" in shown(messages[0]) and "/forget" in payloads(messages[0])
+    assert "after 12 days" in shown(messages[0]) and "after 45 days" in shown(messages[0])
+    assert "/forget" in payloads(messages[0])
 
 
 def test_a_teenager_asking_about_teenagers_gets_the_teenagers_note(bot, store: KnowledgeStore):
