@@ -19,6 +19,7 @@ import pytest
 
 from nlu_components.action_failures import ACTION_CALL_TIMEOUT_SECONDS, ACTIONS_UNAVAILABLE
 from scripts import rasa_server
+from scripts.secret_files import write_secret_file
 from tests.fakes.action_server import OK_TEXT, MisbehavingActionServer, sent_to
 from tests.support.processes import PYTHON, ROOT, Server, base_env, free_port
 from tests.support.rest import new_sender, texts
@@ -48,9 +49,9 @@ class FailingStack:
         subprocess.run([PYTHON, "scripts/credentials.py", str(credentials)], cwd=ROOT, env=env, check=True)
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"
-        command = rasa_server.command(
-            PYTHON, port, secrets.token_urlsafe(16), str(current_model()), credentials, endpoints
-        )
+        token_file = work_dir / "api-token"
+        write_secret_file(token_file, secrets.token_urlsafe(16))
+        command = rasa_server.command(PYTHON, port, token_file, str(current_model()), credentials, endpoints)
         self.rasa = Server("rasa-server", command, f"{self.url}/", env, work_dir)
 
     def say(self, sender: str, message: str) -> list[dict]:
