@@ -4,6 +4,9 @@ SHELL := /bin/bash
 ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 VENV := $(ROOT)/.venv
 PY := $(VENV)/bin/python
+# The action server and the knowledge library: their own environment on Python 3.12/3.13 (scripts/action_server.py)
+ACTIONS_VENV := $(ROOT)/.venv-actions
+ACTIONS_PY := $(ACTIONS_VENV)/bin/python
 export PYTHONPATH := $(ROOT)
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 3
@@ -13,7 +16,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 KNOWLEDGE_FILES := $(shell find $(ROOT)/data/knowledge -name '*.yml')
 WEB_VENDOR := $(ROOT)/web/vendor/socket.io.min.js
 
-.PHONY: run test unit lint audit setup venv dev-venv spacy knowledge nlu-data model web benchmark forget-old scale-up scale-test clean help
+.PHONY: run test unit lint audit setup venv dev-venv spacy venv-actions spacy-actions knowledge nlu-data model web benchmark forget-old scale-up scale-test clean help
 .DEFAULT_GOAL := help
 
 help:
@@ -47,7 +50,7 @@ audit: venv
 	@echo "==> dependency audit (docs/security/advisories.yml)"
 	@$(PY) $(ROOT)/scripts/audit.py $(ARGS)
 
-setup: venv spacy knowledge model web
+setup: venv spacy venv-actions spacy-actions knowledge model web
 
 scale-up: setup
 	@$(PY) $(ROOT)/deploy/scaled.py
@@ -81,10 +84,29 @@ $(VENV)/.spacy: $(VENV)/.installed $(ROOT)/scripts/build_spacy.py
 	  $(PY) -m pip install -q --no-deps --no-build-isolation "$$PKG"
 	@touch $@
 
+# the action server's environment: Python 3.13 or 3.12, a current rasa-sdk (requirements-actions.txt)
+venv-actions: $(ACTIONS_VENV)/.installed
+$(ACTIONS_VENV)/.installed: $(ROOT)/requirements-actions.txt $(ROOT)/constraints-actions.txt
+	@echo "==> creating .venv-actions (action server, knowledge library) and installing its pinned dependencies"
+	@PY3=$$($(ROOT)/scripts/find_python.sh actions) && echo "    using $$PY3" && \
+	  ( [ -x $(ACTIONS_PY) ] || $$PY3 -m venv $(ACTIONS_VENV) )
+	@$(ACTIONS_PY) -m pip install --progress-bar on -q "pip==24.2" "setuptools==84.2.1" "wheel==0.48.0"
+	@$(ACTIONS_PY) -m pip install --progress-bar on -r $(ROOT)/requirements-actions.txt -c $(ROOT)/constraints-actions.txt
+	@touch $@
+
+# en_gsa_lookup again, for .venv-actions' spaCy (a pipeline package names the spaCy versions it loads with)
+spacy-actions: $(ACTIONS_VENV)/.spacy
+$(ACTIONS_VENV)/.spacy: $(ACTIONS_VENV)/.installed $(ROOT)/scripts/build_spacy.py
+	@echo "==> building the spaCy pipeline en_gsa_lookup for .venv-actions"
+	@PKG=$$($(ACTIONS_PY) $(ROOT)/scripts/build_spacy.py $(ROOT)/build/spacy-actions) && \
+	  $(ACTIONS_PY) -m pip install -q --no-deps --no-build-isolation "$$PKG"
+	@touch $@
+
+# built by the knowledge library where the action server runs it (.venv-actions)
 knowledge: $(ROOT)/build/knowledge.db
-$(ROOT)/build/knowledge.db: $(KNOWLEDGE_FILES) $(wildcard $(ROOT)/knowledge/*.py) $(VENV)/.spacy
+$(ROOT)/build/knowledge.db: $(KNOWLEDGE_FILES) $(wildcard $(ROOT)/knowledge/*.py) $(ACTIONS_VENV)/.spacy
 	@echo "==> building the knowledge database from data/knowledge"
-	@$(PY) -m knowledge build
+	@$(ACTIONS_PY) -m knowledge build
 
 nlu-data: $(ROOT)/build/nlu/topics.yml
 $(ROOT)/build/nlu/topics.yml: $(KNOWLEDGE_FILES) $(ROOT)/scripts/generate_nlu.py $(VENV)/.spacy

@@ -26,11 +26,11 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a script (make scale-up) as well as imported
 
-from scripts import rasa_server  # noqa: E402
+from scripts import action_server, rasa_server  # noqa: E402
 from scripts.secret_files import read_secret_file, write_secret_file  # noqa: E402
 
 DEPLOY = ROOT / "deploy"
-PYTHON = sys.executable
+PYTHON = sys.executable  # the Rasa server's (.venv); the action servers': scripts/action_server.py
 
 
 def free_port() -> int:
@@ -253,14 +253,18 @@ class Layout:
 
     def build_knowledge(self) -> None:
         subprocess.run(
-            [PYTHON, "-m", "knowledge", "build"], cwd=ROOT, env=self.base_env(), check=True, capture_output=True
+            [action_server.python(), "-m", "knowledge", "build"],
+            cwd=ROOT,
+            env=self.base_env(),
+            check=True,
+            capture_output=True,
         )
 
     def action_process(self, n: int) -> Process:
         port = self.action_ports[n - 1]
         return Process(
             f"actions-{n}",
-            [PYTHON, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
+            action_server.command(port),
             self.base_env(),
             self.run,
             ready_url=f"http://127.0.0.1:{port}/health",

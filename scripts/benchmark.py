@@ -16,6 +16,7 @@ import os
 import platform
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -25,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
+import action_server  # noqa: E402
 import model as model_script  # noqa: E402
 
 from benchmarks.chart import write_chart  # noqa: E402
@@ -52,10 +54,18 @@ def conversation_messages() -> list[str]:
 
 
 def rss_mb(pid: int) -> float:
+    """RSS of the process and its children (a server that forks or spawns workers counts them all)."""
+    total = float("nan")
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+            total = int(line.split()[1]) / 1024
+    for children in Path(f"/proc/{pid}/task").glob("*/children"):
+        for child in children.read_text().split():
+            try:
+                total += rss_mb(int(child))
+            except OSError:  # ended meanwhile
+                pass
+    return total
 
 
 def timed(call, *args) -> float:
@@ -214,7 +224,16 @@ def main() -> int:
     parser.add_argument("--no-scaled", action="store_true", help="skip the scaled layout")
     args = parser.parse_args()
     locust_binary()  # installed before anything is timed
-    machine = f"{platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    actions_python = subprocess.run(
+        [action_server.python(), "-c", "import platform; print(platform.python_version())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    machine = (
+        f"{platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()} "
+        f"(action server: Python {actions_python})"
+    )
     print(f"==> benchmark on {machine}{' (quick)' if args.quick else ''}", flush=True)
     table = Table()
     started = time.monotonic()

@@ -4,7 +4,9 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-PY="$ROOT/.venv/bin/python"
+PY="$ROOT/.venv/bin/python"  # Rasa (3.10)
+# the action server's own environment (3.12/3.13): scripts/action_server.py says which
+ACTIONS_PY="$("$PY" scripts/action_server.py python)"
 BIND="${BIND:-127.0.0.1}"
 RASA_PORT="${RASA_PORT:-5005}"
 ACTION_PORT="${ACTION_PORT:-5055}"
@@ -57,7 +59,7 @@ wait_for() {  # wait_for NAME URL SECONDS
 }
 
 echo "==> starting the action server on port $ACTION_PORT"
-SANIC_HOST="$LOCAL" "$PY" -m rasa_sdk --actions actions --port "$ACTION_PORT" &
+SANIC_HOST="$LOCAL" "$ACTIONS_PY" scripts/action_server.py serve "$ACTION_PORT" &
 pids+=($!) names+=("action server")
 wait_for "action server" "http://$LOCAL:$ACTION_PORT/health" 60
 

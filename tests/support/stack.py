@@ -9,7 +9,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from scripts import rasa_server
+from scripts import action_server, rasa_server
 from scripts.secret_files import write_secret_file
 from tests.support.processes import PYTHON, ROOT, Server, base_env, free_port
 
@@ -43,10 +43,13 @@ class Stack:
             SANIC_HOST="127.0.0.1",
             TRACKER_STORE_URL=f"sqlite:///{self.tracker_db}",
         )
-        subprocess.run([PYTHON, "-m", "knowledge", "build"], cwd=ROOT, env=env, check=True, capture_output=True)
+        # the knowledge library runs where the actions do: .venv-actions (scripts/action_server.py)
+        subprocess.run(
+            [action_server.python(), "-m", "knowledge", "build"], cwd=ROOT, env=env, check=True, capture_output=True
+        )
         self.actions = Server(
             "action-server",
-            [PYTHON, "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.action_port)],
+            action_server.command(self.action_port),
             f"http://127.0.0.1:{self.action_port}/health",
             env,
             work_dir,

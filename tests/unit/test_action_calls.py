@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
+import pytest
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
-from rasa.utils.endpoints import EndpointConfig
+from rasa.utils.endpoints import ClientResponseError, EndpointConfig
 from rasa_sdk import Tracker
 
 from nlu_components import action_calls
@@ -55,3 +57,47 @@ def test_before_the_first_message_a_call_carries_all_events():
     start = DialogueStateTracker.from_events("new", [ActionExecuted("action_session_start")], DOMAIN.slots)
     assert [e["event"] for e in action_calls.this_turns_events(start)] == ["action"]
     assert len(action_calls.this_turns_events(conversation(turns=3))) == 2
+
+
+class ActionServer:
+    """An endpoint's request as rasa-sdk 3.8+ answers it: 449 until it has been sent the domain once."""
+
+    def __init__(self, status: int = action_calls.DOMAIN_MISSING):
+        self.status, self.bodies, self.domain_digest = status, [], None
+
+    async def request(self, **kwargs):
+        body = kwargs["json"]
+        self.bodies.append(body)
+        if "domain" in body:
+            self.domain_digest = body["domain_digest"]
+        elif body["domain_digest"] != self.domain_digest:
+            raise ClientResponseError(self.status, "Missing domain context", "{}")
+        return {"events": [], "responses": []}
+
+
+def selective_call(endpoint: EndpointConfig) -> dict:
+    action_calls.install()
+    return RemoteAction("action_more_detail", endpoint)._action_call_format(conversation(turns=1), DOMAIN)
+
+
+def test_a_call_carries_the_domain_digest_and_a_449_is_answered_with_the_domain_once():
+    endpoint = EndpointConfig("http://127.0.0.1:9/x", enable_selective_domain=True)
+    server = ActionServer()
+    endpoint.request = server.request
+    call = selective_call(endpoint)
+    assert call["domain_digest"] == DOMAIN.fingerprint() and "domain" not in call
+    for _ in range(2):
+        assert asyncio.run(endpoint.request(json=call, method="post")) == {"events": [], "responses": []}
+    # the first call was refused and sent again with the domain; the second went through without it
+    assert ["domain" in body for body in server.bodies] == [False, True, False]
+    assert server.bodies[1]["domain"] == DOMAIN.as_dict()
+
+
+def test_other_refusals_are_not_sent_again():
+    endpoint = EndpointConfig("http://127.0.0.1:9/x", enable_selective_domain=True)
+    server = ActionServer(status=500)
+    endpoint.request = server.request
+    call = selective_call(endpoint)
+    with pytest.raises(ClientResponseError):
+        asyncio.run(endpoint.request(json=call, method="post"))
+    assert len(server.bodies) == 1

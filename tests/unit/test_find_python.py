@@ -41,3 +41,14 @@ def test_the_readme_asks_for_the_version_the_script_accepts():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "You need Python 3.10" in readme
     assert not re.search(r"Python 3\.[89]|3\.8-3\.10|3\.9-3\.10", readme)
+
+
+def test_the_action_environment_never_gets_rasas_python(tmp_path: Path):
+    # `find_python.sh actions` builds .venv-actions: 3.13 or 3.12 only, never the 3.10 of the tests
+    env = {"ACTIONS_PYTHON": sys.executable, "PATH": f"{tmp_path}:/usr/bin:/bin", "HOME": str(Path.home())}
+    result = subprocess.run(["bash", str(SCRIPT), "actions"], env=env, capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() != sys.executable
+    if result.returncode == 0:
+        assert re.search(r"3\.1[23]", result.stdout)
+    else:
+        assert "no Python 3.13 or 3.12 found" in result.stderr
