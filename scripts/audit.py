@@ -1,4 +1,5 @@
-"""Check the pinned dependencies (constraints.txt) against the reviewed advisory file (docs/security/advisories.yml).
+"""Check the pinned dependencies of both environments (constraints.txt, constraints-actions.txt) against the
+reviewed advisory file (docs/security/advisories.yml).
 
 Fails (exit 1) when a pinned version lies inside the affected range of a recorded advisory that has no verdict
 (`reaches` and `why`), or when the advisory file is malformed. Otherwise prints one line per pinned package that
@@ -28,6 +29,8 @@ from packaging.version import InvalidVersion, Version
 
 ROOT = Path(__file__).resolve().parents[1]
 CONSTRAINTS = ROOT / "constraints.txt"
+# The two environments: the Rasa server's (.venv, Python 3.10) and the action server's (.venv-actions)
+ALL_CONSTRAINTS = (CONSTRAINTS, ROOT / "constraints-actions.txt")
 ADVISORIES = ROOT / "docs" / "security" / "advisories.yml"
 # A review older than this many days fails the audit (0: no limit). Off by default so that CI does not start
 # failing on a calendar date alone; `make audit ARGS=--max-age-days=180` or the flag turns it on.
@@ -259,24 +262,31 @@ def run_pip_audit(constraints: Path, review: Review) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    parser.add_argument("--constraints", type=Path, default=CONSTRAINTS)
+    parser.add_argument(
+        "--constraints", type=Path, action="append", help="a pins file (repeatable; default: both environments')"
+    )
     parser.add_argument("--advisories", type=Path, default=ADVISORIES)
     parser.add_argument("--max-age-days", type=int, default=MAX_REVIEW_AGE_DAYS, help="0: no limit")
     parser.add_argument("--offline", action="store_true", help="skip pip-audit")
     args = parser.parse_args(argv)
+    constraints_files: list[Path] = args.constraints or list(ALL_CONSTRAINTS)
     try:
-        pins = read_pins(args.constraints)
         review = read_review(args.advisories)
+        pins_by_file = {path: read_pins(path) for path in constraints_files}
     except AuditError as error:
         print(f"audit: FAILED: {error}", file=sys.stderr)
         return 1
-    findings, problems = check(pins, review)
+    problems: list[str] = []
+    for path, pins in pins_by_file.items():
+        findings, file_problems = check(pins, review)
+        print(f"{path.name}:")
+        print_table(findings, pins, review)
+        problems += [f"{path.name}: {problem}" for problem in file_problems]
     age = (dt.date.today() - review.reviewed).days
     if age < 0:
         problems.append(f"the review date {review.reviewed} is in the future")
     elif args.max_age_days and age > args.max_age_days:
         problems.append(f"the review is {age} days old (limit {args.max_age_days}): review the advisories again")
-    print_table(findings, pins, review)
     if problems:
         for problem in problems:
             print(f"audit: FAILED: {problem}", file=sys.stderr)
@@ -284,7 +294,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.offline:
         print("pip-audit: skipped (--offline)")
         return 0
-    if run_pip_audit(args.constraints, review) != 0:
+    if any(run_pip_audit(path, review) != 0 for path in constraints_files):
         print("audit: FAILED: pip-audit reports advisories that the advisory file has not reviewed", file=sys.stderr)
         return 1
     return 0

@@ -1,4 +1,4 @@
-"""scripts/audit.py (`make audit`): the pins in constraints.txt against docs/security/advisories.yml."""
+"""scripts/audit.py (`make audit`): the pins of both environments against docs/security/advisories.yml."""
 
 from __future__ import annotations
 
@@ -47,6 +47,20 @@ def test_the_real_pins_pass_against_the_real_review():
     )
     assert result.returncode == 0, result.stderr
     assert "aiohttp" in result.stdout and "reviewed 20" in result.stdout
+    # both environments: the Rasa server's and the action server's
+    assert "constraints.txt:" in result.stdout and "constraints-actions.txt:" in result.stdout
+
+
+def test_a_pin_without_a_verdict_in_the_action_servers_environment_fails_too(tmp_path: Path):
+    (tmp_path / "rasa.txt").write_text("aiohttp==3.9.5\n", encoding="utf-8")
+    (tmp_path / "actions.txt").write_text("aiohttp==3.9.1\n", encoding="utf-8")
+    (tmp_path / "advisories.yml").write_text(ADVISORIES, encoding="utf-8")
+    command = [sys.executable, str(SCRIPT), "--offline", "--advisories", str(tmp_path / "advisories.yml")]
+    for pins in ("rasa.txt", "actions.txt"):
+        command += ["--constraints", str(tmp_path / pins)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1 and "actions.txt: aiohttp==3.9.1" in result.stderr, result.stderr
+    assert "GHSA-5m98-qgg9-wh84" in result.stderr and "rasa.txt:" not in result.stderr
 
 
 def test_every_reviewed_advisory_in_range_of_a_real_pin_has_a_verdict():
