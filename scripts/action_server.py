@@ -10,7 +10,7 @@ start the action server with `command()` and build the knowledge database with `
 process: since rasa-sdk 3.21 (Sanic 25) `python -m rasa_sdk` always starts a manager process that imports the
 actions, and a spawned worker that imports them again, 392 MB instead of 211 MB here (docs/python-split.md).
 Usage: python scripts/action_server.py python        (prints the interpreter, or the error and exit status 1)
-       python scripts/action_server.py serve PORT    (in .venv-actions; the address is SANIC_HOST, default 0.0.0.0)
+       python scripts/action_server.py serve PORT    (in .venv-actions; the address is SANIC_HOST, default 127.0.0.1)
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def serve(port: int) -> None:
     executor.register_package("actions")
     # rasa_sdk reads its tracing settings from endpoints.yml, by default in the current folder
     app = create_app_for_serve(executor, endpoints=str(ROOT / "endpoints.yml"))
-    host = os.environ.get("SANIC_HOST", "0.0.0.0")
+    host = os.environ.get("SANIC_HOST", "127.0.0.1")  # loopback unless told: only the Rasa server calls it
     app.run(host=host, port=port, single_process=True, access_log=False, motd=False)
 
 
