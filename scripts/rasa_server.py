@@ -56,7 +56,8 @@ def rasa_arguments(argv: list[str]) -> list[str]:
     refused = server_guards.refused_start_options(arguments, endpoints)
     if refused:
         raise SystemExit(f"error: {refused}")
-    return [*arguments, "--auth-token", token] if token else arguments
+    # One argument with "=": a token that starts with "-" (token_urlsafe makes some) is not taken for an option.
+    return [*arguments, f"--auth-token={token}"] if token else arguments
 
 
 def main(argv: list[str]) -> None:

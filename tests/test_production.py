@@ -195,10 +195,13 @@ def test_a_token_on_the_command_line_or_a_readable_token_file_stops_the_server_b
     with pytest.raises(SystemExit, match="would open the HTTP API"):
         rasa_server.rasa_arguments(["run", "--enable-api"])
     readable.chmod(0o600)
-    assert rasa_server.rasa_arguments(["run", "--enable-api", "--auth-token-file", str(readable)])[-2:] == [
-        "--auth-token",
-        "secret",
-    ]
+    assert rasa_server.rasa_arguments(["run", "--enable-api", "--auth-token-file", str(readable)])[-1] == (
+        "--auth-token=secret"
+    )
+    readable.write_text("-starts-with-a-dash\n")  # token_urlsafe() can make one: still the option's value
+    assert rasa_server.rasa_arguments(["run", "--enable-api", "--auth-token-file", str(readable)])[-1] == (
+        "--auth-token=-starts-with-a-dash"
+    )
 
 
 def pickled_copy_of(model: Path, work: Path) -> Path:

@@ -16,75 +16,26 @@ from pathlib import Path
 
 import jwt
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-from tests.support.processes import PYTHON, ROOT, Server, base_env, free_port
-from tests.support.replies import WELCOME
 from tests.support.stack import Stack
+from tests.support.web import (
+    ANSWER_TIMEOUT,
+    ARTIFACTS,
+    PHONE,
+    answer_title,
+    ask,
+    ask_butyrate,
+    bot_bubbles,
+    get_json,
+    new_page,
+    open_demo,
+    session_id,
+    start_web_server,
+    user_bubbles,
+)
 
 pytestmark = pytest.mark.e2e
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-VENDOR = ROOT / "web" / "vendor" / "socket.io.min.js"
-ARTIFACTS = ROOT / "tests" / "artifacts"
-ANSWER_TIMEOUT = 30_000  # ms: the first answers of a fresh Rasa server can take a few seconds
-
-
-# ------------------------------------------------------------------------------------------------ fixtures
-def start_web_server(log_dir: Path, rasa_url: str, **env: str) -> tuple[Server, str]:
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    server_env = base_env(**env)
-    if "WEB_JWT_SECRET" not in env:
-        server_env.pop("WEB_JWT_SECRET", None)
-    server = Server(
-        f"serve-web-{port}",
-        [PYTHON, "scripts/serve_web.py", "--port", str(port), "--bind", "127.0.0.1", "--rasa-url", rasa_url],
-        f"{url}/config.json",
-        server_env,
-        log_dir,
-    )
-    return server.start(timeout=20), url
-
-
-def get_json(url: str) -> dict:
-    with urllib.request.urlopen(url, timeout=10) as response:
-        return json.loads(response.read())
-
-
-@pytest.fixture(scope="module")
-def web_url(stack, tmp_path_factory: pytest.TempPathFactory):
-    if not VENDOR.exists():
-        pytest.fail(f"{VENDOR.relative_to(ROOT)} is missing: run `make web` (npm ci + copy of socket.io-client)")
-    server, url = start_web_server(tmp_path_factory.mktemp("web"), stack.rasa_url)
-    yield url
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail("Chromium is missing: apt-get install -y chromium")
-    with sync_playwright() as playwright:
-        running = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield running
-        running.close()
-
-
-def new_page(browser: Browser, **context_options) -> tuple[Page, list[str]]:
-    context = browser.new_context(**{"viewport": {"width": 1280, "height": 800}, **context_options})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    return page, errors
 
 
 @pytest.fixture
@@ -93,55 +44,6 @@ def page(browser: Browser):
     yield page
     page.context.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
-
-
-@pytest.fixture(scope="module")
-def butyrate_title(stack) -> str:
-    from knowledge.store import KnowledgeStore
-
-    store = KnowledgeStore(stack.knowledge_url)
-    try:
-        return store.topic("butyrate").title
-    finally:
-        store.dispose()
-
-
-# ------------------------------------------------------------------------------------------------ helpers
-def open_demo(page: Page, url: str) -> None:
-    page.goto(url + "/")
-    expect(page.get_by_role("dialog", name="Gut-skin axis assistant")).to_be_visible()
-    # The demo sends /greet when a conversation starts and the session's welcome answers it. Wait for the whole
-    # first reply, so that every bubble count taken after this starts from a settled page.
-    expect(bot_bubbles(page).last).to_contain_text(WELCOME.split(".")[0], timeout=ANSWER_TIMEOUT)
-    expect(bot_bubbles(page)).to_have_count(1)
-
-
-def bot_bubbles(page: Page):
-    return page.locator("#gsa-chat-widget .log .from-bot .bubble")
-
-
-def user_bubbles(page: Page):
-    return page.locator("#gsa-chat-widget .log .from-user .bubble")
-
-
-def ask(page: Page, text: str) -> None:
-    box = page.get_by_label("Your message")
-    box.fill(text)
-    box.press("Enter")
-
-
-def answer_title(page: Page, title: str):
-    return page.locator("#gsa-chat-widget .log .from-bot .bubble strong", has_text=title)
-
-
-def ask_butyrate(page: Page, title: str, nth: int = 1) -> None:
-    ask(page, "what is butyrate?")
-    expect(user_bubbles(page).last).to_have_text("what is butyrate?")
-    expect(answer_title(page, title)).to_have_count(nth, timeout=ANSWER_TIMEOUT)
-
-
-def session_id(page: Page) -> str:
-    return page.evaluate("() => JSON.parse(localStorage.getItem('gsa-chat:session')).id")
 
 
 # ------------------------------------------------------------------------------------------------ tests
@@ -215,10 +117,14 @@ def test_a_question_gets_its_answer(page: Page, web_url: str, butyrate_title: st
     expect(
         page.get_by_role("group", name="Suggested replies").last.get_by_role("button", name="Sources")
     ).to_be_visible(timeout=ANSWER_TIMEOUT)
-    page.wait_for_function("""() => {  // auto-scrolled to the newest message
-        const box = document.getElementById('gsa-chat-widget').shadowRoot.querySelector('.messages');
-        return box.scrollHeight > box.clientHeight && box.scrollHeight - box.scrollTop - box.clientHeight < 2;
-    }""")
+    # Scrolled to the new reply: its end when it fits, else its start (tests/test_widget_accessibility.py).
+    expect(answer_title(page, butyrate_title)).to_be_in_viewport()
+    assert (
+        page.evaluate(
+            "() => document.getElementById('gsa-chat-widget').shadowRoot.querySelector('.messages').scrollTop"
+        )
+        > 0
+    )
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "demo-page.png"))
 
@@ -305,6 +211,11 @@ def test_keyboard_screen_reader_labels_and_new_conversation(page: Page, web_url:
     expect(page.get_by_label("Your message")).to_be_focused()
 
     widget.get_by_role("button", name="Start a new conversation").click()
+    confirm = page.get_by_role("alertdialog", name="Start a new conversation?")  # it asks first
+    expect(confirm).to_be_visible()
+    expect(answer_title(page, butyrate_title)).to_have_count(1)
+    confirm.get_by_role("button", name="Clear and start again").click()
+    expect(confirm).to_be_hidden()
     expect(answer_title(page, butyrate_title)).to_have_count(0)
     expect(bot_bubbles(page).first).to_be_visible(timeout=ANSWER_TIMEOUT)  # the new session's welcome
     assert session_id(page) != first
@@ -375,7 +286,6 @@ def make_forged_token() -> str:
     )
 
 
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 VIEWPORTS = {"desktop": {}, "phone": {**PHONE, "reduced_motion": "reduce"}}
 
 

@@ -11,7 +11,9 @@
  *
  * Options (data-* attributes, or window.GsaChatConfig = {...} before the script, or GsaChat.init({...})):
  *   serverUrl, socketPath, tokenUrl, title, subtitle, placeholder, open, initialMessage, initialPayload,
- *   primaryColor, primaryTextColor, backgroundColor, textColor, botBubbleColor, storageKey, autoInit.
+ *   primaryColor, primaryTextColor, backgroundColor, textColor, botBubbleColor, storageKey, autoInit, labels.
+ *   `open` opens the panel at the first visit on wide screens only: on a phone the open panel covers the page, so
+ *   there it waits for the launcher. `labels` overrides any of the user-facing strings in LABELS below.
  *
  * Security: bot and user text are never parsed as HTML. Messages are built from DOM nodes with textContent;
  * only http(s) URLs become links or images.
@@ -27,6 +29,51 @@
   var MAX_HISTORY = 200;
   var MAX_LENGTH = 2000;
   var REPLY_TIMEOUT_MS = 45000;
+  // At this width and below the open panel fills the screen and is a modal dialog (keep in step with widget.css).
+  var NARROW = "(max-width: 520px)";
+  var MAX_CHOICES = 5; // on a phone: at most this many buttons of a set of choices, "More…" included
+  // The follow-ups of an answer: shown compactly (two lines at most on a phone), never behind "More…".
+  var FOLLOW_UPS = ["/more_detail", "/simpler", "/sources", "/related_topics", "/feedback_positive",
+                    "/feedback_negative"];
+  var ICON_ONLY = { "/feedback_positive": "👍", "/feedback_negative": "👎" }; // the title is the accessible name
+
+  // Every user-facing string of the widget (the title, subtitle and placeholder are options).
+  var LABELS = {
+    open: "Open chat: ",
+    close: "Close chat: ",
+    closeButton: "Close chat",
+    closeTooltip: "Close",
+    newConversation: "Start a new conversation",
+    newConversationTooltip: "New conversation",
+    confirmQuestion: "Start a new conversation?",
+    confirmDetails: "This clears the messages shown here and saved in this browser, and starts a new session: " +
+      "the assistant will no longer know this conversation, your place in the guided tour or your quiz. " +
+      "To delete what you said from the assistant's records too, type \"delete my data\" first.",
+    confirmYes: "Clear and start again",
+    confirmNo: "Cancel",
+    conversation: "Conversation",
+    typing: "The assistant is typing",
+    yourMessage: "Your message",
+    send: "Send message",
+    you: "You: ",
+    assistant: "Assistant: ",
+    suggestedReplies: "Suggested replies",
+    more: "More…",
+    moreCount: " ({n} more choices)",
+    newTab: " (opens in a new tab)",
+    image: "Image from the assistant",
+    call: "Call ",
+    connectionLost: "Connection lost. Reconnecting…",
+    unreachable: "Can't reach the assistant right now. Reconnecting…",
+    loadFailed: "The chat could not be loaded. Reconnecting…",
+  };
+  var L = LABELS;
+
+  // Urgent replies (emergency, same day, crisis): their phone numbers become tel: links. The server sends plain
+  // numbers, so channels without links show them as text. Only in a reply that says to call, so that a "112" in a
+  // study's sample size is never a link.
+  var URGENT = /emergency number|crisis line|call or text|NHS 111|Samaritans|Healthline/i;
+  var PHONE_NUMBER = /(?<![\w.,/+-])(0800 \d{3} \d{3,4}|116 123|13 11 14|14416|1737|988|999|112|911|000|111)(?![\w/]|[.,]\d|\s?°)/g;
 
   var DEFAULTS = {
     serverUrl: null,
@@ -45,6 +92,7 @@
     botBubbleColor: "",
     storageKey: "gsa-chat",
     autoInit: true,
+    labels: null,
   };
   var COLOURS = {
     primaryColor: "--gsa-primary",
@@ -77,6 +125,7 @@
     options.serverUrl = options.serverUrl ? String(options.serverUrl) : new URL(BASE).origin;
     options.tokenUrl = options.tokenUrl ? new URL(String(options.tokenUrl), BASE).href : null;
     options.storageKey = String(options.storageKey || DEFAULTS.storageKey);
+    if (options.labels && typeof options.labels === "object") Object.assign(LABELS, options.labels);
     return options;
   }
 
@@ -156,45 +205,63 @@
   function link(url, label) {
     var a = el("a", { href: url, target: "_blank", rel: "noopener noreferrer" });
     appendInline(a, label, 1, true);
-    a.appendChild(el("span", { class: "sr-only" }, " (opens in a new tab)"));
+    a.appendChild(el("span", { class: "sr-only" }, L.newTab));
     return a;
   }
 
-  function appendInline(parent, text, depth, inLink) {
+  /** Plain text; with `phones`, the phone numbers in it as tel: links. */
+  function appendText(parent, text, phones) {
+    if (!phones) { parent.appendChild(document.createTextNode(text)); return; }
+    var last = 0;
+    text.replace(PHONE_NUMBER, function (number, group, index) {
+      if (index > last) parent.appendChild(document.createTextNode(text.slice(last, index)));
+      parent.appendChild(el("a", { href: "tel:" + number.replace(/\D/g, ""), class: "tel",
+                                   title: L.call + number }, number));
+      last = index + number.length;
+      return number;
+    });
+    if (last < text.length) parent.appendChild(document.createTextNode(text.slice(last)));
+  }
+
+  function appendInline(parent, text, depth, inLink, phones) {
+    phones = phones && !inLink;
     var last = 0;
     var match;
     INLINE.lastIndex = 0;
     var matches = [];
     while ((match = INLINE.exec(text)) !== null) matches.push(match);
     matches.forEach(function (m) {
-      if (m.index > last) parent.appendChild(document.createTextNode(text.slice(last, m.index)));
+      if (m.index > last) appendText(parent, text.slice(last, m.index), phones);
       last = m.index + m[0].length;
       var url;
       if (m[1] !== undefined && depth < 3) {
         var strong = el("strong");
-        appendInline(strong, m[1], depth + 1, inLink);
+        appendInline(strong, m[1], depth + 1, inLink, phones);
         parent.appendChild(strong);
       } else if (m[2] !== undefined && (url = safeUrl(m[3])) && !inLink) {
         parent.appendChild(link(url, m[2]));
       } else if (m[4] !== undefined && depth < 3) {
         var em = el("em");
-        appendInline(em, m[4], depth + 1, inLink);
+        appendInline(em, m[4], depth + 1, inLink, phones);
         parent.appendChild(em);
       } else if (m[1] === undefined && m[2] === undefined && m[4] === undefined && (url = safeUrl(m[0])) && !inLink) {
         var a = el("a", { href: url, target: "_blank", rel: "noopener noreferrer" }, m[0]);
-        a.appendChild(el("span", { class: "sr-only" }, " (opens in a new tab)"));
+        a.appendChild(el("span", { class: "sr-only" }, L.newTab));
         parent.appendChild(a);
       } else {
         parent.appendChild(document.createTextNode(m[0]));
       }
     });
-    if (last < text.length) parent.appendChild(document.createTextNode(text.slice(last)));
+    if (last < text.length) appendText(parent, text.slice(last), phones);
   }
 
-  /** Light Markdown to a DocumentFragment: paragraphs, '- ' bullet lists, bold, italic, http(s) links. */
-  function formatText(text) {
+  /** Light Markdown to a DocumentFragment: paragraphs, '- ' bullet lists, bold, italic, http(s) links; in an
+   *  urgent reply (or with options.phones) phone numbers become tel: links. */
+  function formatText(text, options) {
     var fragment = document.createDocumentFragment();
-    String(text || "").replace(/\r\n?/g, "\n").split(/\n\s*\n/).forEach(function (block) {
+    text = String(text || "");
+    var phones = options && options.phones !== undefined ? Boolean(options.phones) : URGENT.test(text);
+    text.replace(/\r\n?/g, "\n").split(/\n\s*\n/).forEach(function (block) {
       var lines = block.split("\n");
       var list = null;
       var paragraph = null;
@@ -204,12 +271,12 @@
           paragraph = null;
           if (!list) list = fragment.appendChild(el("ul"));
           var item = list.appendChild(el("li"));
-          appendInline(item, bullet[1], 0, false);
+          appendInline(item, bullet[1], 0, false, phones);
         } else if (line.trim()) {
           list = null;
           if (paragraph) paragraph.appendChild(el("br"));
           else paragraph = fragment.appendChild(el("p"));
-          appendInline(paragraph, line, 0, false);
+          appendInline(paragraph, line, 0, false, phones);
         }
       });
     });
@@ -231,6 +298,11 @@
     this.retryDelay = 1000;
     this.retryTimer = null;
     this.replyTimer = null;
+    this.narrow = window.matchMedia ? window.matchMedia(NARROW) : { matches: false };
+    this.replyStart = null; // the first message of the bot's latest reply: a long reply is shown from there
+    this.autoTop = null; // where the widget last scrolled to: the reader has not scrolled since when still there
+    this.inerted = null; // the page's elements made inert while the panel is a modal dialog
+    this.pointer = ""; // how the last control was pressed: "touch", "pen", "mouse" or "" (keyboard)
     this.build();
   }
 
@@ -257,7 +329,7 @@
     root.appendChild(wrapper);
 
     this.launcher = el("button", { type: "button", class: "launcher", "aria-controls": "gsa-panel",
-                                   "aria-expanded": "false", "aria-label": "Open chat: " + o.title });
+                                   "aria-expanded": "false", "aria-label": L.open + o.title });
     this.launcher.appendChild(icon("chat"));
     this.launcher.appendChild(icon("close"));
 
@@ -268,21 +340,37 @@
     heading.appendChild(el("h2", { id: "gsa-title", class: "title" }, o.title));
     if (o.subtitle) heading.appendChild(el("p", { class: "subtitle" }, o.subtitle));
     this.newButton = el("button", { type: "button", class: "icon-button new-conversation",
-                                    "aria-label": "Start a new conversation", title: "New conversation" });
+                                    "aria-label": L.newConversation, title: L.newConversationTooltip,
+                                    "aria-haspopup": "dialog" });
     this.newButton.appendChild(icon("refresh"));
     this.closeButton = el("button", { type: "button", class: "icon-button close",
-                                      "aria-label": "Close chat", title: "Close" });
+                                      "aria-label": L.closeButton, title: L.closeTooltip });
     this.closeButton.appendChild(icon("close"));
     header.appendChild(heading);
     header.appendChild(this.newButton);
     header.appendChild(this.closeButton);
 
+    // "New conversation" asks first, and says what is cleared.
+    this.confirmBox = el("div", { class: "confirm", role: "alertdialog", "aria-modal": "false",
+                                  "aria-labelledby": "gsa-confirm-question",
+                                  "aria-describedby": "gsa-confirm-details", hidden: true });
+    this.confirmBox.appendChild(el("p", { id: "gsa-confirm-question", class: "confirm-question" },
+                                   L.confirmQuestion));
+    this.confirmBox.appendChild(el("p", { id: "gsa-confirm-details", class: "confirm-details" },
+                                   L.confirmDetails));
+    var actions = el("div", { class: "confirm-actions" });
+    this.confirmYes = el("button", { type: "button", class: "confirm-yes" }, L.confirmYes);
+    this.confirmNo = el("button", { type: "button", class: "confirm-no" }, L.confirmNo);
+    actions.appendChild(this.confirmYes);
+    actions.appendChild(this.confirmNo);
+    this.confirmBox.appendChild(actions);
+
     this.banner = el("div", { class: "banner", role: "alert", hidden: true });
     this.scroller = el("div", { class: "messages" });
     this.log = el("div", { class: "log", role: "log", "aria-live": "polite", "aria-relevant": "additions",
-                           "aria-label": "Conversation", tabindex: "0" });
+                           "aria-label": L.conversation, tabindex: "0" });
     this.typing = el("div", { class: "typing", role: "status", hidden: true });
-    this.typing.appendChild(el("span", { class: "sr-only" }, "The assistant is typing"));
+    this.typing.appendChild(el("span", { class: "sr-only" }, L.typing));
     var dots = el("span", { class: "dots", "aria-hidden": "true" });
     for (var i = 0; i < 3; i++) dots.appendChild(el("span"));
     this.typing.appendChild(dots);
@@ -290,15 +378,16 @@
     this.scroller.appendChild(this.typing);
 
     this.form = el("form", { class: "composer" });
-    this.form.appendChild(el("label", { for: "gsa-input", class: "sr-only" }, "Your message"));
+    this.form.appendChild(el("label", { for: "gsa-input", class: "sr-only" }, L.yourMessage));
     this.input = el("textarea", { id: "gsa-input", rows: "1", maxlength: String(MAX_LENGTH), autocomplete: "off",
                                   placeholder: o.placeholder, enterkeyhint: "send" });
-    this.sendButton = el("button", { type: "submit", class: "send", "aria-label": "Send message" });
+    this.sendButton = el("button", { type: "submit", class: "send", "aria-label": L.send });
     this.sendButton.appendChild(icon("send"));
     this.form.appendChild(this.input);
     this.form.appendChild(this.sendButton);
 
     panel.appendChild(header);
+    panel.appendChild(this.confirmBox);
     panel.appendChild(this.banner);
     panel.appendChild(this.scroller);
     panel.appendChild(this.form);
@@ -308,17 +397,33 @@
     this.bind();
     this.renderHistory();
     (document.body || document.documentElement).appendChild(host);
-    if (this.storage.get("open", o.open)) this.open({ focus: false });
+    // Open again after a reload when the reader left it open; at a first visit `open` applies to wide screens.
+    var stored = this.storage.get("open", null);
+    if (stored === true || (stored === null && o.open && !this.narrow.matches)) this.open({ focus: false });
   };
 
   Widget.prototype.bind = function () {
     var self = this;
+    // Touch or keyboard: after a tap the on-screen keyboard must not pop up over the answer.
+    var remember = function (event) { self.pointer = event.pointerType || "mouse"; };
+    var forget = function () { self.pointer = ""; };
+    [this.launcher, this.panel].forEach(function (node) {
+      node.addEventListener("pointerdown", remember);
+      node.addEventListener("keydown", forget);
+    });
     this.launcher.addEventListener("click", function () { self.isOpen() ? self.close() : self.open(); });
     this.closeButton.addEventListener("click", function () { self.close(); });
-    this.newButton.addEventListener("click", function () { self.newConversation(); });
+    this.newButton.addEventListener("click", function () { self.askNewConversation(); });
+    this.confirmYes.addEventListener("click", function () { self.hideConfirm(false); self.newConversation(); });
+    this.confirmNo.addEventListener("click", function () { self.hideConfirm(true); });
     this.panel.addEventListener("keydown", function (event) {
-      if (event.key === "Escape") { event.preventDefault(); self.close(); }
+      if (event.key === "Escape" && !self.confirmBox.hidden) { event.preventDefault(); self.hideConfirm(true); }
+      else if (event.key === "Escape") { event.preventDefault(); self.close(); }
+      else if (event.key === "Tab" && self.isModal()) self.trapFocus(event);
     });
+    var onChange = function () { self.updateModal(); };
+    if (this.narrow.addEventListener) this.narrow.addEventListener("change", onChange);
+    else if (this.narrow.addListener) this.narrow.addListener(onChange);
     this.form.addEventListener("submit", function (event) {
       event.preventDefault();
       var text = self.input.value.trim();
@@ -343,27 +448,87 @@
 
   Widget.prototype.isOpen = function () { return !this.panel.hidden; };
 
+  /** On a narrow screen the open panel covers the page: a modal dialog. */
+  Widget.prototype.isModal = function () { return this.isOpen() && Boolean(this.narrow.matches); };
+
+  Widget.prototype.touched = function () { return this.pointer === "touch" || this.pointer === "pen"; };
+
+  /** Focus for reading: after a tap, the conversation (no on-screen keyboard); else the text box, as always. */
+  Widget.prototype.focusAfterAction = function () {
+    if (this.touched()) this.log.focus({ preventScroll: true });
+    else this.input.focus({ preventScroll: true });
+  };
+
   Widget.prototype.open = function (opts) {
     this.panel.hidden = false;
     this.host.classList.add("open");
     this.launcher.setAttribute("aria-expanded", "true");
-    this.launcher.setAttribute("aria-label", "Close chat: " + this.options.title);
+    this.launcher.setAttribute("aria-label", L.close + this.options.title);
     this.launcher.parentNode.classList.add("is-open");
     this.storage.set("open", true);
+    this.updateModal();
     this.scrollToEnd(true);
-    if (!opts || opts.focus !== false) this.input.focus();
+    if (!opts || opts.focus !== false) this.focusAfterAction();
+    else if (this.isModal()) this.log.focus({ preventScroll: true }); // a modal dialog always holds the focus
     this.connect();
     this.maybeStart();
   };
 
   Widget.prototype.close = function () {
+    this.hideConfirm(false);
     this.panel.hidden = true;
     this.host.classList.remove("open");
     this.launcher.setAttribute("aria-expanded", "false");
-    this.launcher.setAttribute("aria-label", "Open chat: " + this.options.title);
+    this.launcher.setAttribute("aria-label", L.open + this.options.title);
     this.launcher.parentNode.classList.remove("is-open");
     this.storage.set("open", false);
+    this.updateModal();
     this.launcher.focus();
+  };
+
+  /** aria-modal and an inert page behind the panel while it is a modal dialog; undone when it is not. */
+  Widget.prototype.updateModal = function () {
+    var modal = this.isModal();
+    var host = this.host;
+    var inerted = this.inerted;
+    if (modal) this.panel.setAttribute("aria-modal", "true");
+    else this.panel.removeAttribute("aria-modal");
+    if (modal && !inerted && document.body && host.parentNode === document.body) {
+      inerted = this.inerted = [];
+      Array.prototype.forEach.call(document.body.children, function (node) {
+        if (node !== host && !node.inert && !/^(SCRIPT|STYLE|LINK|TEMPLATE)$/.test(node.tagName)) {
+          node.inert = true;
+          inerted.push(node);
+        }
+      });
+    } else if (!modal && inerted) {
+      inerted.forEach(function (node) { node.inert = false; });
+      this.inerted = null;
+    }
+  };
+
+  /** The controls that Tab reaches in the panel, in order. */
+  Widget.prototype.tabbable = function () {
+    var nodes = this.panel.querySelectorAll("a[href], button, textarea, input, select, [tabindex]");
+    return Array.prototype.filter.call(nodes, function (node) {
+      return !node.disabled && node.tabIndex >= 0 && node.getClientRects().length > 0;
+    });
+  };
+
+  /** Tab and Shift+Tab go round the modal dialog's controls and never leave it. */
+  Widget.prototype.trapFocus = function (event) {
+    var items = this.tabbable();
+    if (!items.length) return;
+    var root = this.panel.getRootNode();
+    var active = root.activeElement || document.activeElement;
+    var index = items.indexOf(active);
+    if (event.shiftKey && index <= 0) {
+      event.preventDefault();
+      items[items.length - 1].focus();
+    } else if (!event.shiftKey && (index === -1 || index === items.length - 1)) {
+      event.preventDefault();
+      items[0].focus();
+    }
   };
 
   // ---------------------------------------------------------------- connection
@@ -423,15 +588,15 @@
       socket.on("bot_uttered", function (message) { self.receive(message); });
       socket.on("disconnect", function (reason) {
         self.confirmed = false;
-        if (reason !== "io client disconnect") self.showBanner("Connection lost. Reconnecting…");
+        if (reason !== "io client disconnect") self.showBanner(L.connectionLost);
       });
       socket.on("connect_error", function () {
-        self.showBanner("Can't reach the assistant right now. Reconnecting…");
+        self.showBanner(L.unreachable);
         if (!socket.active) self.retryLater(); // refused by the server (e.g. no valid token): retry ourselves
       });
     }, function () {
       self.connecting = false;
-      self.showBanner("The chat could not be loaded. Reconnecting…");
+      self.showBanner(L.loadFailed);
       setTimeout(function () { self.connect(); }, 5000);
     });
   };
@@ -518,9 +683,32 @@
     this.history.push(record);
     if (this.history.length > MAX_HISTORY) this.history = this.history.slice(-MAX_HISTORY);
     this.saveHistory();
-    var nearEnd = this.scroller.scrollHeight - this.scroller.scrollTop - this.scroller.clientHeight < 120;
-    this.log.appendChild(this.render(record));
-    this.scrollToEnd(nearEnd || record.from === "user");
+    var following = this.following();
+    var row = this.render(record);
+    this.log.appendChild(row);
+    if (record.from === "user") {
+      this.replyStart = null;
+      this.scrollToEnd(true);
+    } else {
+      if (!this.replyStart) this.replyStart = row;
+      if (following) this.reveal();
+    }
+  };
+
+  /** True unless the reader has scrolled away from where the widget last put the view (and from the end). */
+  Widget.prototype.following = function () {
+    var box = this.scroller;
+    if (box.scrollHeight - box.scrollTop - box.clientHeight < 48) return true;
+    return this.autoTop !== null && Math.abs(box.scrollTop - this.autoTop) < 2;
+  };
+
+  /** Show the bot's reply: its end when the whole reply fits, else its start at the top of the view. */
+  Widget.prototype.reveal = function () {
+    var box = this.scroller;
+    var end = box.scrollHeight - box.clientHeight;
+    var start = this.replyStart ? this.replyStart.offsetTop - 8 : end;
+    box.scrollTop = Math.max(0, Math.min(end, start));
+    this.autoTop = box.scrollTop;
   };
 
   Widget.prototype.saveHistory = function () { this.storage.set("history", this.history); };
@@ -534,7 +722,7 @@
   Widget.prototype.render = function (record) {
     var self = this;
     var row = el("div", { class: "message " + (record.from === "user" ? "from-user" : "from-bot") });
-    row.appendChild(el("span", { class: "sr-only" }, record.from === "user" ? "You: " : "Assistant: "));
+    row.appendChild(el("span", { class: "sr-only" }, record.from === "user" ? L.you : L.assistant));
     if (record.text) {
       var bubble = el("div", { class: "bubble" });
       if (record.from === "user") bubble.appendChild(el("p", {}, record.text));
@@ -542,30 +730,69 @@
       row.appendChild(bubble);
     }
     if (record.image) {
-      row.appendChild(el("img", { class: "image", src: record.image, alt: "Image from the assistant",
+      row.appendChild(el("img", { class: "image", src: record.image, alt: L.image,
                                   loading: "lazy", referrerpolicy: "no-referrer" }));
     }
-    if (record.buttons) {
-      var group = el("div", { class: "buttons", role: "group", "aria-label": "Suggested replies" });
-      record.buttons.forEach(function (b) {
-        var button = el("button", { type: "button", class: "reply" }, b.title);
-        if (record.used) button.disabled = true;
-        if (record.chosen === b.payload) button.classList.add("chosen");
-        button.addEventListener("click", function () {
-          if (record.used) return;
-          record.used = true;
-          record.chosen = b.payload;
-          self.saveHistory();
-          Array.prototype.forEach.call(group.querySelectorAll("button"), function (other) { other.disabled = true; });
-          button.classList.add("chosen");
-          self.send(b.payload, b.title);
-          self.input.focus();
-        });
-        group.appendChild(button);
-      });
-      row.appendChild(group);
-    }
+    if (record.buttons) row.appendChild(this.renderButtons(record));
     return row;
+  };
+
+  /** A message's buttons: its choices (on a phone at most MAX_CHOICES, "More…" shows the rest), then its
+   *  follow-ups (Tell me more, Sources, 👍…) in a compact row. */
+  Widget.prototype.renderButtons = function (record) {
+    var self = this;
+    var group = el("div", { class: "buttons", role: "group", "aria-label": L.suggestedReplies });
+    var choices = record.buttons.filter(function (b) { return FOLLOW_UPS.indexOf(b.payload) === -1; });
+    var followUps = record.buttons.filter(function (b) { return FOLLOW_UPS.indexOf(b.payload) !== -1; });
+    var collapse = !record.used && choices.length > MAX_CHOICES;
+
+    function button(b, index) {
+      var symbol = ICON_ONLY[b.payload];
+      var node = el("button", { type: "button", class: "reply" + (symbol ? " icon-only" : "") },
+                    symbol || b.title);
+      if (symbol) node.setAttribute("aria-label", b.title.replace(symbol, "").trim() || b.title);
+      if (symbol) node.title = b.title.replace(symbol, "").trim();
+      if (collapse && index >= MAX_CHOICES - 1) node.classList.add("extra");
+      if (record.used) node.disabled = true;
+      if (record.chosen === b.payload) node.classList.add("chosen");
+      node.addEventListener("click", function () {
+        if (record.used) return;
+        record.used = true;
+        record.chosen = b.payload;
+        self.saveHistory();
+        Array.prototype.forEach.call(group.querySelectorAll("button"), function (other) { other.disabled = true; });
+        node.classList.add("chosen");
+        group.classList.remove("collapsed");
+        self.send(b.payload, b.title);
+        self.focusAfterAction();
+        self.pointer = "";
+      });
+      return node;
+    }
+
+    if (choices.length) {
+      var list = el("div", { class: "choices" + (collapse ? " collapsed" : "") });
+      choices.forEach(function (b, index) { list.appendChild(button(b, index)); });
+      if (collapse) {
+        var hidden = choices.length - (MAX_CHOICES - 1);
+        var more = el("button", { type: "button", class: "reply more", "aria-expanded": "false" }, L.more);
+        more.appendChild(el("span", { class: "sr-only" }, L.moreCount.replace("{n}", String(hidden))));
+        more.addEventListener("click", function () {
+          list.classList.remove("collapsed");
+          more.setAttribute("aria-expanded", "true");
+          var first = list.querySelector(".extra");
+          if (first) first.focus();
+        });
+        list.appendChild(more);
+      }
+      group.appendChild(list);
+    }
+    if (followUps.length) {
+      var row = el("div", { class: "follow-ups" });
+      followUps.forEach(function (b, index) { row.appendChild(button(b, index)); });
+      group.appendChild(row);
+    }
+    return group;
   };
 
   Widget.prototype.setTyping = function (on) {
@@ -579,7 +806,21 @@
   };
 
   Widget.prototype.scrollToEnd = function (force) {
-    if (force) this.scroller.scrollTop = this.scroller.scrollHeight;
+    if (!force) return;
+    this.scroller.scrollTop = this.scroller.scrollHeight;
+    this.autoTop = this.scroller.scrollTop;
+  };
+
+  /** "New conversation": first say what it clears, and ask. */
+  Widget.prototype.askNewConversation = function () {
+    this.confirmBox.hidden = false;
+    this.confirmNo.focus();
+  };
+
+  Widget.prototype.hideConfirm = function (refocus) {
+    if (this.confirmBox.hidden) return;
+    this.confirmBox.hidden = true;
+    if (refocus) this.newButton.focus();
   };
 
   /** A new session id, an empty history and a fresh socket session. */
@@ -588,6 +829,7 @@
     this.history = [];
     this.saveHistory();
     this.pending = [];
+    this.replyStart = null;
     this.renderHistory();
     this.setTyping(false);
     if (this.socket) {
@@ -596,7 +838,7 @@
       this.socket.connect(); // 'connect' sends a session_request with the new id
     }
     this.maybeStart();
-    this.input.focus();
+    this.focusAfterAction();
   };
 
   // ---------------------------------------------------------------- public API
@@ -616,6 +858,7 @@
     close: function () { if (instance) instance.close(); },
     send: function (text) { if (instance) instance.send(text); },
     newConversation: function () { if (instance) instance.newConversation(); },
+    labels: LABELS,
     sessionId: function () { return instance ? instance.session.id : null; },
   };
   window.GsaChat = api;
