@@ -1,4 +1,4 @@
-"""Clustering of unanswered questions on a labelled set written for the test (tests/fixtures/unanswered_clusters.yml)."""
+"""Clustering of unanswered questions on a labelled set written for the test (fixtures/unanswered_clusters.yml)."""
 
 from __future__ import annotations
 
@@ -30,7 +30,8 @@ def test_the_labelled_set_is_big_enough():
 def test_clusters_place_at_least_0_8_of_pairs_right():
     labels = labelled_set()
     for threshold in (0.2, 0.25, 0.3, 0.35, 0.4, 0.5):  # how THRESHOLD was chosen (pytest -s shows the table)
-        print(f"threshold {threshold:.2f}: pair accuracy {pair_accuracy(labels, cluster_texts(list(labels), threshold)):.3f}")
+        found = cluster_texts(list(labels), threshold)
+        print(f"threshold {threshold:.2f}: pair accuracy {pair_accuracy(labels, found):.3f}")
     accuracy = pair_accuracy(labels, cluster_texts(list(labels)))
     print(f"THRESHOLD {THRESHOLD}: pair accuracy {accuracy:.3f}")
     assert accuracy >= MIN_PAIR_ACCURACY
