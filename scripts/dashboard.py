@@ -387,6 +387,7 @@ def main(argv: list[str] | None = None) -> int:
     token = read_token()
     prefix = "/" + args.prefix.strip("/") if args.prefix.strip("/") else ""
     data = Data(CurationStore(), KnowledgeStore(), None)
+    data.store.find_answers("eczema")  # loads the content and spaCy now, not on the first page
     server = make_server(args.bind, args.port, token, data, prefix)
     print(f"curators' dashboard on http://{args.bind}:{args.port}{prefix}/ (the curator token is the password)")
     try:
