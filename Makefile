@@ -15,6 +15,8 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 KNOWLEDGE_FILES := $(shell find $(ROOT)/data/knowledge -name '*.yml')
 WEB_VENDOR := $(ROOT)/web/vendor/socket.io.min.js
+# the curators' dashboard's charts (scripts/dashboard.py serves it from web/vendor: no CDN)
+CHART_VENDOR := $(ROOT)/web/vendor/chart.umd.min.js
 
 .PHONY: run test unit lint audit setup venv dev-venv spacy venv-actions spacy-actions knowledge nlu-data model web benchmark forget-old scale-up scale-test clean help
 .DEFAULT_GOAL := help
@@ -117,11 +119,12 @@ model: nlu-data
 	@echo "==> checking the trained model (trains only when data, domain or config changed)"
 	@$(PY) $(ROOT)/scripts/model.py train >/dev/null
 
-web: $(WEB_VENDOR)
-$(WEB_VENDOR): $(ROOT)/web/package.json $(ROOT)/web/package-lock.json
-	@echo "==> installing the widget's socket.io client from npm and vendoring it into web/vendor"
+web: $(WEB_VENDOR) $(CHART_VENDOR)
+$(WEB_VENDOR) $(CHART_VENDOR) &: $(ROOT)/web/package.json $(ROOT)/web/package-lock.json
+	@echo "==> installing the widget's socket.io client and the dashboard's Chart.js from npm, vendoring them into web/vendor"
 	@cd $(ROOT)/web && npm ci --no-audit --no-fund --loglevel=error
-	@mkdir -p $(ROOT)/web/vendor && cp $(ROOT)/web/node_modules/socket.io-client/dist/socket.io.min.js $@
+	@mkdir -p $(ROOT)/web/vendor && cp $(ROOT)/web/node_modules/socket.io-client/dist/socket.io.min.js $(WEB_VENDOR)
+	@cp $(ROOT)/web/node_modules/chart.js/dist/chart.umd.min.js $(CHART_VENDOR)
 
 # The benchmark trains (and times the training) itself when the model is out of date.
 benchmark: venv spacy knowledge nlu-data web

@@ -1,4 +1,5 @@
-"""'That helped' / 'not helpful': stored with the topic only (never the message) for content curators."""
+"""'That helped' / 'not helpful': stored with the topic only (never the message) for content curators, and with
+the specific answer when the last thing shown was one ("answer:<id>" last in the `said` slot)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,15 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import services
+from actions.analysis import SAID_SLOT
 from actions.topic_actions import QuestionAction
+
+
+def rated_answer(tracker: Tracker) -> str | None:
+    """The id of the specific answer the feedback is about: the last thing shown, when it was one."""
+    said = tracker.get_slot(SAID_SLOT) or []
+    last = said[-1] if isinstance(said, list) and said else None
+    return last.removeprefix("answer:") if isinstance(last, str) and last.startswith("answer:") else None
 
 
 class _FeedbackAction(QuestionAction):
@@ -25,7 +34,7 @@ class _FeedbackAction(QuestionAction):
         if not slug:
             dispatcher.utter_message(response="utter_feedback_no_topic")
             return []
-        services.record_feedback(slug, self.helpful)
+        services.record_feedback(slug, self.helpful, rated_answer(tracker))
         dispatcher.utter_message(response="utter_feedback_positive" if self.helpful else "utter_feedback_negative")
         return []
 

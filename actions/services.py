@@ -35,8 +35,8 @@ def _curate(write: Callable[[CurationStore], object], what: str) -> None:
         logger.warning("could not record %s for the curators: %s", what, error)
 
 
-def record_feedback(topic_slug: str, helpful: bool) -> None:
-    _curate(lambda store: store.record_feedback(topic_slug, helpful), "feedback")
+def record_feedback(topic_slug: str, helpful: bool, answer_id: str | None = None) -> None:
+    _curate(lambda store: store.record_feedback(topic_slug, helpful, answer_id), "feedback")
 
 
 def record_unanswered(text: str, sender_id: str) -> None:

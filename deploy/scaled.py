@@ -33,6 +33,9 @@ DEPLOY = ROOT / "deploy"
 PYTHON = sys.executable  # the Rasa server's (.venv); the action servers': scripts/action_server.py
 
 
+DASHBOARD_PATH = "/curators"  # where nginx serves the curators' dashboard (its token protects it)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -127,6 +130,9 @@ class Layout:
         self.pg_port, self.redis_port, self.action_edge_port = free_port(), free_port(), free_port()
         self.rasa_ports = [free_port() for _ in range(self.rasa_count)]
         self.action_ports = [free_port() for _ in range(self.action_count)]
+        # the curators' dashboard: only when the operator set its token (scripts/dashboard.py has no default)
+        self.dashboard = bool(env.get("CURATOR_TOKEN") or env.get("CURATOR_TOKEN_FILE"))
+        self.dashboard_port = free_port()
         self.processes: dict[str, Process] = {}
         self._pg_password: str | None = None
         self.pg_bin = postgres_bin()
@@ -317,6 +323,8 @@ class Layout:
             "BURST": self.burst,
             "RASA_SERVERS": servers(self.rasa_ports),
             "ACTION_SERVERS": servers(self.action_ports),
+            "DASHBOARD_PORT": self.dashboard_port,
+            "DASHBOARD_PATH": DASHBOARD_PATH,
         }
         # ${NAME} is ours; nginx's own $variables are left alone
         config = re.sub(
@@ -370,6 +378,20 @@ class Layout:
                 for process in started:
                     self.processes[process.name] = process
                     process.wait_ready(300)
+            elif name == "dashboard":
+                if self.dashboard:
+                    process = Process(
+                        "dashboard",
+                        [action_server.python(), "scripts/dashboard.py", "--port", str(self.dashboard_port),
+                         "--prefix", DASHBOARD_PATH],
+                        self.base_env(),
+                        self.run,
+                        ready_url=f"http://127.0.0.1:{self.dashboard_port}/health",
+                    )  # fmt: skip
+                    self.processes["dashboard"] = process.start()
+                    process.wait_ready(60)
+                else:
+                    print("note: the curators' dashboard is skipped: set CURATOR_TOKEN or CURATOR_TOKEN_FILE")
             elif name == "nginx":
                 self.start_nginx()
         return self

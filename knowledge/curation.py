@@ -42,6 +42,7 @@ class FeedbackRow(CurationBase):
     topic_slug = Column(String(64), nullable=False, index=True)
     helpful = Column(Boolean, nullable=False)
     created_at = Column(DateTime, nullable=False)
+    answer_id = Column(String(100))  # the specific answer rated, when it was one; NULL for a topic card (and old rows)
 
 
 class UnansweredRow(CurationBase):
@@ -85,6 +86,14 @@ def _add_sender_key_column(engine: Engine) -> None:
         connection.execute(text("CREATE INDEX IF NOT EXISTS ix_unanswered_sender_key ON unanswered (sender_key)"))
 
 
+def _add_answer_id_column(engine: Engine) -> None:
+    """Add feedback.answer_id to a database made before it existed (nullable: old rows rated a topic)."""
+    if "answer_id" in {column["name"] for column in inspect(engine).get_columns("feedback")}:
+        return
+    with engine.begin() as connection:
+        connection.execute(text("ALTER TABLE feedback ADD COLUMN answer_id VARCHAR(100)"))
+
+
 class CurationStore:
     def __init__(self, url: str | None = None):
         self.url = url or curation_url()
@@ -99,6 +108,7 @@ class CurationStore:
                 engine = make_engine(self.url, create_folder=True)
                 CurationBase.metadata.create_all(engine)
                 _add_sender_key_column(engine)
+                _add_answer_id_column(engine)
                 self._engine = engine
             return self._engine
 
@@ -119,9 +129,13 @@ class CurationStore:
         with Session(self.engine) as session:
             return str(session.get(SecretRow, 1).secret)
 
-    def record_feedback(self, topic_slug: str, helpful: bool) -> None:
+    def record_feedback(self, topic_slug: str, helpful: bool, answer_id: str | None = None) -> None:
         with Session(self.engine) as session, session.begin():
-            session.add(FeedbackRow(topic_slug=topic_slug, helpful=helpful, created_at=dt.datetime.utcnow()))
+            session.add(
+                FeedbackRow(
+                    topic_slug=topic_slug, helpful=helpful, created_at=dt.datetime.utcnow(), answer_id=answer_id
+                )
+            )
 
     def record_unanswered(self, text: str, sender_id: str | None = None) -> str:
         cleaned = redact(text)[:500]

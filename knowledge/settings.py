@@ -11,6 +11,7 @@ BUILD_DIR = PROJECT_ROOT / "build"
 
 DATABASE_URL_ENV = "KNOWLEDGE_DATABASE_URL"
 CURATION_URL_ENV = "CURATION_DATABASE_URL"
+TRACKER_STORE_URL_ENV = "TRACKER_STORE_URL"
 CURATION_SECRET_ENV = "CURATION_SENDER_SECRET"  # the key of the sender hashes kept with unanswered questions
 UNANSWERED_RETENTION_ENV = "UNANSWERED_RETENTION_DAYS"
 # Unanswered questions often tell of someone's health: long enough for curators to write answers, then gone.
@@ -29,6 +30,11 @@ def database_url() -> str:
 def curation_url() -> str:
     """URL of the curation database (feedback and unanswered questions; kept across rebuilds)."""
     return os.environ.get(CURATION_URL_ENV) or _sqlite_url(PROJECT_ROOT / "var" / "curation.db")
+
+
+def tracker_store_url() -> str:
+    """URL of Rasa's tracker store (the conversations), as scripts/endpoints.py configures it: read-only here."""
+    return os.environ.get(TRACKER_STORE_URL_ENV) or _sqlite_url(BUILD_DIR / "trackers.db")
 
 
 def unanswered_retention_days() -> float:

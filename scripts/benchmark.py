@@ -30,6 +30,7 @@ import action_server  # noqa: E402
 import model as model_script  # noqa: E402
 
 from benchmarks.chart import write_chart  # noqa: E402
+from benchmarks.dashboard_data import time_pages, write_curation, write_trackers  # noqa: E402
 from benchmarks.large_content import write_scaled_content  # noqa: E402
 from benchmarks.load import LoadResult, locust_binary, percentile, run_load  # noqa: E402
 from benchmarks.store_timing import LookupTiming, questions, time_lookups  # noqa: E402
@@ -37,6 +38,7 @@ from knowledge.builder import build  # noqa: E402
 from knowledge.content import load_content  # noqa: E402
 from knowledge.settings import CONTENT_DIR  # noqa: E402
 from knowledge.store import KnowledgeStore  # noqa: E402
+from tests.support.processes import base_env, free_port  # noqa: E402
 from tests.support.stack import Stack  # noqa: E402
 
 LARGE_FACTOR = 100
@@ -201,6 +203,25 @@ def measure_store(table: Table, work: Path, quick: bool) -> None:
     lookup_rows(table, "100x", time_lookups(store, messages, slugs), "p99 < 2 ms")
 
 
+def measure_dashboard(table: Table, work: Path, quick: bool) -> None:
+    """The curators' dashboard over generated data: 100,000 stored conversations (10,000 with --quick)."""
+    conversations = 10_000 if quick else 100_000
+    trackers = work / "dashboard-trackers.db"
+    write_trackers(trackers, conversations)
+    curation = f"sqlite:///{work / 'dashboard-curation.db'}"
+    write_curation(curation, unanswered=2_000, feedback=5_000)
+    knowledge = f"sqlite:///{work / 'knowledge-dashboard.db'}"
+    build(CONTENT_DIR, knowledge)
+    env = base_env(
+        TRACKER_STORE_URL=f"sqlite:///{trackers}", CURATION_DATABASE_URL=curation, KNOWLEDGE_DATABASE_URL=knowledge
+    )
+    timings = time_pages(action_server.python(), ROOT, env, free_port(), ["/", "/", "/use", "/feedback", "/review"])
+    label = f"dashboard, {conversations:,} conversations, 2,000 unanswered"
+    table.add(f"{label}: first page (uncached)", f"{timings['/']:.2f} s", "< 2 s")
+    table.add(f"{label}: use page (uncached)", f"{timings['/use']:.2f} s")
+    table.add(f"{label}: feedback, review pages", f"{timings['/feedback']:.2f} s, {timings['/review']:.2f} s")
+
+
 def measure_training(table: Table, fresh: bool) -> None:
     if fresh:
         with tempfile.TemporaryDirectory() as out:
@@ -243,6 +264,7 @@ def main() -> int:
         single = measure_single_process(table, work, args.quick)
         scaled = [] if args.quick or args.no_scaled else measure_scaled(table, work)
         measure_store(table, work, args.quick)
+        measure_dashboard(table, work, args.quick)
     chart = ROOT / ("build/benchmark-quick.png" if args.quick else "docs/benchmark.png")
     write_chart(
         chart,

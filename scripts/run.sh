@@ -11,6 +11,7 @@ BIND="${BIND:-127.0.0.1}"
 RASA_PORT="${RASA_PORT:-5005}"
 ACTION_PORT="${ACTION_PORT:-5055}"
 WEB_PORT="${WEB_PORT:-8080}"
+DASHBOARD_PORT="${DASHBOARD_PORT:-8090}"
 LOCAL=127.0.0.1
 # Rasa serves its channels and its HTTP API (trackers, model) on one port: on another address than loopback the
 # API would face the network. The scaled layout puts nginx in front, which passes only the channel paths.
@@ -74,12 +75,25 @@ echo "==> serving the web page on http://localhost:$WEB_PORT/"
 pids+=($!) names+=("web page server")
 wait_for "web page" "http://$LOCAL:$WEB_PORT/" 30
 
+# The curators' dashboard runs only with a token set by the operator (scripts/dashboard.py): never a default.
+DASHBOARD_SAID="not started: set CURATOR_TOKEN (16+ characters) or CURATOR_TOKEN_FILE (a mode-600 file) to start it"
+if [ -n "${CURATOR_TOKEN:-}" ] || [ -n "${CURATOR_TOKEN_FILE:-}" ]; then
+  echo "==> starting the curators' dashboard on http://localhost:$DASHBOARD_PORT/"
+  "$ACTIONS_PY" scripts/dashboard.py --port "$DASHBOARD_PORT" --bind "$LOCAL" &
+  pids+=($!) names+=("curators' dashboard")
+  wait_for "curators' dashboard" "http://$LOCAL:$DASHBOARD_PORT/health" 60
+  DASHBOARD_SAID="http://localhost:$DASHBOARD_PORT/ (any user name; the password is the curator token)"
+else
+  echo "note: the curators' dashboard is skipped: $DASHBOARD_SAID" >&2
+fi
+
 cat <<MSG
 
 The assistant is running:
   chat in the browser:  http://localhost:$WEB_PORT/
   REST:                 curl -s localhost:$RASA_PORT/webhooks/rest/webhook -d '{"sender":"me","message":"what is butyrate?"}'
   HTTP API token:       $TOKEN_SAID
+  curators' dashboard:  $DASHBOARD_SAID
                         curl -s "localhost:$RASA_PORT/conversations/me/tracker?token=\$(cat build/api-token)"
 Press Ctrl-C to stop.
 MSG

@@ -653,6 +653,20 @@ def test_feedback_is_recorded_with_the_topic(bot, curation: CurationStore):
     assert dialogue(events) == []
 
 
+def test_feedback_after_a_specific_answer_names_the_answer(bot, curation: CurationStore):
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from knowledge.curation import FeedbackRow
+
+    slots = {"topic": "fmt", "said": ["topic:butyrate", "answer:fmt_children"]}
+    run(ActionFeedbackNegative(), make_tracker("not helpful", "feedback_negative", slots=slots))
+    run(ActionFeedbackPositive(), make_tracker("that helped", "feedback_positive", slots={"topic": "fmt"}))
+    with Session(curation.engine) as session:
+        rows = session.execute(select(FeedbackRow.helpful, FeedbackRow.answer_id).order_by(FeedbackRow.id)).all()
+    assert [tuple(row) for row in rows] == [(False, "fmt_children"), (True, None)]
+
+
 def test_feedback_without_a_topic_records_nothing(bot, curation: CurationStore):
     messages, events = run(ActionFeedbackNegative(), make_tracker("not helpful", "feedback_negative"))
     assert [m["response"] for m in messages] == ["utter_feedback_no_topic"]

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from knowledge.curation import CurationStore, UnansweredRow, redact
+from knowledge.curation import CurationStore, FeedbackRow, UnansweredRow, redact
 from tests.unit.conftest import sqlite_url
 
 
@@ -199,4 +199,23 @@ def test_a_database_made_before_sender_keys_gets_the_column(tmp_path: Path):
     old.record_unanswered("a new row", "alice")
     assert old.forget_sender("alice") == 1
     assert [text for text, _ in stored_rows(old)] == ["an old row"]
+    old.dispose()
+
+
+def test_a_database_made_before_answer_ids_gets_the_column(tmp_path: Path):
+    import sqlite3
+
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "CREATE TABLE feedback (id INTEGER PRIMARY KEY, topic_slug VARCHAR(64) NOT NULL, helpful BOOLEAN NOT NULL,"
+            " created_at DATETIME NOT NULL)"
+        )
+        db.execute("INSERT INTO feedback (topic_slug, helpful, created_at) VALUES ('fmt', 1, '2026-01-01 00:00:00')")
+    old = CurationStore(sqlite_url(path))
+    old.record_feedback("fmt", False, "fmt_children")
+    with Session(old.engine) as session:
+        rows = session.execute(select(FeedbackRow.topic_slug, FeedbackRow.helpful, FeedbackRow.answer_id)).all()
+    assert sorted(rows, key=str) == sorted([("fmt", True, None), ("fmt", False, "fmt_children")], key=str)
+    assert old.feedback_summary() == {"fmt": (1, 1)}
     old.dispose()
