@@ -21,6 +21,7 @@ from playwright.sync_api import Browser, sync_playwright
 from scripts import action_server
 from tests.support.processes import ROOT, Server, base_env, free_port
 from tests.support.stack import Stack
+from tests.support.web import AXE, axe_violations, describe
 
 pytestmark = pytest.mark.e2e
 
@@ -199,3 +200,26 @@ def test_no_text_of_an_urgent_conversation_appears_anywhere(stack: Stack, talked
         for text in texts:
             assert text.lower() not in lowered
             assert text.lower().replace("'", "&#x27;") not in lowered
+
+
+@pytest.mark.parametrize("viewport", [(1280, 800), (390, 844)], ids=["desktop", "phone"])
+def test_every_page_passes_the_widgets_accessibility_checks(dashboard, browser: Browser, viewport: tuple[int, int]):
+    """axe-core's WCAG 2.0/2.1/2.2 A and AA rules, as for the chat widget, on every page (charts drawn)."""
+    if not AXE.exists():
+        pytest.fail("web/node_modules/axe-core is missing: run `make web` (npm ci in web/)")
+    context = browser.new_context(
+        http_credentials={"username": "curator", "password": TOKEN},
+        viewport={"width": viewport[0], "height": viewport[1]},
+    )
+    context.add_init_script(path=str(AXE))
+    page = context.new_page()
+    found = {}
+    for name in ("", "feedback", "review", "use"):
+        page.goto(f"{dashboard}/{name}")
+        page.wait_for_selector("table")
+        page.wait_for_timeout(300)  # the charts draw
+        violations = axe_violations(page)
+        if violations:
+            found[name or "unanswered"] = describe(violations)
+    context.close()
+    assert not found, found

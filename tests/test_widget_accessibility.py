@@ -16,7 +16,6 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.support.processes import ROOT
 from tests.support.replies import EMERGENCY, opening
 from tests.support.stack import Stack
 from tests.support.web import (
@@ -25,8 +24,10 @@ from tests.support.web import (
     answer_title,
     ask,
     ask_butyrate,
+    axe_page,
+    axe_violations,
     bot_bubbles,
-    new_page,
+    describe,
     open_demo,
     screenshot,
     session_id,
@@ -35,8 +36,6 @@ from tests.support.web import (
 
 pytestmark = pytest.mark.e2e
 
-AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 DESKTOP: dict[str, Any] = {"viewport": {"width": 1280, "height": 800}}
 DEVICES: dict[str, dict[str, Any]] = {"desktop": DESKTOP, "phone": PHONE}
 URGENT_MESSAGE = "my baby's lips are turning blue and she can't breathe"
@@ -62,37 +61,6 @@ def opened(browser: Browser, options: dict[str, Any]) -> Iterator[Page]:
     yield page
     page.context.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
-
-
-def axe_page(browser: Browser, options: dict[str, Any]) -> Page:
-    """A new page whose every document gets axe-core (an init script: the page's CSP does not apply to it)."""
-    if not AXE.exists():
-        pytest.fail(f"{AXE.relative_to(ROOT)} is missing: run `make web` (npm ci in web/)")
-    page, _ = new_page(browser, **options)
-    page.context.add_init_script(path=str(AXE))
-    return page
-
-
-def axe_violations(page: Page) -> list[dict[str, Any]]:
-    """axe-core's WCAG 2.0/2.1/2.2 A and AA violations on the whole page, the widget's shadow root included."""
-    page.wait_for_function("() => window.axe && document.readyState === 'complete'")
-    return page.evaluate(
-        """async (tags) => {
-            const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
-            return result.violations.map(v => ({
-                id: v.id, impact: v.impact, help: v.help,
-                nodes: v.nodes.map(n => ({target: JSON.stringify(n.target), summary: n.failureSummary})),
-            }));
-        }""",
-        WCAG_TAGS,
-    )
-
-
-def describe(violations: list[dict[str, Any]]) -> str:
-    return "; ".join(
-        f"{v['id']} ({v['impact']}): {v['help']} at " + ", ".join(n["target"] for n in v["nodes"][:4])
-        for v in violations
-    )
 
 
 def widget_eval(page: Page, script: str, arg: Any = None) -> Any:

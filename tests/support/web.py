@@ -12,6 +12,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.support.processes import PYTHON, ROOT, Server, base_env, free_port
@@ -127,3 +128,39 @@ def screenshot(page: Page, name: str) -> Path:
     path = ARTIFACTS / name
     page.screenshot(path=str(path))
     return path
+
+
+# -- axe-core (web/node_modules/axe-core, installed by `make web`'s npm ci; never downloaded at run time) --------
+AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def axe_page(browser: Browser, options: dict[str, Any]) -> Page:
+    """A new page whose every document gets axe-core (an init script: the page's CSP does not apply to it)."""
+    if not AXE.exists():
+        pytest.fail(f"{AXE.relative_to(ROOT)} is missing: run `make web` (npm ci in web/)")
+    page, _ = new_page(browser, **options)
+    page.context.add_init_script(path=str(AXE))
+    return page
+
+
+def axe_violations(page: Page) -> list[dict[str, Any]]:
+    """axe-core's WCAG 2.0/2.1/2.2 A and AA violations on the whole page, the widget's shadow root included."""
+    page.wait_for_function("() => window.axe && document.readyState === 'complete'")
+    return page.evaluate(
+        """async (tags) => {
+            const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+            return result.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.map(n => ({target: JSON.stringify(n.target), summary: n.failureSummary})),
+            }));
+        }""",
+        WCAG_TAGS,
+    )
+
+
+def describe(violations: list[dict[str, Any]]) -> str:
+    return "; ".join(
+        f"{v['id']} ({v['impact']}): {v['help']} at " + ", ".join(n["target"] for n in v["nodes"][:4])
+        for v in violations
+    )
