@@ -131,7 +131,9 @@ class Layout:
         self.rasa_ports = [free_port() for _ in range(self.rasa_count)]
         self.action_ports = [free_port() for _ in range(self.action_count)]
         # the curators' dashboard: only when the operator set its token (scripts/dashboard.py has no default)
-        self.dashboard = bool(env.get("CURATOR_TOKEN") or env.get("CURATOR_TOKEN_FILE"))
+        self.dashboard = any(
+            (self.channel_env.get(name) or env.get(name)) for name in ("CURATOR_TOKEN", "CURATOR_TOKEN_FILE")
+        )
         self.dashboard_port = free_port()
         self.processes: dict[str, Process] = {}
         self._pg_password: str | None = None

@@ -93,8 +93,8 @@ The assistant is running:
   chat in the browser:  http://localhost:$WEB_PORT/
   REST:                 curl -s localhost:$RASA_PORT/webhooks/rest/webhook -d '{"sender":"me","message":"what is butyrate?"}'
   HTTP API token:       $TOKEN_SAID
-  curators' dashboard:  $DASHBOARD_SAID
                         curl -s "localhost:$RASA_PORT/conversations/me/tracker?token=\$(cat build/api-token)"
+  curators' dashboard:  $DASHBOARD_SAID
 Press Ctrl-C to stop.
 MSG
 wait -n "${pids[@]}" || true

@@ -4,6 +4,7 @@ continues on the other process when one is killed."""
 
 from __future__ import annotations
 
+import base64
 import http.client
 import json
 import shutil
@@ -17,11 +18,13 @@ from pathlib import Path
 
 import pytest
 
-from deploy.scaled import Layout
+from deploy.scaled import DASHBOARD_PATH, Layout
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.support import channels
 from tests.support.rest import texts
+
+CURATOR_TOKEN = "scaled-curator-token-0123456789"
 
 pytestmark = [
     pytest.mark.e2e,
@@ -36,6 +39,7 @@ pytestmark = [
 def layout(fake_slack: FakeSlackAPI, fake_telegram: FakeTelegramAPI):
     run = Path(tempfile.mkdtemp(prefix="gsa-scaled-test-"))  # PostgreSQL's user must reach it: not under pytest's
     env = channels.channel_env(slack_api_base_url=fake_slack.base_url, telegram_api_base_url=fake_telegram.url)
+    env["CURATOR_TOKEN"] = CURATOR_TOKEN
     started = Layout(run, rasa_processes=2, action_processes=2, rate=10, burst=20, channel_env=env).start()
     yield started
     started.stop()
@@ -185,3 +189,21 @@ def test_the_same_slack_event_delivered_to_both_rasa_processes_is_answered_once(
     time.sleep(3)  # a second answer would have arrived by now (an answer takes well under a second)
     answers = [p for p in fake_slack.posts(channel) if "utyrate" in p.params.get("text", "")]
     assert len(answers) == 1, [p.params.get("text", "")[:60] for p in fake_slack.posts(channel)]
+
+
+def test_the_edge_serves_the_curators_dashboard_behind_its_token(layout):
+    assert edge_status(layout, "GET", f"{DASHBOARD_PATH}/") == 401
+    connection = http.client.HTTPConnection("127.0.0.1", layout.edge_port, timeout=60, source_address=("127.0.0.4", 0))
+    try:
+        wrong = "Basic " + base64.b64encode(b"curator:wrong-token-0123456789").decode()
+        connection.request("GET", f"{DASHBOARD_PATH}/", headers={"Authorization": wrong})
+        response = connection.getresponse()
+        response.read()
+        assert response.status == 401
+        right = "Basic " + base64.b64encode(f"curator:{CURATOR_TOKEN}".encode()).decode()
+        connection.request("GET", f"{DASHBOARD_PATH}/review", headers={"Authorization": right})
+        response = connection.getresponse()
+        page = response.read().decode()
+        assert response.status == 200 and 'id="table-review"' in page
+    finally:
+        connection.close()
