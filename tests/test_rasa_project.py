@@ -9,7 +9,8 @@ from pathlib import Path
 from tests.support.processes import PYTHON, ROOT, base_env
 from tests.support.stack import current_model
 
-MIN_MACRO_F1 = 0.93
+# measured 0.934 (2026-12-06); the floor leaves room for a retrained model's small swings, not for a real drop
+MIN_MACRO_F1 = 0.92
 TRAINING_DATA = ["data/nlu", "data/dialogue", "build/nlu"]
 
 

@@ -26,7 +26,7 @@ CARE = yaml.safe_load((NLU_DIR.parent / "heldout" / "care_questions.yml").read_t
 # 0.95 with 32 topics; 0.948-0.950 since nine care topics split off standard_care and its neighbours (issue 23): the
 # remaining misses are mostly between close care topics (bleach baths: skin microbes or washing; steroid creams: use
 # or worries). Measured over REST, the care sets are in test_care_questions.py.
-MIN_TOPIC_ACCURACY = 0.94
+MIN_TOPIC_ACCURACY = 0.93  # measured 0.948-0.950: room for a retrained model's swings, not for a real drop
 MIN_LONG_ACCURACY = 0.85
 
 

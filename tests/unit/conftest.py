@@ -73,3 +73,16 @@ def fixture_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = sqlite_url(tmp_path_factory.mktemp("fixture-knowledge") / "knowledge.db")
     build(FIXTURE_CONTENT, url)
     return url
+
+
+@pytest.fixture
+def undo_rasa_patches(monkeypatch: pytest.MonkeyPatch):
+    """The Rasa server's start-up patches (action_failures, action_calls) that a test installs are undone after it,
+    so that no result depends on which tests ran before. (monkeypatch restores what it recorded here.)"""
+    from rasa.core.actions.action import RemoteAction
+
+    from nlu_components import action_failures
+
+    for name in ("run", "_validate_action_result", "_action_call_format"):
+        monkeypatch.setattr(RemoteAction, name, RemoteAction.__dict__[name])
+    monkeypatch.setattr(action_failures, "_installed", action_failures._installed)

@@ -15,6 +15,8 @@ from rasa_sdk import Tracker
 
 from nlu_components import action_calls
 
+pytestmark = pytest.mark.usefixtures("undo_rasa_patches")  # the patches are undone after each test
+
 DOMAIN = Domain.load(str(Path(__file__).resolve().parents[2] / "domain.yml"))
 
 

@@ -14,6 +14,8 @@ from rasa.utils.endpoints import EndpointConfig
 
 from nlu_components import action_failures
 
+pytestmark = pytest.mark.usefixtures("undo_rasa_patches")  # the patches are undone after each test
+
 REPLIES = [
     {"events": [{"event": "slot", "name": "topic", "value": "butyrate"}], "responses": [{"text": "Butyrate"}]},
     {"events": [], "responses": []},
