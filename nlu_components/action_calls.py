@@ -5,8 +5,9 @@ action server parses it all again: measured here, reading that JSON was 40% of t
 call, and the cost grew with every turn. This project's actions read the slots (where all context lives), the
 latest message and the sender, never older events, so each call now holds the events from the user's latest
 message on (or all of them before the first message, as in the call that starts a session). Everything else
-in the call is what Rasa sends. An action written later that needs older events must not rely on
-`tracker.events`: keep what it needs in a slot.
+in the call is what Rasa sends. An action written later that needs older events should keep what it needs in
+a slot; if it must read `tracker.events`, it opts out: its name in ACTIONS_READING_OLDER_EVENTS and
+`reads_older_events = True` on its class (tests/unit/test_action_events_contract.py holds both to the code).
 
 Each call also carries `domain_digest`, the domain's fingerprint, as Rasa Pro's calls do: rasa-sdk 3.8 and later
 (the action server runs 3.21 in .venv-actions) answer a call without a domain (endpoints.yml sends it only to
@@ -31,6 +32,12 @@ def this_turns_events(tracker: Any) -> list[dict[str, Any]]:
     events = list(tracker.events)
     start = next((i for i in range(len(events) - 1, -1, -1) if isinstance(events[i], UserUttered)), 0)
     return [event.as_dict() for event in events[start:]]
+
+
+# Custom actions that read events before the current turn (`tracker.events`): they get the whole history. None does
+# today; tests/unit/test_action_events_contract.py fails when an action reads older events without being listed
+# here (and without `reads_older_events = True` on its class, which must agree with this list).
+ACTIONS_READING_OLDER_EVENTS: frozenset[str] = frozenset()
 
 
 # What rasa-sdk answers a call without a domain when it holds no domain of that digest (ActionMissingDomainException)
@@ -83,7 +90,8 @@ def install() -> None:
     def call_with_this_turns_events(self: RemoteAction, tracker: Any, domain: Any) -> dict[str, Any]:
         """RemoteAction._action_call_format of Rasa 3.6.21, with this turn's events instead of all and the digest."""
         tracker_state = tracker.current_state(EventVerbosity.NONE)
-        tracker_state["events"] = this_turns_events(tracker)
+        if self.name() not in ACTIONS_READING_OLDER_EVENTS:
+            tracker_state["events"] = this_turns_events(tracker)
         result = {"next_action": self._name, "sender_id": tracker.sender_id, "tracker": tracker_state}
         result["version"] = rasa.__version__
         result["domain_digest"] = domain_digest(domain)

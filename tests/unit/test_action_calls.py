@@ -55,6 +55,16 @@ def test_a_call_carries_every_slot_the_latest_message_and_only_this_turns_events
     assert len(str(call)) < len(str(everything)) / 5
 
 
+def test_an_action_that_opted_out_gets_every_event(monkeypatch: pytest.MonkeyPatch):
+    action_calls.install()
+    monkeypatch.setattr(action_calls, "ACTIONS_READING_OLDER_EVENTS", frozenset({"action_history"}))
+    tracker = conversation(turns=3)
+    endpoint = EndpointConfig("http://127.0.0.1:9/x", enable_selective_domain=True)
+    full = RemoteAction("action_history", endpoint)._action_call_format(tracker, DOMAIN)["tracker"]["events"]
+    trimmed = RemoteAction("action_more_detail", endpoint)._action_call_format(tracker, DOMAIN)["tracker"]["events"]
+    assert len(full) == len(tracker.events) > len(trimmed) == 2
+
+
 def test_before_the_first_message_a_call_carries_all_events():
     start = DialogueStateTracker.from_events("new", [ActionExecuted("action_session_start")], DOMAIN.slots)
     assert [e["event"] for e in action_calls.this_turns_events(start)] == ["action"]
