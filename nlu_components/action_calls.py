@@ -90,7 +90,9 @@ def install() -> None:
     def call_with_this_turns_events(self: RemoteAction, tracker: Any, domain: Any) -> dict[str, Any]:
         """RemoteAction._action_call_format of Rasa 3.6.21, with this turn's events instead of all and the digest."""
         tracker_state = tracker.current_state(EventVerbosity.NONE)
-        if self.name() not in ACTIONS_READING_OLDER_EVENTS:
+        if self.name() in ACTIONS_READING_OLDER_EVENTS:
+            tracker_state["events"] = [event.as_dict() for event in tracker.events]  # as Rasa sends them
+        else:
             tracker_state["events"] = this_turns_events(tracker)
         result = {"next_action": self._name, "sender_id": tracker.sender_id, "tracker": tracker_state}
         result["version"] = rasa.__version__
