@@ -9,13 +9,13 @@ from __future__ import annotations
 import os
 import re
 
+from knowledge.domain_copy import response_text
+
 MAX_MESSAGE_CHARS = int(os.environ.get("MAX_MESSAGE_CHARS", "2000"))
 MAX_SENDER_CHARS = 255  # the sender_id column of Rasa's SQL tracker store
-TOO_LONG_REPLY = (
-    f"That message is too long for me: I can read up to {MAX_MESSAGE_CHARS} characters at a time. "
-    "Could you ask your question in a shorter message?"
-)
-EMPTY_REPLY = 'I didn\'t get any text there. Type a question, or "help" to see the topics.'
+# The refusals are domain responses (the copy lives in domain.yml), sent here because they are sent before Rasa.
+TOO_LONG_REPLY = response_text("utter_message_too_long", max_chars=MAX_MESSAGE_CHARS)
+EMPTY_REPLY = response_text("utter_message_empty")
 # C0 and C1 control characters except tab and newline (NUL cannot be stored in PostgreSQL text), and lone
 # surrogates, which a JSON body may carry ("\ud800") but no UTF-8 encoder accepts.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")

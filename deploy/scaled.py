@@ -8,6 +8,7 @@ Tests and the scale test (scripts/scale_test.py) use the Layout class to start i
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
@@ -26,6 +27,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a script (make scale-up) as well as imported
 
+from knowledge.domain_copy import response_text  # noqa: E402
 from scripts import action_server, rasa_server  # noqa: E402
 from scripts.secret_files import read_secret_file, write_secret_file  # noqa: E402
 
@@ -34,6 +36,16 @@ PYTHON = sys.executable  # the Rasa server's (.venv); the action servers': scrip
 
 
 DASHBOARD_PATH = "/curators"  # where nginx serves the curators' dashboard (its token protects it)
+
+
+def edge_apology_json() -> str:
+    """nginx's reply body when no Rasa process answered, from the domain response utter_edge_apology.
+
+    It goes inside '...' in nginx.conf, where a quote or a backslash would be read as nginx's own escape."""
+    text = response_text("utter_edge_apology")
+    if any(c in text for c in "'\"\\"):
+        raise ValueError("utter_edge_apology may not contain quotes or backslashes (nginx.conf holds it as is)")
+    return json.dumps([{"recipient_id": "", "text": text}], ensure_ascii=False)
 
 
 def free_port() -> int:
@@ -326,6 +338,7 @@ class Layout:
             "RASA_SERVERS": servers(self.rasa_ports),
             "ACTION_SERVERS": servers(self.action_ports),
             "DASHBOARD_PORT": self.dashboard_port,
+            "EDGE_APOLOGY_JSON": edge_apology_json(),
             "DASHBOARD_PATH": DASHBOARD_PATH,
         }
         # ${NAME} is ours; nginx's own $variables are left alone

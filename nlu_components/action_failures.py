@@ -8,7 +8,7 @@ a refused connection or an HTTP error status (an exception in a rasa-sdk action 
 turns into a RasaException; a reply that fails Rasa's check (jsonschema.ValidationError); a reply that is not
 JSON (a JSON decode error, or None, which then fails the check); no reply within ACTION_CALL_TIMEOUT_SECONDS.
 Safety replies are responses of the domain (utter_*) and do not need the action server at all.
-(The apology is kept here, not in the domain: it must be sent when whatever produces replies has failed.)
+(The apology's text is the domain response utter_actions_unavailable, read once at start.)
 
 Rasa 3.6 checks each action server reply with `jsonschema.validate(reply, schema)`, which first re-checks the
 schema itself against the JSON Schema metaschema: measured here, that was more than half of the Rasa server's
@@ -30,15 +30,12 @@ from typing import Any
 
 import ujson
 
+from knowledge.domain_copy import response_text
 from nlu_components.rasa_version import require_supported_rasa
 
 logger = logging.getLogger(__name__)
 
-ACTIONS_UNAVAILABLE = (
-    "Sorry, the part of me that looks up answers is not responding right now, so I cannot answer that. "
-    "Please try again in a minute. If this is about urgent symptoms, such as infected or blistering eczema "
-    "with a fever, swelling of the face or throat, or trouble breathing, get urgent medical help now."
-)
+ACTIONS_UNAVAILABLE = response_text("utter_actions_unavailable")  # the copy lives in domain.yml
 
 _installed = False
 
