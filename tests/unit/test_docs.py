@@ -128,7 +128,8 @@ def python_variables(path: Path, imported: dict[str, str] | None = None) -> set[
 
 
 def shell_variables(path: Path) -> set[str]:
-    text = "\n".join(line for line in path.read_text(encoding="utf-8").splitlines() if not line.lstrip().startswith("#"))
+    lines = path.read_text(encoding="utf-8").splitlines()
+    text = "\n".join(line for line in lines if not line.lstrip().startswith("#"))
     with_default = set(re.findall(rf"\$\{{({NAME}):?[-=?+]", text))  # ${NAME:-x}: read, whatever follows
     referenced = set(re.findall(rf"\$\{{({NAME})\}}", text)) | set(re.findall(rf"\$({NAME})\b", text))
     assigned = set(re.findall(rf"(?:^|[\s;(]|\blocal\s|\bexport\s)({NAME})(?:\[[^\]]*\])?\+?=", text, re.M))
