@@ -75,13 +75,8 @@ class Cluster:
 @contextmanager
 def throwaway_postgres(settings: str = "") -> Iterator[str]:
     """Start a PostgreSQL cluster in a temporary folder on a free port; yield its SQLAlchemy URL; stop it after."""
-    cluster = Cluster(settings)
-    try:
-        cluster.start()
-        cluster._run("createdb", "-h", "127.0.0.1", "-p", str(cluster.port), "-U", "postgres", "knowledge")
+    with crashable_postgres(settings) as cluster:
         yield cluster.url
-    finally:
-        cluster.stop()
 
 
 @contextmanager
