@@ -16,9 +16,18 @@ def sqlite_file(url: str) -> Path | None:
     return Path(parsed.database)
 
 
+def with_installed_driver(url: str) -> str:
+    """A PostgreSQL URL without a driver names psycopg2, the driver both environments install: SQLAlchemy 2 (the
+    action server's) would otherwise pick psycopg 3, and Rasa's tracker store URL names no driver."""
+    parsed = make_url(url)
+    if parsed.drivername == "postgresql":
+        return parsed.set(drivername="postgresql+psycopg2").render_as_string(hide_password=False)
+    return url
+
+
 def make_engine(url: str, create_folder: bool = False) -> Engine:
     """An engine whose pooled connections are tested before use (a restarted PostgreSQL leaves dead ones)."""
     path = sqlite_file(url)
     if path is not None and create_folder:
         path.parent.mkdir(parents=True, exist_ok=True)
-    return create_engine(url, future=True, pool_pre_ping=True)
+    return create_engine(with_installed_driver(url), future=True, pool_pre_ping=True)

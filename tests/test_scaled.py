@@ -201,9 +201,12 @@ def test_the_edge_serves_the_curators_dashboard_behind_its_token(layout):
         response.read()
         assert response.status == 401
         right = "Basic " + base64.b64encode(f"curator:{CURATOR_TOKEN}".encode()).decode()
-        connection.request("GET", f"{DASHBOARD_PATH}/review", headers={"Authorization": right})
-        response = connection.getresponse()
-        page = response.read().decode()
-        assert response.status == 200 and 'id="table-review"' in page
+        # every page, each on PostgreSQL here: the trackers (use), the curation store (unanswered, feedback) and
+        # the knowledge store (review)
+        for page, table in (("review", "review"), ("use", "use_totals"), ("", "unanswered"), ("feedback", "feedback")):
+            connection.request("GET", f"{DASHBOARD_PATH}/{page}", headers={"Authorization": right})
+            response = connection.getresponse()
+            body = response.read().decode()
+            assert response.status == 200 and f'id="table-{table}"' in body, (page, response.status, body[:300])
     finally:
         connection.close()

@@ -14,6 +14,7 @@ import pytest
 
 from knowledge.builder import build
 from knowledge.content import BACKGROUND_TOPIC, Content, Source
+from knowledge.database import with_installed_driver
 from knowledge.fingerprint import content_fingerprint
 from knowledge.search import STOPWORDS, keywords
 from knowledge.settings import CONTENT_DIR
@@ -476,3 +477,18 @@ def test_a_message_about_something_else_finds_nothing(store: KnowledgeStore):
 def test_answers_of_a_topic_in_content_order(store: KnowledgeStore, real_content: Content):
     expected = [a.id for a in real_content.answers if a.topic == "butyrate"]
     assert [a.id for a in store.answers_of("butyrate")] == expected and expected
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (
+            "postgresql://postgres:p%40ss@127.0.0.1:5432/trackers",
+            "postgresql+psycopg2://postgres:p%40ss@127.0.0.1:5432/trackers",
+        ),
+        ("postgresql+psycopg2://u@h/db", "postgresql+psycopg2://u@h/db"),
+        ("sqlite:////tmp/x.db", "sqlite:////tmp/x.db"),
+    ],
+)
+def test_a_postgresql_url_without_a_driver_gets_the_installed_one(url: str, expected: str):
+    assert with_installed_driver(url) == expected
