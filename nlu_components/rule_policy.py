@@ -20,8 +20,10 @@ from typing import Any
 from rasa.core.policies.policy import SupportedData
 from rasa.core.policies.rule_policy import RULES, RULES_FOR_LOOP_UNHAPPY_PATH, RulePolicy
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
 from rasa.shared.core.constants import PREVIOUS_ACTION, SHOULD_NOT_BE_SET, USER
 from rasa.shared.core.domain import Domain, State
+from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import ACTION_NAME, INTENT
 
@@ -44,6 +46,13 @@ class LatestStatesRulePolicy(RulePolicy):
     _replays: StateReplays | None = None
     _longest: tuple[int, int] | None = None  # (number of rules, longest)
     _indexes: dict[int, tuple[dict[str, str], int, tuple[dict[Any, set[str]], dict[Any, set[str]]]]] | None = None
+
+    def train(self, training_trackers: list[TrackerWithCachedStates], domain: Domain, **kwargs: Any) -> Resource:
+        """RulePolicy's training, after the check Rasa's recipe validator runs for RulePolicy only (it compares
+        classes exactly, so it skips a subclass): a `core_fallback_action_name` missing from the domain fails
+        training instead of the first unmatched turn."""
+        RulePolicy.raise_if_incompatible_with_domain(config=self.config, domain=domain)
+        return super().train(training_trackers, domain, **kwargs)
 
     def longest_rule(self) -> int:
         keys = [*self.lookup.get(RULES, {}), *self.lookup.get(RULES_FOR_LOOP_UNHAPPY_PATH, {})]

@@ -31,6 +31,7 @@ def training_files() -> list[Path]:
         ROOT / "domain.yml",
         *sorted((ROOT / "nlu_components").glob("topic_*.py")),
         ROOT / "nlu_components" / "intent_classifier.py",
+        ROOT / "nlu_components" / "model_files.py",  # how both classifiers are saved
         ROOT / "nlu_components" / "safety_model.py",
         ROOT / "nlu_components" / "safety_net.py",
         ROOT / "data" / "safety" / "examples.yml",

@@ -15,8 +15,15 @@ from rasa.core.policies.rule_policy import RulePolicy
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
-from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, ActionReverted, Restarted, SessionStarted, UserUtteranceReverted
+from rasa.shared.core.domain import Domain, InvalidDomain
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActionReverted,
+    Restarted,
+    SessionStarted,
+    UserUtteranceReverted,
+    UserUttered,
+)
 from rasa.shared.core.generator import TrainingDataGenerator
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
@@ -132,3 +139,31 @@ def test_it_predicts_what_rule_policy_predicts_at_every_step(
                 assert len(ours._prediction_states(prior, domain)) == longest  # it really read the latest only
     assert steps > 900 and truncated > 700
     assert len(predicted_actions) > 20  # the rules really chose actions, not only the fallback
+
+
+def test_a_fallback_action_missing_from_the_domain_fails_training(domain: Domain, tmp_path: Path):
+    """Rasa's recipe validator runs this check for RulePolicy only (exact class): the subclass runs it itself."""
+    config = {**config_of_the_project(), "core_fallback_action_name": "action_renamed_away"}
+    policy = LatestStatesRulePolicy.create(
+        config, LocalModelStorage(tmp_path), Resource("renamed"), ExecutionContext(GraphSchema({}), "test")
+    )
+    with pytest.raises(InvalidDomain, match="action_renamed_away"):
+        policy.train([], domain)
+
+
+@pytest.mark.parametrize(("intent", "action"), [("restart", "action_restart"), ("back", "action_back")])
+def test_the_default_intents_trigger_their_actions_as_with_rule_policy(
+    policies: tuple[RulePolicy, LatestStatesRulePolicy], domain: Domain, intent: str, action: str
+):
+    """What Rasa's "RulePolicy is not included" warning says would break, for a subclass it does not recognise."""
+    events = [
+        ActionExecuted("action_listen"),
+        UserUttered("hi", {"name": "greet", "confidence": 1.0}),
+        ActionExecuted("utter_greet"),
+        ActionExecuted("action_listen"),
+        UserUttered(f"/{intent}", {"name": intent, "confidence": 1.0}),
+    ]
+    tracker = DialogueStateTracker.from_events("default-intent", events, domain.slots)
+    for policy in policies:
+        prediction = policy.predict_action_probabilities(tracker, domain)
+        assert domain.action_names_or_texts[prediction.max_confidence_index] == action, type(policy).__name__
