@@ -77,21 +77,14 @@ def durable_commit(session: Session) -> None:
         session.execute(text("SET LOCAL synchronous_commit = on"))
 
 
-def _add_sender_key_column(engine: Engine) -> None:
-    """Add unanswered.sender_key to a database made before it existed (create_all adds tables, not columns)."""
-    if "sender_key" in {column["name"] for column in inspect(engine).get_columns("unanswered")}:
+def _add_missing_column(engine: Engine, table: str, column: str, sql_type: str, index: bool = False) -> None:
+    """Add a column to a database made before it existed (create_all adds tables, not columns)."""
+    if column in {existing["name"] for existing in inspect(engine).get_columns(table)}:
         return
     with engine.begin() as connection:
-        connection.execute(text("ALTER TABLE unanswered ADD COLUMN sender_key VARCHAR(64)"))
-        connection.execute(text("CREATE INDEX IF NOT EXISTS ix_unanswered_sender_key ON unanswered (sender_key)"))
-
-
-def _add_answer_id_column(engine: Engine) -> None:
-    """Add feedback.answer_id to a database made before it existed (nullable: old rows rated a topic)."""
-    if "answer_id" in {column["name"] for column in inspect(engine).get_columns("feedback")}:
-        return
-    with engine.begin() as connection:
-        connection.execute(text("ALTER TABLE feedback ADD COLUMN answer_id VARCHAR(100)"))
+        connection.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}"))
+        if index:
+            connection.execute(text(f"CREATE INDEX IF NOT EXISTS ix_{table}_{column} ON {table} ({column})"))
 
 
 class CurationStore:
@@ -107,8 +100,8 @@ class CurationStore:
             if self._engine is None:
                 engine = make_engine(self.url, create_folder=True)
                 CurationBase.metadata.create_all(engine)
-                _add_sender_key_column(engine)
-                _add_answer_id_column(engine)
+                _add_missing_column(engine, "unanswered", "sender_key", "VARCHAR(64)", index=True)
+                _add_missing_column(engine, "feedback", "answer_id", "VARCHAR(100)")  # nullable: old rows rated a topic
                 self._engine = engine
             return self._engine
 
