@@ -13,21 +13,17 @@ import urllib.error
 import urllib.request
 from base64 import b64encode
 from collections import Counter
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
 from scripts import action_server
 from tests.support.processes import ROOT, Server, base_env, free_port
 from tests.support.stack import Stack
-from tests.support.web import AXE, axe_violations, describe
+from tests.support.web import AXE, axe_violations, describe, screenshot
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
-ARTIFACTS = ROOT / "tests" / "artifacts"
 TOKEN = "curator-test-token-0123456789"
 XSS = "can <img src=x onerror=alert(1)> fix my car"
 URGENT = {  # one conversation per tier (tests/safety)
@@ -69,14 +65,6 @@ def dashboard(stack: Stack, talked, tmp_path_factory: pytest.TempPathFactory):
     server.stop()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        running = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield running
-        running.close()
-
-
 def get(url: str, token: str | None = TOKEN) -> tuple[int, str]:
     headers = {"Authorization": "Basic " + b64encode(f"curator:{token}".encode()).decode()} if token else {}
     try:
@@ -98,9 +86,8 @@ def table(browser: Browser, url: str, name: str, viewport=(1280, 800), shot: str
         "rows => rows.map(r => Array.from(r.cells).map(c => c.textContent))"
     )
     if shot:
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.wait_for_timeout(500)  # the charts draw
-        page.screenshot(path=str(ARTIFACTS / shot), full_page=False)
+        screenshot(page, shot)
     context.close()
     return rows
 
