@@ -55,6 +55,7 @@ COVERAGE_TIE = 0.05  # answers this close in score: the one sharing more of the 
 # counts whatever the topic (midway between ANSWER_ON_TOPIC and ANSWER_ANYWHERE, which hold when a topic is clear).
 ANSWER_WHEN_UNSURE = 0.6
 SAID_KEPT = 40  # the newest entries of SAID_SLOT are kept: enough for any real conversation
+URGENT_SIGNS_ENTITY = "urgent_signs"  # set by the safety net (nlu_components/safety_net.py)
 SAID_SLOT = "said"  # what the bot has shown in this conversation: "answer:<id>", "topic:<slug>"
 AUDIENCE_SLOT = "audience"  # parent, teen, adult or pregnant: who the conversation is for, once said
 SITUATION_SLOT = "situation"  # "has_eczema" once a message says the person already has it
@@ -163,6 +164,9 @@ class MessageAnalysis:
     known_situation: str | None = None  # what an earlier message said: "has_eczema" (SITUATION_SLOT)
     detail_depth: dict | None = None  # how deep "tell me more" has gone: {"topic": slug, "level": n}
     sender: str = ""  # the conversation's sender id: its unanswered questions are deleted with the conversation
+    # the safety net's `urgent_signs` entity: urgent signs are named but none is happening now ("what is the glass
+    # test?", "if her lips ever swelled...")
+    asks_about_urgent_signs: bool = False
 
     @classmethod
     def of(cls, tracker: Tracker, store: KnowledgeStore) -> MessageAnalysis:
@@ -191,6 +195,7 @@ class MessageAnalysis:
             known_situation=tracker.get_slot(SITUATION_SLOT) or None,
             detail_depth=depth if isinstance(depth := tracker.get_slot("detail_depth"), dict) else None,
             sender=tracker.sender_id or "",
+            asks_about_urgent_signs=any(tracker.get_latest_entity_values(URGENT_SIGNS_ENTITY)),
         )
 
     @cached_property

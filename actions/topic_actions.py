@@ -69,6 +69,11 @@ def offer_search_results(dispatcher: CollectingDispatcher, analysis: MessageAnal
     return True
 
 
+# Questions about urgent signs that are not happening now are answered from this topic's answers.
+URGENT_SIGNS_TOPIC = "when_to_see_doctor"
+URGENT_SIGNS_CANDIDATES = 40  # how many of the closest answers and cards to look through for one of that topic
+
+
 class QuestionAction(KnowledgeAction, ABC):
     """Answers a question in the form the content fits best, whichever of the close intents NLU chose:
     a myth check when the message states a known myth, a definition when it asks what a term means,
@@ -184,12 +189,28 @@ class QuestionAction(KnowledgeAction, ABC):
         if slug in PREVENTION_TOPICS and analysis.treats_existing_eczema:
             slug = PREVENTION_TOPICS[slug]  # prevention trials do not answer a question about eczema they have
         if slug is None:
+            urgent = self.answer_urgent_signs(dispatcher, analysis)
+            if urgent is not None:
+                return urgent
             if analysis.text:
                 services.record_unanswered(analysis.text, analysis.sender)
             if not offer_search_results(dispatcher, analysis):
                 self.load_topic(dispatcher, None)
             return []
         return self.show_topic(dispatcher, slug, also=analysis.second_topic(slug), analysis=analysis)
+
+    def answer_urgent_signs(
+        self, dispatcher: CollectingDispatcher, analysis: MessageAnalysis
+    ) -> list[EventType] | None:
+        """A question about urgent signs that nothing else placed ("what is the glass test for?", "if his lips ever
+        swelled at school...", "what is sepsis?"): the closest urgent-signs answer, else that topic's card."""
+        if not analysis.asks_about_urgent_signs or not analysis.text:
+            return None
+        found = self.store().find_answers(analysis.text, limit=URGENT_SIGNS_CANDIDATES)
+        answers = [m.answer for m in found if m.topic == URGENT_SIGNS_TOPIC and m.answer and m.key not in analysis.said]
+        if answers:
+            return self.show_answer(dispatcher, answers[0], analysis)
+        return self.show_topic(dispatcher, URGENT_SIGNS_TOPIC, analysis=analysis)
 
     def show_topic(
         self,
@@ -310,6 +331,8 @@ class FollowUpAction(QuestionAction, ABC):
             answered = self.answer_myth_or_definition(dispatcher, analysis)
             if answered is not None:
                 return answered
+            if analysis.specific_answer is not None:  # "explain the glass test for rashes pls": nothing to follow
+                return self.answer_question(dispatcher, analysis)
             if self.is_a_first_question(analysis):
                 return self.answer_topic(dispatcher, analysis)
         if self.not_a_follow_up(analysis):  # "tell me about zorbulent frimble, my mail is ...": a question
@@ -561,6 +584,9 @@ class ActionSearchFallback(QuestionAction):
             return answered
         if analysis.topic or analysis.alternatives or analysis.best_guess:  # unsure of the intent, sure of the subject
             return self.answer_topic(dispatcher, analysis)
+        urgent = self.answer_urgent_signs(dispatcher, analysis)
+        if urgent is not None:
+            return urgent
         if analysis.text:
             services.record_unanswered(analysis.text, analysis.sender)
         if offer_search_results(dispatcher, analysis):
@@ -571,13 +597,17 @@ class ActionSearchFallback(QuestionAction):
 
 class ActionOutOfScope(QuestionAction):
     """Outside the bot's scope: say what it can help with, and keep the question for curators. Said once in a
-    conversation; after that a short line, not the same paragraph again."""
+    conversation; after that a short line, not the same paragraph again. A question the classifier read as out of
+    scope that clearly names a topic or asks a specific answer the content has is answered instead ("how many
+    times a day do I need to moisturise?!", "what are the signs of anaphylaxis? it's for his nursery")."""
 
     def name(self) -> str:
         return "action_out_of_scope"
 
     def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         analysis = self.analysis(tracker)
+        if analysis.text and (analysis.asks_about_content or analysis.asks_about_urgent_signs):
+            return self.answer_question(dispatcher, analysis)
         again = "out_of_scope" in analysis.said
         dispatcher.utter_message(response="utter_out_of_scope_again" if again else "utter_out_of_scope")
         if analysis.text:

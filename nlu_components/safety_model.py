@@ -1,13 +1,14 @@
 """A learned reading of urgent messages, beside the phrase rules: it generalises to wordings no rule lists.
 
-Trained on data/safety/examples.yml: many paraphrases of every sign of each tier, and near misses (the past,
-someone else, a question about how things work, a figure of speech, a blocked nose) as `ordinary`; and on the
-bot's own NLU examples (`conversation_examples`): the short things people say to it ("i think b", "end the quiz",
-"great answer") are ordinary, and without them such messages, unlike anything in examples.yml, fell into
-an urgent class at random. Features
-are hashed word 1-2 grams and character 2-5 grams (no vocabulary to store); the classifier is a multinomial
-logistic regression. The model is saved as plain arrays (numpy .npz, loaded with allow_pickle=False), never
-pickled. No Rasa imports here: the Rasa component (nlu_components/safety_net.py) trains and stores it.
+Trained on data/safety/examples.yml and paraphrases.yml: many paraphrases of every sign of each tier, and near
+misses (the past, someone else, a question about how things work, a figure of speech, a blocked nose) as
+`ordinary`; and on the bot's own NLU examples (`conversation_examples`): the short things people say to it
+("i think b", "end the quiz", "great answer") are ordinary, and without them such messages, unlike anything in
+examples.yml, fell into an urgent class at random. Features are hashed word 1-2 grams, with the words a plain
+negation governs marked ("no neg_fever"), and character 2-5 grams of the other words (no vocabulary to store);
+the classifier is a multinomial logistic regression. The model is saved as plain arrays (numpy .npz, loaded with
+allow_pickle=False), never pickled. No Rasa imports here: the Rasa component (nlu_components/safety_net.py)
+trains and stores it.
 """
 
 from __future__ import annotations
@@ -23,7 +24,11 @@ from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.linear_model import LogisticRegression
 
-EXAMPLES_FILE = Path(__file__).resolve().parents[1] / "data" / "safety" / "examples.yml"
+SAFETY_DATA = Path(__file__).resolve().parents[1] / "data" / "safety"
+EXAMPLES_FILE = SAFETY_DATA / "examples.yml"
+# More paraphrases of each sign and near miss, written apart from examples.yml (issue 21): read with it.
+PARAPHRASES_FILE = SAFETY_DATA / "paraphrases.yml"
+EXAMPLES_FILES = (EXAMPLES_FILE, PARAPHRASES_FILE)
 LABELS = ("ordinary", "emergency", "same_day", "crisis", "distress", "treatment_plan")
 # examples.yml keys that train a label under another name
 KEY_LABELS = {"not_treatment_plan": "ordinary"}
@@ -47,21 +52,52 @@ _WORDS = HashingVectorizer(
 _CHARS = HashingVectorizer(n_features=CHAR_FEATURES, analyzer="char_wb", ngram_range=(2, 5), alternate_sign=False)
 
 
+# NegEx's idea on the model's words: the words a plain negation governs ("no temp", "not having any trouble
+# breathing", "without a fever") become other features ("neg_temp"), so "no fever" no longer reads as "fever".
+# Contractions (can't, won't, doesn't) are left alone: in "can't breathe" or "won't wake" the negation is the sign.
+NEGATION = re.compile(r"\b(?:no|not|never|without|nothing|none|nor|neither)\b")
+NEGATION_SCOPE_WORDS = 4
+NEGATED_WORD = re.compile(r"\bneg_[\w']+")
+SCOPE_END = re.compile(r"[.,;:!?()]|\s-\s|\b(?:but|just|only|though|although|except|apart|and now|now)\b")
+
+
+def mark_negations(text: str) -> str:
+    """The text with the words in each negation's scope prefixed "neg_" (up to a clause boundary)."""
+    out, position = [], 0
+    for cue in NEGATION.finditer(text):
+        if cue.start() < position:
+            continue
+        end = SCOPE_END.search(text, cue.end())
+        limit = end.start() if end else len(text)
+        words = list(re.finditer(r"[\w']+", text[cue.end() : limit]))[:NEGATION_SCOPE_WORDS]
+        out.append(text[position : cue.end()])
+        position = cue.end()
+        for word in words:
+            start, stop = cue.end() + word.start(), cue.end() + word.end()
+            out.append(text[position:start] + "neg_" + text[start:stop])
+            position = stop
+    out.append(text[position:])
+    return "".join(out)
+
+
 def features(texts: list[str]) -> csr_matrix:
-    normalised = [normalise(t) for t in texts]
-    return hstack([_WORDS.transform(normalised), _CHARS.transform(normalised)], format="csr")
+    marked = [mark_negations(normalise(t)) for t in texts]
+    # character n-grams (for typos) of the words outside negations only: "neg_temp" must not spell "temp"
+    unnegated = [NEGATED_WORD.sub("negated", t) for t in marked]
+    return hstack([_WORDS.transform(marked), _CHARS.transform(unnegated)], format="csr")
 
 
-def load_examples(path: Path = EXAMPLES_FILE) -> tuple[list[str], list[str]]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+def load_examples(paths: tuple[Path, ...] = EXAMPLES_FILES) -> tuple[list[str], list[str]]:
     texts, labels = [], []
-    for key, messages in data.items():
-        label = KEY_LABELS.get(key, key)
-        if label not in LABELS:
-            raise ValueError(f"{path.name}: unknown key {key!r}; expected one of {LABELS + tuple(KEY_LABELS)}")
-        for message in messages or []:
-            texts.append(str(message))
-            labels.append(label)
+    for path in paths:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for key, messages in data.items():
+            label = KEY_LABELS.get(key, key)
+            if label not in LABELS:
+                raise ValueError(f"{path.name}: unknown key {key!r}; expected one of {LABELS + tuple(KEY_LABELS)}")
+            for message in messages or []:
+                texts.append(str(message))
+                labels.append(label)
     return texts, labels
 
 
@@ -76,12 +112,12 @@ def conversation_examples(intent_examples: Iterable[tuple[str, str]]) -> tuple[l
 
 
 def training_set(
-    path: Path = EXAMPLES_FILE, intent_examples: Iterable[tuple[str, str]] = ()
+    paths: tuple[Path, ...] = EXAMPLES_FILES, intent_examples: Iterable[tuple[str, str]] = ()
 ) -> tuple[list[str], list[str], list[float]]:
     """Texts, labels and weights. The labels of examples.yml are balanced among themselves (a rare tier counts as
     much as a common one); each conversation example weighs 1, about what a crisis example weighs, so the many
     short things people say to the bot ("i want to stop", "test myself") outweigh a crisis's "i want to"."""
-    texts, labels = load_examples(path)
+    texts, labels = load_examples(paths)
     counts = {label: labels.count(label) for label in set(labels)}
     weights = [len(labels) / (len(counts) * counts[label]) for label in labels]
     more_texts, more_labels = conversation_examples(intent_examples)
@@ -109,8 +145,10 @@ class SafetyModel:
         )
 
     @classmethod
-    def from_examples(cls, path: Path = EXAMPLES_FILE, intent_examples: Iterable[tuple[str, str]] = ()) -> SafetyModel:
-        return cls.train(*training_set(path, intent_examples))
+    def from_examples(
+        cls, paths: tuple[Path, ...] = EXAMPLES_FILES, intent_examples: Iterable[tuple[str, str]] = ()
+    ) -> SafetyModel:
+        return cls.train(*training_set(paths, intent_examples))
 
     def probabilities(self, text: str) -> dict[str, float]:
         scores = features([text]) @ self.coef.T + self.intercept

@@ -39,7 +39,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from nlu_components import action_failures, safety_numbers
 from nlu_components import safety_model as safety_model_module
-from nlu_components.safety_model import EXAMPLES_FILE, SafetyModel
+from nlu_components.safety_model import EXAMPLES_FILES, SafetyModel
 from nlu_components.safety_phrases import SafetyPhrases
 
 logger = logging.getLogger(__name__)
@@ -47,6 +47,7 @@ logger = logging.getLogger(__name__)
 
 TIER_ENTITY = "safety_tier"
 TREATMENT_PLAN_ENTITY = "treatment_plan"
+URGENT_SIGNS_ENTITY = "urgent_signs"  # urgent signs named, none happening now: the actions answer about the signs
 CLASSIFIER_RED_FLAG_CONFIDENCE = 0.7
 MODEL_FILE = "safety_model.npz"
 PRIORITY = ("self_harm", "emergency", "same_day")
@@ -101,7 +102,7 @@ class SafetyNet(GraphComponent, IntentClassifier):
     def fingerprint_addon(cls, config: dict[str, Any]) -> str:
         """The learned model is also trained from its own file, which Rasa's fingerprint does not see: retrain when
         it or the model's code changes."""
-        sources = (EXAMPLES_FILE, Path(safety_model_module.__file__))
+        sources = (*EXAMPLES_FILES, Path(safety_model_module.__file__))
         return hashlib.sha256(b"".join(p.read_bytes() for p in sources)).hexdigest()
 
     @classmethod
@@ -137,7 +138,7 @@ class SafetyNet(GraphComponent, IntentClassifier):
         assert self.model_storage is not None and self.resource is not None
         with self.model_storage.write_to(self.resource) as directory:
             self.model.save(directory / MODEL_FILE)
-        logger.info("safety model: trained on %s", EXAMPLES_FILE.name)
+        logger.info("safety model: trained on %s", ", ".join(p.name for p in EXAMPLES_FILES))
         return self.resource
 
     def process(self, messages: list[Message]) -> list[Message]:
@@ -151,6 +152,8 @@ class SafetyNet(GraphComponent, IntentClassifier):
             if tier is not None:
                 self._apply(message, tier, source)
             else:
+                if self.phrases.names_urgent_sign(text) or safety_numbers.read(text):
+                    self._add_entity(message, URGENT_SIGNS_ENTITY, "named")
                 self._check_classifier(message, text, probabilities)
                 stated = probabilities.get("treatment_plan", 0.0) >= MODEL_TREATMENT_PLAN
                 if stated or self.phrases.treatment_plan(text):
@@ -186,10 +189,16 @@ class SafetyNet(GraphComponent, IntentClassifier):
             if probabilities.get("emergency", 0.0) >= MODEL_EMERGENCY:
                 found.append(("emergency", "model"))
             elif probabilities.get("emergency", 0.0) + probabilities.get("same_day", 0.0) >= MODEL_URGENT:
-                found.append(("same_day", "model"))
+                # The model's same day is a guess from words: not when the message says the temperature is normal
+                # ("7 weeks, temp 36.8, all normal") or the only breathing trouble is a cold's blocked nose.
+                if not (safety_numbers.normal_temperature(text) or self.phrases.cold_only(text)):
+                    found.append(("same_day", "model"))
         if not found:
             return None, ""
         tier, source = min(found, key=lambda f: PRIORITY.index(f[0]))
+        if tier == "same_day" and self.phrases.already_treated(text):
+            # seen and treated, not worse: "GP saw her yesterday, she's on the tablets, how long until..."
+            return None, ""
         if tier == "self_harm":
             about_child = match.about_child if match is not None and match.category == "self_harm" else None
             if about_child is None:
@@ -239,6 +248,9 @@ class SafetyNet(GraphComponent, IntentClassifier):
         elif name == "distress" and QUESTION.search(text):
             # a fed-up message that asks something gets its answer
             self._next_intent(message, CONTENT_INTENTS_AFTER_DISTRESS, "distress with a question")
+        elif name == "distress" and not self.phrases.feelings(text):
+            # a figure of speech about the skin ("this itching is killing me lol") is no call for comfort
+            self._next_intent(message, CONTENT_INTENTS_AFTER_DISTRESS, "distress without a feeling")
 
     @staticmethod
     def _next_intent(message: Message, skip: tuple[str, ...], why: str) -> None:

@@ -44,12 +44,19 @@ AGE_AFTER_SUBJECT = re.compile(
     rf"{NUMBER}[\s-]*{UNIT}\b(?!\s*(?:ago|later|now|of))",
     re.IGNORECASE,
 )
+# An age typed as one word at the start of a message or before a comma: "5mo, 102.4F", "7wks - 38.1"
+AGE_ABBREVIATED = re.compile(r"\b(\d{1,2})(mo|mos|mth|mths|wk|wks)\b", re.IGNORECASE)
 NEWBORN = re.compile(r"\b(new[\s-]?born|neonate|neo-nate)\b", re.IGNORECASE)
 # "fever for 5 days", "temperature since 6 days", "6 days of fever", "fever on and off for a week"
 FEVER_DAYS = re.compile(
     rf"\b(?:fever|temp|temperature|febrile|high temps?)\b[^.?!]{{0,40}}?\b(?:for|since|over|about|nearly|almost|"
     rf"now|going on)\s+(?:the\s+(?:last|past)\s+)?{NUMBER}\s*(days?|weeks?)\b|\b{NUMBER}\s*(days?|weeks?)\s+"
     rf"(?:of|with)\s+(?:a\s+)?(?:high\s+)?(?:fever|temp|temperature)",
+    re.IGNORECASE,
+)
+# "day 6 of temps", "day 5 of a fever"
+FEVER_DAY_N = re.compile(
+    r"\bday\s+(\d{1,2})\s+(?:of|with)\s+(?:a\s+|the\s+|his\s+|her\s+)?(?:high\s+)?" r"(?:fever|temps?|temperatures?)\b",
     re.IGNORECASE,
 )
 FEVER_A_WEEK = re.compile(r"\b(?:fever|temp|temperature)\b[^.?!]{0,40}?\bfor (?:over )?a week\b", re.IGNORECASE)
@@ -95,7 +102,7 @@ def temperatures_c(text: str) -> list[tuple[float, int, int]]:
 def ages_days(text: str) -> list[tuple[float, int, int]]:
     """Ages of a baby or child in days, with spans; a newborn counts as 14 days."""
     found = []
-    for pattern in (AGE, AGE_AFTER_SUBJECT):
+    for pattern in (AGE, AGE_AFTER_SUBJECT, AGE_ABBREVIATED):
         for match in pattern.finditer(text):
             unit = match.group(2).lower()
             if unit.startswith("mo") or unit.startswith("mth") or unit == "m":
@@ -114,7 +121,14 @@ def fever_days(text: str) -> list[tuple[float, int, int]]:
         days = float(_number(number) * (7 if unit.lower().startswith("week") else 1))
         found.append((days, match.start(), match.end()))
     found += [(7.0, m.start(), m.end()) for m in FEVER_A_WEEK.finditer(text)]
+    found += [(float(m.group(1)), m.start(), m.end()) for m in FEVER_DAY_N.finditer(text)]
     return found
+
+
+def normal_temperature(text: str) -> bool:
+    """Whether the message gives a body temperature and every one it gives is below a fever (38 °C)."""
+    temperatures = temperatures_c(text)
+    return bool(temperatures) and max(t for t, _, _ in temperatures) < EMERGENCY_FEVER_C
 
 
 def read(text: str) -> list[Reading]:

@@ -51,6 +51,12 @@ QUALIFIERS = (
     "hypothetical", "other_person", "in_care", "happening_now", "educational", "figurative", "nose", "severe_breathing",
     # a stated plan to stop or change a prescribed treatment
     "plan_verbs", "treatments",
+    # words about how the writer feels: the distress reply needs one
+    "feelings",
+    # a same-day sign already seen and treated, and not getting worse
+    "treated", "worse",
+    # planning or asking in advance: every sentence of the message is hypothetical
+    "planning",
 )  # fmt: skip
 LITERAL_ONLY = ("resolved",)  # lists matched on lower case only, never on lemmas
 SETTINGS = ("context_groups",)  # groups whose words are context: never cancelled as past or negated
@@ -70,7 +76,11 @@ GENERAL_QUESTION = re.compile(
 OWN_PERSON = re.compile(
     r"\b(?:my|our)\s+(?:\w+\s+)?(?:son|daughter|baby|child|kid|toddler|teen|teenager|boy|girl|little one|lo|"
     r"husband|wife|partner)\b"
-    r"(?!'s|s')",
+    # "my son's friend" is someone else; "my son's eczema" or "my son's lips" is the writer's own child
+    r"(?!'s|s')|\b(?:my|our)\s+(?:\w+\s+)?(?:son|daughter|baby|child|kid|toddler|boy|girl|lo)'s\s+(?:\w+\s+)?"
+    r"(?:eczema|skin|face|mouth|lips?|cheeks?|chin|neck|arms?|legs?|hands?|eyes?|eyelids?|body|tongue|throat|"
+    r"temp|temperature|rash|spots|breathing|nappy|patch)\b"
+    r"|\bmy\s+(?:eczema|skin|rash|face|neck|lips?|tongue|throat|eyes?|eyelids?|arms?|legs?|hands?)\b",
     re.IGNORECASE,
 )
 PROGRESSIVE = re.compile(r"\b(is|are|'s|am|keeps|keep)\s+(\w+ing)\b", re.IGNORECASE)
@@ -218,6 +228,23 @@ class SafetyPhrases:
                 return True
         return False
 
+    def already_treated(self, text: str) -> bool:
+        """A doctor has seen it and it is being treated, and the message does not say it is getting worse."""
+        by_label = self._read(text)[2]
+        return bool(by_label.get("treated")) and not by_label.get("worse")
+
+    def cold_only(self, text: str) -> bool:
+        """A cold or a blocked nose, with no severe breathing sign anywhere in the message."""
+        doc, _, by_label, _ = self._read(text)
+        # "a cold sore" is no cold
+        colds = [(s, e) for s, e in by_label.get("nose", []) if not (e < len(doc) and doc[e].lower_.startswith("sore"))]
+        return bool(colds) and not by_label.get("severe_breathing")
+
+    def feelings(self, text: str) -> bool:
+        """Whether the message says how someone feels ("fed up", "crying", "ashamed"), not only what the skin does:
+        "this itching is killing me lol" or "he screams blue murder at cream time" is a care question."""
+        return bool(self._read(text)[2].get("feelings"))
+
     def child_reported(self, text: str) -> bool:
         """A parent or carer reports a child's words or acts ("my son says...", "found cuts on her arms")."""
         _, _, by_label, _ = self._read(text)
@@ -268,6 +295,17 @@ class SafetyPhrases:
                 return SafetyMatch(category, evidence, about_child)
         return None
 
+    def names_urgent_sign(self, text: str) -> bool:
+        """Whether the message names an emergency or same-day sign at all, counted or not: "what is the glass test
+        for?" or "if her lips ever swelled..." asks about urgent signs, which the bot's urgent-signs answers cover."""
+        doc, hits, _, sentences = self._read(text)
+        found: list[dict[str, list[str]]] = [{} for _ in sentences]
+        for label, start, _end in hits:
+            if label not in QUALIFIERS:
+                index = next((i for i, (s, e) in enumerate(sentences) if s <= start < e), len(sentences) - 1)
+                found[index].setdefault(label, []).append(doc[start:_end].text)
+        return any(self._fired(category, found) for category in ("emergency", "same_day") if category in self.order)
+
     def _qualifier(
         self, doc: Doc, by_label: dict[str, list[tuple[int, int]]], sentences: list[tuple[int, int]]
     ) -> Counts:
@@ -288,7 +326,12 @@ class SafetyPhrases:
         previous_end = -1
         for s, e in self._spans(doc, CLAUSE_END):
             text = doc[s:e].text
-            goes_on = bool(past) and past[-1][1] == previous_end and doc[previous_end - 1].text not in SENTENCE_STOPS
+            goes_on = (
+                bool(past)
+                and past[-1][1] == previous_end
+                and doc[previous_end - 1].text not in SENTENCE_STOPS
+                and not any(t.lower_ == "now" for t in doc[previous_end:s])  # "...last week and now her lips..."
+            )
             previous_end = e
             if inside("present", s, e) or PRESENT_VERB.search(text):
                 continue
@@ -334,6 +377,12 @@ class SafetyPhrases:
         return bool(by_label.get("educational")) and not PERSONAL.search(text)
 
     @staticmethod
+    def _planning(by_label: dict[str, list[tuple[int, int]]]) -> bool:
+        """A message asked in advance ("would hives and vomiting mean anaphylaxis? just planning ahead"), with
+        nothing saying it is happening now."""
+        return bool(by_label.get("planning")) and not by_label.get("happening_now")
+
+    @staticmethod
     def _off_context(
         doc: Doc, by_label: dict[str, list[tuple[int, int]]], start: int, end: int, studies: bool = False
     ) -> str | None:
@@ -347,7 +396,7 @@ class SafetyPhrases:
             return "figurative"
         if has("happening_now") or has("in_care"):
             return None
-        if has("hypothetical") or HYPOTHETICAL.search(text):
+        if has("hypothetical") or HYPOTHETICAL.search(text) or SafetyPhrases._planning(by_label):
             return "hypothetical"
         if has("other_person") and not PROGRESSIVE.search(text) and not OWN_PERSON.search(text):
             return "other person"  # "my friend's son is struggling to breathe" is in front of the writer

@@ -35,6 +35,7 @@ def training_files() -> list[Path]:
         ROOT / "nlu_components" / "safety_model.py",
         ROOT / "nlu_components" / "safety_net.py",
         ROOT / "data" / "safety" / "examples.yml",
+        ROOT / "data" / "safety" / "paraphrases.yml",
     ]
     for folder in TRAINING_DATA:
         files += sorted(folder.rglob("*.yml"))

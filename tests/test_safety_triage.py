@@ -8,8 +8,9 @@ against the real servers: what the first message of each reply is (tests/support
 - tests/safety/triage/set_c.yml was written by a third helper, kept unread until the rules and the model were frozen
   again, and measured once (set_c_first_run.log). Its misses were then read and fixed.
 - tests/safety/triage/set_d.yml was written by a fourth helper after that, kept unread until the rules and the model
-  were frozen once more, and measured once (set_d_first_run.log): the latest blind figures. Its misses were then
-  read too.
+  were frozen once more, and measured once (set_d_first_run.log). Its misses were then read too.
+- tests/safety/triage/set_e.yml was written by a fifth helper, measured once at a01164b and again at the start of the
+  next session (set_e_first_run.log), both times unread; then its misses were read and fixed (issue 21's last round).
 The figures of every set are printed. The assertions hold floors a little below each set's first blind run, so a
 change that makes triage worse fails; the issue's targets are printed beside them.
 """
@@ -40,6 +41,8 @@ FLOORS = {
     "final.yml": {"emergency": 0.9, "same_day": 0.9, "ordinary_alarms": 0.15, "crisis": 0.85},
     "set_c.yml": {"emergency": 0.88, "same_day": 0.92, "ordinary_alarms": 0.13, "crisis": 0.85},
     "set_d.yml": {"emergency": 0.91, "same_day": 0.95, "ordinary_alarms": 0.12, "crisis": 0.85},
+    # read and fixed: floors a little below its figures after the fixes (0.99, 1.0, 0.03, 0.95)
+    "set_e.yml": {"emergency": 0.97, "same_day": 0.95, "ordinary_alarms": 0.05, "crisis": 0.9},
 }
 
 

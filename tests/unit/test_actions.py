@@ -1661,3 +1661,21 @@ def test_a_question_from_someone_feeling_low_gets_one_sentence_then_its_answer(b
     assert messages[1].get("response") != "utter_mood_aside"
     calm, _ = run(ActionAnswerTopic(), make_tracker("could my gut be the cause of my eczema?", "ask_topic"))
     assert "utter_mood_aside" not in [m.get("response") for m in calm]
+
+
+@pytest.mark.parametrize("intent", ["out_of_scope", "ask_children", "nlu_fallback"])
+def test_a_question_about_urgent_signs_gets_the_urgent_signs_answer_whatever_the_intent(bot, store, intent):
+    """The safety net marks urgent signs named but not happening now (`urgent_signs`): the question is answered
+    from the urgent-signs answers, not with "that's not something I cover" or a question back."""
+    action = {"out_of_scope": ActionOutOfScope(), "ask_children": ActionChildren()}.get(intent, ActionSearchFallback())
+    tracker = make_tracker("explain the glass test for rashes pls", intent, [entity("urgent_signs", "named")])
+    messages, events = run(action, tracker)
+    assert len(messages) == 1
+    answer = store.answer("signs_glass_test")
+    assert answer.answer in shown(messages[0])
+    assert SlotSet("topic", "when_to_see_doctor") in dialogue(events)
+
+
+def test_without_the_urgent_signs_entity_an_out_of_scope_request_is_still_refused(bot, store):
+    messages, _ = run(ActionOutOfScope(), make_tracker("write me a python script for my homework", "out_of_scope"))
+    assert shown(messages[0]) == render("utter_out_of_scope")

@@ -98,3 +98,56 @@ def test_a_question_about_scratching_until_it_bleeds_is_no_crisis_on_the_models_
     assert net.tier(question, model_says(crisis=0.7)) == (None, "")
     assert net.tier(question, model_says(crisis=0.95))[0] == "self_harm"
     assert net.tier("i scratch until i bleed and i want to die", model_says())[0] == "self_harm"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "baby is 7 weeks, temp is 36.8, all normal, but she has dry patches on her cheeks",  # a normal temperature
+        "my 6 yo has a cold and a runny nose, eczema flaring a bit, what helps",  # only a cold's nose
+    ],
+)
+def test_the_models_same_day_does_not_count_on_a_normal_temperature_or_a_cold(net, text):
+    assert net.tier(text, model_says(same_day=MODEL_URGENT + 0.2)) == (None, "")
+
+
+def test_a_same_day_sign_already_seen_and_treated_is_no_alarm_unless_it_is_worse(net):
+    treated = "eczema herpeticum, the GP saw her yesterday and she's on aciclovir, how long until the blisters dry up?"
+    assert net.tier(treated, {}) == (None, "")
+    worse = "eczema herpeticum, the GP saw her yesterday and she's on aciclovir but the blisters are spreading fast"
+    assert net.tier(worse, {})[0] == "same_day"
+
+
+def test_a_message_asked_in_advance_is_hypothetical_in_every_sentence(net):
+    assert net.tier("would hives and vomiting after a food be anaphylaxis? just planning ahead for weaning", {}) == (
+        None,
+        "",
+    )
+    assert net.tier("her lips are swelling after egg right now. i was planning ahead for weaning", {})[0] == (
+        "emergency"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my dad has infected eczema on his legs and now he's confused and not making sense",  # sepsis: confusion
+        "cold sore blisters all over her eczema and she's very sleepy and has a temperature",  # herpeticum, drowsy
+        "no wet nappy since yesterday morning and she's really sleepy",
+        "temp 39 and his hands and feet are ice cold",
+    ],
+)
+def test_sepsis_signs_with_an_infection_or_a_fever_are_emergencies(net, text):
+    assert net.tier(text, {})[0] == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "his dad had a cold sore last week and now my son's eczema has little fluid blisters",  # "and now"
+        "my eczema has yellow water coming out and it hurts more",
+        "sick again and again, 4yo, bringing everything back up",
+    ],
+)
+def test_same_day_signs_in_other_words(net, text):
+    assert net.tier(text, {})[0] == "same_day"

@@ -29,6 +29,10 @@ def tier(text: str) -> str | None:
         ("my 2 year old has 39.5", None),  # an older child's fever alone is no tier
         ("6 weeks of eczema, bath water 38 degrees", None),
         ("my 9 week old takes 38 ml a feed", None),
+        ("5mo, 102.4F on the ear thermometer", "same_day"),  # an age typed as one word
+        ("7wks 38.1", "emergency"),
+        ("day 6 of temps, the GP said viral", "same_day"),  # the day of a fever
+        ("day 2 of a fever, drinking well", None),
     ],
 )
 def test_readings_against_the_thresholds(text, expected):
@@ -38,3 +42,16 @@ def test_readings_against_the_thresholds(text, expected):
 def test_fahrenheit_and_decimal_commas_are_converted():
     assert safety_numbers.temperatures_c("100.4 F")[0][0] == 38.0
     assert safety_numbers.temperatures_c("temp 38,6")[0][0] == 38.6
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("baby is 7 weeks, temp is 36.8, all normal", True),
+        ("temp 37.6, he's 6, eczema flaring", True),
+        ("7 weeks and 38.2", False),  # a fever
+        ("no thermometer here but she feels hot", False),  # no reading at all
+    ],
+)
+def test_a_normal_temperature_is_read_as_one(text, expected):
+    assert safety_numbers.normal_temperature(text) is expected

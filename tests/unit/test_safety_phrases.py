@@ -162,3 +162,47 @@ def test_a_reading_in_the_past_does_not_count(phrases):
 )
 def test_a_stated_plan_to_stop_a_treatment(phrases, text, stated):
     assert phrases.treatment_plan(text) is stated
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("I'm so fed up and exhausted with her skin", True),
+        ("my husband doesn't help with the creams and I'm just burnt out", True),
+        ("this itching is killing me lol", False),  # a figure of speech about the skin
+        ("my son screams blue murder every time I put the cream on", False),
+        ("I'm drowning in tubes of cream and none of them work", False),
+    ],
+)
+def test_feelings_are_told_from_figures_of_speech(phrases, text, expected):
+    assert phrases.feelings(text) is expected
+
+
+def test_a_cold_sore_is_no_cold(phrases):
+    assert phrases.cold_only("blocked nose and a cold, eczema flaring")
+    assert not phrases.cold_only("his aunt had a cold sore and now there are blisters on his eczema")
+    assert not phrases.cold_only("she has a cold and her lips are going blue")  # a severe sign
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a girl in my daughter's class had meningitis, can kids with eczema have the vaccine?",
+        "my mate at uni had a seizure last term, he's fine. does stress make eczema worse?",
+        "explain the glass test for rashes pls",
+    ],
+)
+def test_more_signs_out_of_context(phrases, text):
+    assert phrases.check(text) is None
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("explain the glass test for rashes pls", True),  # named, not happening
+        ("if her lips ever swelled up after egg what would I do", True),
+        ("what moisturiser is best for a baby", False),
+    ],
+)
+def test_urgent_signs_named_counted_or_not(phrases, text, expected):
+    assert phrases.names_urgent_sign(text) is expected
