@@ -191,7 +191,13 @@ class SafetyNet(GraphComponent, IntentClassifier):
             elif probabilities.get("emergency", 0.0) + probabilities.get("same_day", 0.0) >= MODEL_URGENT:
                 # The model's same day is a guess from words: not when the message says the temperature is normal
                 # ("7 weeks, temp 36.8, all normal") or the only breathing trouble is a cold's blocked nose.
-                if not (safety_numbers.normal_temperature(text) or self.phrases.cold_only(text)):
+                # Nor in a message the classifier reads as a feeling that names no symptom ("running on empty").
+                feeling = bool(ranking) and ranking[0].get("name") == "distress"
+                if not (
+                    safety_numbers.normal_temperature(text)
+                    or self.phrases.cold_only(text)
+                    or (feeling and not self.phrases.symptoms(text))
+                ):
                     found.append(("same_day", "model"))
         if not found:
             return None, ""

@@ -11,6 +11,9 @@ against the real servers: what the first message of each reply is (tests/support
   were frozen once more, and measured once (set_d_first_run.log). Its misses were then read too.
 - tests/safety/triage/set_e.yml was written by a fifth helper, measured once at a01164b and again at the start of the
   next session (set_e_first_run.log), both times unread; then its misses were read and fixed (issue 21's last round).
+- tests/safety/triage/set_f.yml was written by a sixth helper after that, kept unread until the rules and the model were
+  frozen at 4017282, and measured once (set_f_first_run.log): the latest blind figures. Its misses were then read and
+  fixed too.
 The figures of every set are printed. The assertions hold floors a little below each set's first blind run, so a
 change that makes triage worse fails; the issue's targets are printed beside them.
 """
@@ -43,6 +46,8 @@ FLOORS = {
     "set_d.yml": {"emergency": 0.91, "same_day": 0.95, "ordinary_alarms": 0.12, "crisis": 0.85},
     # read and fixed: floors a little below its figures after the fixes (0.99, 1.0, 0.03, 0.95)
     "set_e.yml": {"emergency": 0.97, "same_day": 0.95, "ordinary_alarms": 0.05, "crisis": 0.9},
+    # its blind run: 0.98, 0.98, 0.08, 0.96; floors below the figures after its misses were read
+    "set_f.yml": {"emergency": 0.97, "same_day": 0.95, "ordinary_alarms": 0.06, "crisis": 0.92},
 }
 
 
