@@ -60,7 +60,9 @@ class ActionRepair(QuestionAction):
         last = tracker.get_slot(LAST_QUESTION_SLOT)
         others = last.get("others") if isinstance(last, dict) else None
         buttons = [
-            replies.button(title, "ask_topic", answer=ref) if kind == "answer" else replies.topic_button(ref, title)
+            replies.titled_button(title, "ask_topic", answer=ref)
+            if kind == "answer"
+            else replies.topic_button(ref, title)
             for kind, ref, title in others or []
         ]
         if not buttons:
@@ -87,10 +89,10 @@ class ActionWhy(QuestionAction):
         answer = self.store().answer(str(tracker.get_slot(LAST_ANSWER_SLOT) or ""))
         if answer is not None and answer.topic == analysis.current_topic and answer.why:
             dispatcher.utter_message(
-                text=f"**Why?**\n\n{answer.why}",
+                text=replies.layout("why", why=answer.why),
                 buttons=[
-                    replies.topic_button(answer.topic, "More on this topic"),
-                    replies.button("Sources", "sources"),
+                    replies.topic_button(answer.topic, replies.label("more_on_this_topic")),
+                    replies.button("sources"),
                 ],
             )
             return []
