@@ -71,7 +71,7 @@ def test_the_safety_sets_are_big_enough():
 def test_the_emergency_reply_opens_by_telling_to_call_now():
     assert EMERGENCY.lower().startswith("call an emergency number now")
     shown = render("utter_red_flag", "emergency")
-    assert "your local emergency number" in shown and "auto-injector" in shown
+    assert "auto-injector" in shown and "your local emergency number" in EMERGENCY_NUMBERS
     # anaphylaxis: the auto-injector first, then the call, then position, a second dose and CPR, in that order
     steps = ["use it now", "anaphylaxis", "legs raised", "second auto-injector", "CPR"]
     assert [shown.index(s) for s in steps] == sorted(shown.index(s) for s in steps)
