@@ -14,11 +14,9 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
@@ -27,6 +25,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a script (make scale-up) as well as imported
 
+from deploy.processes import Process, free_port  # noqa: E402
 from knowledge.domain_copy import response_text  # noqa: E402
 from scripts import action_server, rasa_server  # noqa: E402
 from scripts.secret_files import read_secret_file, write_secret_file  # noqa: E402
@@ -48,12 +47,6 @@ def edge_apology_json() -> str:
     return json.dumps([{"recipient_id": "", "text": text}], ensure_ascii=False)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def postgres_bin() -> Path:
     found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
     if not found:
@@ -66,55 +59,6 @@ def require(program: str, package: str) -> str:
     if not path:
         raise SystemExit(f"error: {program} is not installed (Debian: apt-get install {package})")
     return path
-
-
-class Process:
-    """One child process with its output in <run>/<name>.log."""
-
-    def __init__(
-        self,
-        name: str,
-        command: list[str],
-        env: dict[str, str],
-        run: Path,
-        ready_url: str | None = None,
-        ready_port: int | None = None,
-    ):
-        self.name, self.command, self.env, self.run = name, command, env, run
-        self.ready_url, self.ready_port = ready_url, ready_port
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> Process:
-        log = open(self.run / f"{self.name}.log", "ab")
-        self.process = subprocess.Popen(
-            self.command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-        log.close()
-        return self
-
-    def wait_ready(self, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process and self.process.poll() is not None:
-                raise RuntimeError(f"{self.name} exited; see {self.run / (self.name + '.log')}")
-            try:
-                if self.ready_url:
-                    urllib.request.urlopen(self.ready_url, timeout=2).close()
-                else:
-                    socket.create_connection(("127.0.0.1", self.ready_port or 0), timeout=2).close()
-                return
-            except OSError:
-                time.sleep(0.5)
-        raise RuntimeError(f"{self.name} not ready after {timeout:.0f} s; see {self.run / (self.name + '.log')}")
-
-    def kill(self, sig: int = signal.SIGTERM) -> None:
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, sig)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
 
 
 class Layout:
