@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))  # run as a script (make scale-up) as well as impo
 
 from deploy.processes import Process, free_port  # noqa: E402
 from knowledge.domain_copy import response_text  # noqa: E402
+from knowledge.settings import dashboard, scaled  # noqa: E402
 from scripts import action_server, rasa_server  # noqa: E402
 from scripts.secret_files import read_secret_file, write_secret_file  # noqa: E402
 
@@ -71,25 +72,23 @@ class Layout:
         burst: int | None = None,
         channel_env: dict[str, str] | None = None,
     ):
-        env = os.environ
+        self.settings = settings = scaled()
         self.run = run
         self.channel_env = channel_env or {}  # e.g. Slack's credentials (scripts/credentials.py reads them)
-        self.rasa_count = rasa_processes or int(env.get("RASA_PROCESSES", "2"))
-        self.action_count = action_processes or int(env.get("ACTION_PROCESSES", "2"))
-        self.rate = rate or int(env.get("EDGE_RATE", "20"))
-        self.burst = burst or int(env.get("EDGE_BURST", "40"))
-        self.edge_port = int(env.get("EDGE_PORT", "0")) or free_port()
+        self.rasa_count = rasa_processes or settings.rasa_processes
+        self.action_count = action_processes or settings.action_processes
+        self.rate = rate or settings.edge_rate
+        self.burst = burst or settings.edge_burst
+        self.edge_port = settings.edge_port or free_port()
         # Where the edge listens: loopback unless the operator opens it (EDGE_BIND=0.0.0.0); only channel paths pass.
-        self.edge_bind = env.get("EDGE_BIND", "127.0.0.1")
+        self.edge_bind = settings.edge_bind
         self.edge_url = f"http://127.0.0.1:{self.edge_port}"
-        self.token = env.get("RASA_AUTH_TOKEN") or secrets.token_urlsafe(24)
+        self.token = settings.rasa_auth_token or secrets.token_urlsafe(24)
         self.pg_port, self.redis_port, self.action_edge_port = free_port(), free_port(), free_port()
         self.rasa_ports = [free_port() for _ in range(self.rasa_count)]
         self.action_ports = [free_port() for _ in range(self.action_count)]
         # the curators' dashboard: only when the operator set its token (scripts/dashboard.py has no default)
-        self.dashboard = any(
-            (self.channel_env.get(name) or env.get(name)) for name in ("CURATOR_TOKEN", "CURATOR_TOKEN_FILE")
-        )
+        self.dashboard = dashboard({**os.environ, **self.channel_env}).enabled
         self.dashboard_port = free_port()
         self.processes: dict[str, Process] = {}
         self._pg_password: str | None = None
@@ -126,11 +125,11 @@ class Layout:
             "CURATION_DATABASE_URL": self.pg_url("curation", "postgresql+psycopg2"),
             "TRACKER_STORE_URL": self.pg_url("trackers"),
             "REDIS_URL": f"redis://127.0.0.1:{self.redis_port}/0",
-            "SQL_POOL_SIZE": os.environ.get("SQL_POOL_SIZE", "5"),
-            "SQL_MAX_OVERFLOW": os.environ.get("SQL_MAX_OVERFLOW", "10"),
+            "SQL_POOL_SIZE": str(self.settings.sql_pool_size),
+            "SQL_MAX_OVERFLOW": str(self.settings.sql_max_overflow),
             # a conversation's lock, left by a process that died mid-turn, frees after this many seconds; it
             # must outlast the slowest turn, or two processes run one conversation at once and lose events
-            "TICKET_LOCK_LIFETIME": os.environ.get("TICKET_LOCK_LIFETIME", "30"),
+            "TICKET_LOCK_LIFETIME": str(self.settings.ticket_lock_lifetime),
             **self.channel_env,
         }
 
@@ -362,7 +361,7 @@ class Layout:
 
 
 def main() -> int:
-    run = Path(os.environ.get("SCALED_RUN_DIR", ROOT / "build" / "scaled"))
+    run = scaled().run_dir
     layout = Layout(run)
     print(f"starting the scaled layout in {run} ({layout.rasa_count} Rasa, {layout.action_count} action servers)")
     try:
