@@ -2,7 +2,8 @@
 
 medical_advice is for personal doses, products, diagnoses and starting or stopping a treatment. A general
 question that mentions "my eczema" or "my son" is a question: it gets the topic's answer, not a refusal.
-The refusal opens each utter_advice_refused* response (domain.yml, slot advice_refusal).
+The refusal (utter_advice_refused) opens utter_advice_refused_myth and _topic too: the action fills their
+{advice_refusal} with it, so it is written once in domain.yml.
 """
 
 from __future__ import annotations
@@ -71,8 +72,9 @@ class ActionMedicalAdvice(QuestionAction):
         if myth is not None:  # e.g. "should I delay peanut?": a known misconception, answered in general terms
             dispatcher.utter_message(
                 response="utter_advice_refused_myth",
+                advice_refusal=replies.advice_refusal(),
                 correction=myth.correction,
-                buttons=[replies.topic_button(myth.topic, "Learn more"), replies.button("Sources", "sources")],
+                buttons=[replies.topic_button(myth.topic, replies.label("learn_more")), replies.button("sources")],
             )
             return [*topic_slot(myth.topic), *remember(analysis, f"myth:{myth.id}")]
         if analysis.text and not ALWAYS_REFUSED.search(asked) and analysis.specific_answer is not None:
@@ -85,15 +87,14 @@ class ActionMedicalAdvice(QuestionAction):
         if topic is None:
             dispatcher.utter_message(
                 response="utter_advice_refused",
-                buttons=[replies.topic_button("standard_care", "Standard eczema care")]
-                if self.store().topic("standard_care")
-                else [],
+                buttons=self.store_topic_buttons("standard_care"),
             )
             return []
         dispatcher.utter_message(
             response="utter_advice_refused_topic",
+            advice_refusal=replies.advice_refusal(),
             title=topic.title,
             summary=topic.short_answer,
-            buttons=[replies.button("Tell me more", "more_detail"), replies.button("Sources", "sources")],
+            buttons=[replies.button("more_detail"), replies.button("sources")],
         )
         return topic_slot(topic.slug)

@@ -38,8 +38,8 @@ class KnowledgeAction(Action, ABC):
     ) -> list[EventType]: ...
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        if tracker.get_slot(WELCOME_PENDING):
-            dispatcher.utter_message(response="utter_welcome")  # needs no database: sent even when it is down
+        if tracker.get_slot(WELCOME_PENDING):  # the welcome needs no database: sent even when it is down
+            dispatcher.utter_message(response="utter_welcome", what_i_cover=replies.what_i_cover())
         caution(dispatcher, tracker)
         try:
             events = await services.in_thread(self.reply_to, dispatcher, tracker, domain)
@@ -68,6 +68,10 @@ class KnowledgeAction(Action, ABC):
 
     def menu_choices(self) -> list[replies.Button]:
         return menu_choices(self.store())
+
+    def store_topic_buttons(self, *slugs: str) -> list[replies.Button]:
+        """A button per topic the store has, titled with the topic's own title."""
+        return [replies.topic_button(t.slug, t.title) for slug in slugs if (t := self.store().topic(slug)) is not None]
 
     def load_topic(self, dispatcher: CollectingDispatcher, slug: str | None) -> Topic | None:
         """The topic, or None after telling the user why there is nothing to show."""

@@ -21,7 +21,9 @@ WORD = re.compile(r"[a-z0-9]+")
 
 def show_topic_menu(dispatcher: CollectingDispatcher, store: KnowledgeStore) -> None:
     """The menu's intro with a button per group (every topic when the content has no groups)."""
-    dispatcher.utter_message(response="utter_topic_menu", buttons=menu_choices(store))
+    dispatcher.utter_message(
+        response="utter_topic_menu", what_i_cover=replies.what_i_cover(), buttons=menu_choices(store)
+    )
 
 
 def _words(text: str) -> str:

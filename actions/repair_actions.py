@@ -6,7 +6,6 @@ nothing new said, it offers the other readings of the last question (LAST_QUESTI
 
 from __future__ import annotations
 
-import os
 import re
 from typing import Any
 
@@ -18,7 +17,7 @@ from actions import replies
 from actions.analysis import ASKS_A_QUESTION, CORRECTION_OPENING, stated_audience
 from actions.base import KnowledgeAction
 from actions.topic_actions import LAST_ANSWER_SLOT, LAST_QUESTION_SLOT, QuestionAction, adults_reply, remember
-from knowledge.settings import unanswered_retention_days
+from knowledge.settings import retention
 
 REPEAT_COMPLAINT = re.compile(
     r"\b(repeat(ed|ing)?( yourself)?|already (said|told|answered|showed|sent)|same (thing|answer)|"
@@ -60,7 +59,9 @@ class ActionRepair(QuestionAction):
         last = tracker.get_slot(LAST_QUESTION_SLOT)
         others = last.get("others") if isinstance(last, dict) else None
         buttons = [
-            replies.button(title, "ask_topic", answer=ref) if kind == "answer" else replies.topic_button(ref, title)
+            replies.titled_button(title, "ask_topic", answer=ref)
+            if kind == "answer"
+            else replies.topic_button(ref, title)
             for kind, ref, title in others or []
         ]
         if not buttons:
@@ -87,10 +88,10 @@ class ActionWhy(QuestionAction):
         answer = self.store().answer(str(tracker.get_slot(LAST_ANSWER_SLOT) or ""))
         if answer is not None and answer.topic == analysis.current_topic and answer.why:
             dispatcher.utter_message(
-                text=f"**Why?**\n\n{answer.why}",
+                text=replies.layout("why", why=answer.why),
                 buttons=[
-                    replies.topic_button(answer.topic, "More on this topic"),
-                    replies.button("Sources", "sources"),
+                    replies.topic_button(answer.topic, replies.label("more_on_this_topic")),
+                    replies.button("sources"),
                 ],
             )
             return []
@@ -151,7 +152,7 @@ class ActionPrivacy(KnowledgeAction):
         return "action_privacy"
 
     def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        days = os.environ.get("CONVERSATION_RETENTION_DAYS", DEFAULT_RETENTION_DAYS)
-        unanswered_days = f"{unanswered_retention_days():g}"
+        kept = retention()  # the same settings `make forget-old` deletes by
+        days, unanswered_days = f"{kept.conversation_days:g}", f"{kept.unanswered_days:g}"
         dispatcher.utter_message(response="utter_privacy", retention_days=days, unanswered_days=unanswered_days)
         return []

@@ -17,6 +17,7 @@ from actions.analysis import PREVENTION_TOPICS, SAID_KEPT, SAID_SLOT, MessageAna
 from actions.base import KnowledgeAction, topic_slot
 from actions.menu_actions import show_topic_menu
 from knowledge.content import Answer, Source, Topic
+from knowledge.domain_copy import copy_text
 from knowledge.store import GlossaryEntry, MythMatch
 
 UNANSWERED_MIN_WORDS = 5  # a follow-up this long that names no topic is recorded ("tell me more" is not)
@@ -40,7 +41,6 @@ REPAIR_MIN_TOPIC = 0.05
 REPAIR_TOPICS = 3
 REPAIR_CHOICES = 4
 LAST_ANSWER_SLOT = "last_answer"  # the id of the last specific answer shown: what "why?" asks about
-VERDICT_WORDS = {"false": "Not true.", "unproven": "Not proven.", "partly true": "Partly true, but misleading."}
 
 
 def remember(analysis: MessageAnalysis, shown: str) -> list[EventType]:
@@ -52,7 +52,7 @@ def remember(analysis: MessageAnalysis, shown: str) -> list[EventType]:
 
 def sources_reply(sources: tuple[Source, ...], topic: Topic, shown: int | None) -> replies.Message:
     """A topic's sources, most relevant first; with `shown`, only that many and a button for the whole list."""
-    buttons = [replies.button("Tell me more", "more_detail"), replies.button("Related topics", "related_topics")]
+    buttons = [replies.button("more_detail"), replies.button("related_topics")]
     if shown is not None and len(sources) > shown:
         buttons = [replies.all_sources_button(len(sources)), *buttons]
     return replies.text_message(replies.sources_text(topic, sources, shown), buttons)
@@ -135,13 +135,10 @@ class QuestionAction(KnowledgeAction, ABC):
         """A specific answer with its sources; buttons lead to the reason, the topic and a second topic asked."""
         topic = self.store().known_topic(answer.topic)
         citations = "\n".join(replies.source_line(s) for s in self.store().sources(answer.sources))
-        text = f"**{answer.question}**\n\n{answer.answer}\n\n**Sources**\n{citations}"
-        buttons = [replies.button("Why?", "ask_why")] if answer.why else []
-        buttons.append(replies.topic_button(topic.slug, f"More on {topic.title}"))
-        buttons += [
-            replies.button("👍 Helpful", "feedback_positive"),
-            replies.button("👎 Not helpful", "feedback_negative"),
-        ]
+        text = replies.layout("answer", question=answer.question, answer=answer.answer, citations=citations)
+        buttons = [replies.titled_button(replies.label("why"), "ask_why")] if answer.why else []
+        buttons.append(replies.topic_button(topic.slug, replies.label("more_on", title=topic.title)))
+        buttons += [replies.button("feedback_positive"), replies.button("feedback_negative")]
         self.send_with_also(dispatcher, text, buttons, analysis.second_topic(answer.topic))
         return [
             *topic_slot(topic.slug),
@@ -161,7 +158,10 @@ class QuestionAction(KnowledgeAction, ABC):
             response="utter_topic_also_asked",
             topic_answer=text,
             also=also_view.title,
-            buttons=[replies.topic_button(also_view.slug, f"You also asked: {also_view.title}"), *buttons],
+            buttons=[
+                replies.topic_button(also_view.slug, replies.label("also_asked", title=also_view.title)),
+                *buttons,
+            ],
         )
 
     def answer_myth_or_definition(
@@ -264,7 +264,7 @@ class QuestionAction(KnowledgeAction, ABC):
             return message, remember_depth
         message = levels[level](topic)
         if not any(b["payload"] == "/more_detail" for b in message["buttons"]):  # the way to the next level
-            message["buttons"] = [replies.button("Tell me more", "more_detail"), *message["buttons"]]
+            message["buttons"] = [replies.button("more_detail"), *message["buttons"]]
         return message, remember_depth
 
     def detail_levels(self, topic: Topic) -> list[Callable[[Topic], replies.Message]]:
@@ -293,7 +293,7 @@ class QuestionAction(KnowledgeAction, ABC):
             term=entry.term,
             definition=entry.definition,
             topic_title=entry.topic_title,
-            buttons=[replies.topic_button(entry.topic_slug, f"Open: {entry.topic_title}")],
+            buttons=[replies.topic_button(entry.topic_slug, replies.label("open_topic", title=entry.topic_title))],
         )
         return topic_slot(entry.topic_slug)
 
@@ -302,10 +302,15 @@ class QuestionAction(KnowledgeAction, ABC):
     ) -> list[EventType]:
         topic = self.store().known_topic(myth.topic)
         citations = "\n".join(replies.source_line(s) for s in self.store().sources(myth.sources))
+        text = replies.layout(
+            "myth",
+            claim=myth.claim.rstrip("."),
+            verdict=copy_text("verdicts", myth.verdict),
+            correction=myth.correction,
+            citations=citations,
+        )
         dispatcher.utter_message(
-            text=f"**Myth check: \"{myth.claim.rstrip('.')}\"**\n\n{VERDICT_WORDS[myth.verdict]} "
-            f"{myth.correction}\n\n**Sources**\n{citations}",
-            buttons=[replies.topic_button(myth.topic, f"Learn about {topic.title}")],
+            text=text, buttons=[replies.topic_button(myth.topic, replies.label("learn_about", title=topic.title))]
         )
         return [*topic_slot(myth.topic), *remember(analysis, f"myth:{myth.id}")]
 
@@ -470,7 +475,7 @@ class ActionEvidence(FollowUpAction):
     def reply(self, topic: Topic) -> replies.Message:
         return replies.text_message(
             replies.evidence_text(topic),
-            [replies.button("Sources", "sources"), replies.button("Tell me more", "more_detail")],
+            [replies.button("sources"), replies.button("more_detail")],
         )
 
 
@@ -491,19 +496,18 @@ class ActionChildren(FollowUpAction):
         return self.reply(topic), []
 
     def reply(self, topic: Topic) -> replies.Message:
-        buttons = [
-            replies.topic_button("early_life", "Early life"),
-            replies.topic_button("probiotics_prevention", "Probiotics to prevent eczema"),
-        ]
+        buttons = self.store_topic_buttons("early_life", "probiotics_prevention")
         if topic.children_note:
-            return replies.text_message(f"**{topic.title} in babies and children**\n\n{topic.children_note}", buttons)
+            return replies.text_message(
+                replies.layout("children", title=topic.title, note=topic.children_note), buttons
+            )
         return replies.response_message("utter_children_no_note", buttons, title=topic.title)
 
 
 def adults_reply(topic: Topic) -> replies.Message:
-    buttons = [replies.button("Sources", "sources"), replies.button("Tell me more", "more_detail")]
+    buttons = [replies.button("sources"), replies.button("more_detail")]
     if topic.adults_note:
-        return replies.text_message(f"**{topic.title} in teenagers and adults**\n\n{topic.adults_note}", buttons)
+        return replies.text_message(replies.layout("adults", title=topic.title, note=topic.adults_note), buttons)
     return replies.response_message("utter_adults_no_note", buttons, title=topic.title, summary=topic.evidence_summary)
 
 
@@ -528,9 +532,8 @@ class ActionWhatToDo(FollowUpAction):
         return "action_what_to_do"
 
     def reply(self, topic: Topic) -> replies.Message:
-        buttons = [replies.button("Sources", "sources")]
-        if topic.slug != "standard_care":
-            buttons.insert(0, replies.topic_button("standard_care", "Standard eczema care"))
+        others = () if topic.slug == "standard_care" else ("standard_care",)
+        buttons = [*self.store_topic_buttons(*others), replies.button("sources")]
         return replies.response_message("utter_what_to_do", buttons, title=topic.title, summary=topic.evidence_summary)
 
 
@@ -591,7 +594,7 @@ class ActionSearchFallback(QuestionAction):
             services.record_unanswered(analysis.text, analysis.sender)
         if offer_search_results(dispatcher, analysis):
             return []
-        dispatcher.utter_message(response="utter_dont_know")
+        dispatcher.utter_message(response="utter_dont_know", what_i_cover=replies.what_i_cover())
         return []
 
 
@@ -609,7 +612,10 @@ class ActionOutOfScope(QuestionAction):
         if analysis.text and (analysis.asks_about_content or analysis.asks_about_urgent_signs):
             return self.answer_question(dispatcher, analysis)
         again = "out_of_scope" in analysis.said
-        dispatcher.utter_message(response="utter_out_of_scope_again" if again else "utter_out_of_scope")
+        if again:
+            dispatcher.utter_message(response="utter_out_of_scope_again")
+        else:
+            dispatcher.utter_message(response="utter_out_of_scope", what_i_cover=replies.what_i_cover())
         if analysis.text:
             services.record_unanswered(analysis.text, analysis.sender)
         return [] if again else remember(analysis, "out_of_scope")

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
-import os
 import time
 from collections import OrderedDict
 from typing import Any
+
+from knowledge.settings import storage
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +33,6 @@ class RecentKeys:
         return not duplicate
 
 
-REDIS_URL_ENV = "REDIS_URL"
 REDIS_KEY_PREFIX = "gsa:delivered:"
 
 
@@ -55,7 +55,7 @@ class Deliveries:
 
     @classmethod
     def from_environment(cls) -> Deliveries:
-        return cls(os.environ.get(REDIS_URL_ENV) or None)
+        return cls(storage().redis_url)
 
     async def first_time(self, *keys: str | None) -> bool:
         """Record the keys; False when any of them was recorded before by this or another process."""

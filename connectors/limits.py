@@ -6,12 +6,12 @@ each channel refuses it at once, with a friendly reply, before it reaches NLU.
 
 from __future__ import annotations
 
-import os
 import re
 
 from knowledge.domain_copy import response_text
+from knowledge.settings import channels
 
-MAX_MESSAGE_CHARS = int(os.environ.get("MAX_MESSAGE_CHARS", "2000"))
+MAX_MESSAGE_CHARS = channels().max_message_chars
 MAX_SENDER_CHARS = 255  # the sender_id column of Rasa's SQL tracker store
 # The refusals are domain responses (the copy lives in domain.yml), sent here because they are sent before Rasa.
 TOO_LONG_REPLY = response_text("utter_message_too_long", max_chars=MAX_MESSAGE_CHARS)

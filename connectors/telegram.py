@@ -43,6 +43,7 @@ from sanic.response import HTTPResponse
 
 from connectors import formatting
 from connectors.dedupe import Deliveries
+from knowledge.domain_copy import copy_text
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +68,7 @@ class TelegramOutput(RasaTelegramOutput):
     async def _send_parts(self, recipient_id: str, text: str | None, reply_markup: dict | None = None) -> None:
         parts = formatting.telegram_messages(text)
         if not parts and reply_markup:
-            parts = ["Please choose:"]
+            parts = [copy_text("channels", "buttons_only")]
         for index, part in enumerate(parts):
             last = index == len(parts) - 1
             await self.send_message(

@@ -29,7 +29,6 @@ import asyncio
 import itertools
 import json
 import logging
-import os
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
@@ -45,6 +44,7 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.exc import SQLAlchemyError
 
 from knowledge.curation import CurationStore, durable_commit
+from knowledge.settings import storage
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -53,7 +53,7 @@ T = TypeVar("T")
 RETRY_SECONDS = (0.2, 0.5, 1, 1, 2, 2, 3)
 FORGET_ACTION = "utter_forgotten"  # the reply to a confirmed "delete my data"
 POSTGRES_OPTIONS = "-c synchronous_commit=off"
-CACHE_SIZE = int(os.environ.get("TRACKER_CACHE_SIZE", "200"))  # conversations kept in memory per process
+CACHE_SIZE = storage().tracker_cache_size  # conversations kept in memory per process
 
 
 @dataclass

@@ -7,13 +7,17 @@ the message: the texts repeat, the numbers do not."""
 from __future__ import annotations
 
 import json
-import os
+import sys
 import time
 import uuid
+from pathlib import Path
 
 from locust import HttpUser, task
 
-LOG_PATH = os.environ.get("LOAD_LOG", "load.jsonl")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # locust imports this file by its path
+from knowledge.settings import load  # noqa: E402
+
+LOG_PATH = str(load().log)
 # The bot's apologies for a failed turn: nginx's (no process answered), a custom action that failed, and the
 # knowledge store out of reach (domain.yml utter_store_down). Any other reply is an answer.
 APOLOGY = ("Sorry, something went wrong", "Sorry, the part of me", "Sorry, my library of answers")

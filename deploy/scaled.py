@@ -14,11 +14,9 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
@@ -27,7 +25,9 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a script (make scale-up) as well as imported
 
+from deploy.processes import Process, free_port  # noqa: E402
 from knowledge.domain_copy import response_text  # noqa: E402
+from knowledge.settings import dashboard, scaled  # noqa: E402
 from scripts import action_server, rasa_server  # noqa: E402
 from scripts.secret_files import read_secret_file, write_secret_file  # noqa: E402
 
@@ -48,12 +48,6 @@ def edge_apology_json() -> str:
     return json.dumps([{"recipient_id": "", "text": text}], ensure_ascii=False)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def postgres_bin() -> Path:
     found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
     if not found:
@@ -68,55 +62,6 @@ def require(program: str, package: str) -> str:
     return path
 
 
-class Process:
-    """One child process with its output in <run>/<name>.log."""
-
-    def __init__(
-        self,
-        name: str,
-        command: list[str],
-        env: dict[str, str],
-        run: Path,
-        ready_url: str | None = None,
-        ready_port: int | None = None,
-    ):
-        self.name, self.command, self.env, self.run = name, command, env, run
-        self.ready_url, self.ready_port = ready_url, ready_port
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> Process:
-        log = open(self.run / f"{self.name}.log", "ab")
-        self.process = subprocess.Popen(
-            self.command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-        log.close()
-        return self
-
-    def wait_ready(self, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process and self.process.poll() is not None:
-                raise RuntimeError(f"{self.name} exited; see {self.run / (self.name + '.log')}")
-            try:
-                if self.ready_url:
-                    urllib.request.urlopen(self.ready_url, timeout=2).close()
-                else:
-                    socket.create_connection(("127.0.0.1", self.ready_port or 0), timeout=2).close()
-                return
-            except OSError:
-                time.sleep(0.5)
-        raise RuntimeError(f"{self.name} not ready after {timeout:.0f} s; see {self.run / (self.name + '.log')}")
-
-    def kill(self, sig: int = signal.SIGTERM) -> None:
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, sig)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-
-
 class Layout:
     def __init__(
         self,
@@ -127,25 +72,23 @@ class Layout:
         burst: int | None = None,
         channel_env: dict[str, str] | None = None,
     ):
-        env = os.environ
+        self.settings = settings = scaled()
         self.run = run
         self.channel_env = channel_env or {}  # e.g. Slack's credentials (scripts/credentials.py reads them)
-        self.rasa_count = rasa_processes or int(env.get("RASA_PROCESSES", "2"))
-        self.action_count = action_processes or int(env.get("ACTION_PROCESSES", "2"))
-        self.rate = rate or int(env.get("EDGE_RATE", "20"))
-        self.burst = burst or int(env.get("EDGE_BURST", "40"))
-        self.edge_port = int(env.get("EDGE_PORT", "0")) or free_port()
+        self.rasa_count = rasa_processes or settings.rasa_processes
+        self.action_count = action_processes or settings.action_processes
+        self.rate = rate or settings.edge_rate
+        self.burst = burst or settings.edge_burst
+        self.edge_port = settings.edge_port or free_port()
         # Where the edge listens: loopback unless the operator opens it (EDGE_BIND=0.0.0.0); only channel paths pass.
-        self.edge_bind = env.get("EDGE_BIND", "127.0.0.1")
+        self.edge_bind = settings.edge_bind
         self.edge_url = f"http://127.0.0.1:{self.edge_port}"
-        self.token = env.get("RASA_AUTH_TOKEN") or secrets.token_urlsafe(24)
+        self.token = settings.rasa_auth_token or secrets.token_urlsafe(24)
         self.pg_port, self.redis_port, self.action_edge_port = free_port(), free_port(), free_port()
         self.rasa_ports = [free_port() for _ in range(self.rasa_count)]
         self.action_ports = [free_port() for _ in range(self.action_count)]
         # the curators' dashboard: only when the operator set its token (scripts/dashboard.py has no default)
-        self.dashboard = any(
-            (self.channel_env.get(name) or env.get(name)) for name in ("CURATOR_TOKEN", "CURATOR_TOKEN_FILE")
-        )
+        self.dashboard = dashboard({**os.environ, **self.channel_env}).enabled
         self.dashboard_port = free_port()
         self.processes: dict[str, Process] = {}
         self._pg_password: str | None = None
@@ -182,11 +125,11 @@ class Layout:
             "CURATION_DATABASE_URL": self.pg_url("curation", "postgresql+psycopg2"),
             "TRACKER_STORE_URL": self.pg_url("trackers"),
             "REDIS_URL": f"redis://127.0.0.1:{self.redis_port}/0",
-            "SQL_POOL_SIZE": os.environ.get("SQL_POOL_SIZE", "5"),
-            "SQL_MAX_OVERFLOW": os.environ.get("SQL_MAX_OVERFLOW", "10"),
+            "SQL_POOL_SIZE": str(self.settings.sql_pool_size),
+            "SQL_MAX_OVERFLOW": str(self.settings.sql_max_overflow),
             # a conversation's lock, left by a process that died mid-turn, frees after this many seconds; it
             # must outlast the slowest turn, or two processes run one conversation at once and lose events
-            "TICKET_LOCK_LIFETIME": os.environ.get("TICKET_LOCK_LIFETIME", "30"),
+            "TICKET_LOCK_LIFETIME": str(self.settings.ticket_lock_lifetime),
             **self.channel_env,
         }
 
@@ -418,7 +361,7 @@ class Layout:
 
 
 def main() -> int:
-    run = Path(os.environ.get("SCALED_RUN_DIR", ROOT / "build" / "scaled"))
+    run = scaled().run_dir
     layout = Layout(run)
     print(f"starting the scaled layout in {run} ({layout.rasa_count} Rasa, {layout.action_count} action servers)")
     try:

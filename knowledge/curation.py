@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import os
 import re
 import secrets
 import threading
@@ -27,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, declarative_base
 
 from .database import make_engine
-from .settings import CURATION_SECRET_ENV, curation_url
+from .settings import curation_url, storage
 
 CurationBase: Any = declarative_base()  # SQLAlchemy 1.4's declarative base has no static type
 
@@ -108,7 +107,7 @@ class CurationStore:
     def sender_key(self, sender_id: str) -> str:
         """The keyed hash stored with a sender's unanswered questions (the id cannot be read back from it)."""
         if self._secret is None:
-            self._secret = (os.environ.get(CURATION_SECRET_ENV) or self._stored_secret()).encode()
+            self._secret = (storage().curation_sender_secret or self._stored_secret()).encode()
         return hmac.new(self._secret, sender_id.encode(), hashlib.sha256).hexdigest()
 
     def _stored_secret(self) -> str:

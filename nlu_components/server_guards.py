@@ -17,6 +17,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from knowledge.settings import servers
 from nlu_components.rasa_version import require_supported_rasa
 
 logger = logging.getLogger(__name__)
@@ -29,7 +30,7 @@ _installed = False
 
 
 def model_replacement_allowed() -> bool:
-    return os.environ.get(ALLOW_MODEL_REPLACEMENT, "").strip().lower() in ("1", "true", "yes")
+    return servers().allow_model_replacement
 
 
 def refused_start_options(argv: list[str], endpoints: dict[str, Any] | None) -> str | None:

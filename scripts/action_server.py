@@ -3,7 +3,7 @@
 The action server (actions/, rasa_sdk) and the knowledge library run in their own environment, `.venv-actions`,
 on a supported Python (3.12 or 3.13) with a current rasa-sdk; the Rasa server stays in `.venv` on 3.10 (Rasa 3.6
 needs it). The two speak only HTTP (the action server protocol), so they need not share an interpreter.
-scripts/run.sh, tests/support/stack.py, deploy/scaled.py (and through them the benchmark and the scale test)
+scripts/run.sh, deploy/stack.py, deploy/scaled.py (and through them the benchmark and the scale test)
 start the action server with `command()` and build the knowledge database with `python()`.
 
 `serve` runs rasa_sdk's own app (the same routes and replies as `python -m rasa_sdk --actions actions`) in one
@@ -15,7 +15,6 @@ Usage: python scripts/action_server.py python        (prints the interpreter, or
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -57,7 +56,9 @@ def serve(port: int) -> None:
     executor.register_package("actions")
     # rasa_sdk reads its tracing settings from endpoints.yml, by default in the current folder
     app = create_app_for_serve(executor, endpoints=str(ROOT / "endpoints.yml"))
-    host = os.environ.get("SANIC_HOST", "127.0.0.1")  # loopback unless told: only the Rasa server calls it
+    from knowledge.settings import servers
+
+    host = servers().action_server_host  # loopback unless told: only the Rasa server calls it
     app.run(host=host, port=port, single_process=True, access_log=False, motd=False)
 
 

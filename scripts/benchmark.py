@@ -34,12 +34,12 @@ from benchmarks.dashboard_data import time_pages, write_curation, write_trackers
 from benchmarks.large_content import write_scaled_content  # noqa: E402
 from benchmarks.load import LoadResult, locust_binary, percentile, run_load  # noqa: E402
 from benchmarks.store_timing import LookupTiming, questions, time_lookups  # noqa: E402
+from deploy.processes import base_env, free_port  # noqa: E402
+from deploy.stack import Stack  # noqa: E402
 from knowledge.builder import build  # noqa: E402
 from knowledge.content import load_content  # noqa: E402
 from knowledge.settings import CONTENT_DIR  # noqa: E402
 from knowledge.store import KnowledgeStore  # noqa: E402
-from tests.support.processes import base_env, free_port  # noqa: E402
-from tests.support.stack import Stack  # noqa: E402
 
 LARGE_FACTOR = 100
 

@@ -19,7 +19,6 @@ import hmac
 import html
 import io
 import json
-import os
 import stat
 import sys
 import threading
@@ -37,9 +36,10 @@ sys.path.insert(0, str(ROOT))
 
 from knowledge.curation import CurationStore  # noqa: E402
 from knowledge.dashboard import Table, feedback_tables, review_tables, unanswered_table, use_tables  # noqa: E402
+from knowledge.settings import CURATOR_TOKEN_ENV, CURATOR_TOKEN_FILE_ENV, Dashboard, dashboard  # noqa: E402
 from knowledge.store import KnowledgeStore  # noqa: E402
 
-TOKEN_ENV, TOKEN_FILE_ENV = "CURATOR_TOKEN", "CURATOR_TOKEN_FILE"
+TOKEN_ENV, TOKEN_FILE_ENV = CURATOR_TOKEN_ENV, CURATOR_TOKEN_FILE_ENV
 MIN_TOKEN_LENGTH = 16
 CACHE_SECONDS = 60.0  # a page's data is computed at most once a minute (the tracker store can be large)
 STATIC = {
@@ -150,13 +150,12 @@ COPY: dict[str, Any] = {
 PAGES = ("unanswered", "feedback", "review", "use")
 
 
-def read_token(environ: dict[str, str] | None = None) -> str:
+def read_token(settings: Dashboard | None = None) -> str:
     """The operator's curator token; SystemExit with a clear message when none is set or it is unsafe."""
-    environ = dict(os.environ) if environ is None else environ
-    token = environ.get(TOKEN_ENV, "").strip()
-    path = environ.get(TOKEN_FILE_ENV, "").strip()
-    if not token and path:
-        file = Path(path)
+    settings = dashboard() if settings is None else settings
+    token, file = settings.token or "", settings.token_file
+    if not token and file is not None:
+        path = str(file)
         if not file.is_file():
             raise SystemExit(f"error: {TOKEN_FILE_ENV}={path} is not a file")
         if stat.S_IMODE(file.stat().st_mode) & 0o077:
@@ -380,7 +379,7 @@ def make_server(bind: str, port: int, token: str, data: Data, prefix: str = "") 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--port", type=int, default=int(os.environ.get("DASHBOARD_PORT", "8090")))
+    parser.add_argument("--port", type=int, default=dashboard().port)
     parser.add_argument("--bind", default="127.0.0.1")
     parser.add_argument("--prefix", default="", help="the path nginx serves it under, e.g. /curators")
     args = parser.parse_args(argv)

@@ -8,7 +8,6 @@ Usage: python scripts/endpoints.py OUTPUT_FILE ACTION_PORT [ACTION_URL]
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -16,21 +15,18 @@ from urllib.parse import unquote, urlsplit
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from knowledge.settings import storage  # noqa: E402
 from scripts.secret_files import write_secret_file  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_TRACKER_STORE_URL = f"sqlite:///{ROOT / 'build' / 'trackers.db'}"
-
-
-def tracker_store_url() -> str:
-    return os.environ.get("TRACKER_STORE_URL") or DEFAULT_TRACKER_STORE_URL
 
 
 def endpoints(action_port: int, action_url: str | None = None) -> dict:
     config = yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8"))
     config["action_endpoint"]["url"] = action_url or f"http://127.0.0.1:{action_port}/webhook"
-    config["tracker_store"]["url"] = tracker_store_url()
-    redis = os.environ.get("REDIS_URL")
+    stored = storage()
+    config["tracker_store"]["url"] = stored.tracker_store_url
+    redis = stored.redis_url
     if redis:
         parts = urlsplit(redis)
         config["lock_store"] = {

@@ -10,7 +10,6 @@ Run it daily (cron, a systemd timer); `make forget-old` runs it once.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
@@ -18,10 +17,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from connectors.tracker_store import ForgetfulSQLTrackerStore  # noqa: E402
 from knowledge.curation import CurationStore  # noqa: E402
-from knowledge.settings import unanswered_retention_days  # noqa: E402
-from scripts.endpoints import tracker_store_url  # noqa: E402
+from knowledge.settings import retention, tracker_store_url  # noqa: E402
 
-DEFAULT_DAYS = float(os.environ.get("CONVERSATION_RETENTION_DAYS", "30"))
+DEFAULT_DAYS = retention().conversation_days
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--unanswered-days",
         type=float,
-        default=unanswered_retention_days(),
+        default=retention().unanswered_days,
         help="keep unanswered questions this recent",
     )
     args = parser.parse_args(argv)

@@ -25,10 +25,10 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.load import LOCUSTFILE, locust_binary, percentile  # noqa: E402
 from deploy.scaled import Layout  # noqa: E402
+from knowledge.settings import load  # noqa: E402
 
-USERS = int(os.environ.get("LOAD_USERS", "50"))
+USERS, SECONDS = load().users, load().seconds
 CYCLE_START = "hello"  # the first message of deploy/locustfile.py's conversation
-SECONDS = int(os.environ.get("LOAD_SECONDS", "120"))
 
 
 def inject_faults(layout: Layout, log: list[str]) -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 import warnings
@@ -24,10 +23,12 @@ from urllib.parse import urlsplit
 
 import jwt
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from knowledge.settings import JWT_SECRET_ENV, channels  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 WEB_DIR = ROOT / "web"
 TOKEN_TTL_SECONDS = 600
-JWT_SECRET_ENV = "WEB_JWT_SECRET"
 HIDDEN = ("/node_modules", "/package.json", "/package-lock.json")
 
 
@@ -137,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not (WEB_DIR / "vendor" / "socket.io.min.js").exists():
         print("warning: web/vendor/socket.io.min.js is missing; run 'make web'", file=sys.stderr)
-    secret = os.environ.get(JWT_SECRET_ENV) or None
+    secret = channels().web_jwt_secret
     if secret and len(secret.encode()) < 32:
         print(f"warning: {JWT_SECRET_ENV} is shorter than 32 bytes; use a long random secret", file=sys.stderr)
         warnings.filterwarnings("ignore", message=".*HMAC key.*")  # said once above, not on every token

@@ -17,13 +17,13 @@ from pathlib import Path
 
 import pytest
 
+from deploy.processes import PYTHON, ROOT, Process, base_env, free_port
+from deploy.stack import current_model
 from nlu_components.action_failures import ACTION_CALL_TIMEOUT_SECONDS, ACTIONS_UNAVAILABLE
 from scripts import rasa_server
 from scripts.secret_files import write_secret_file
 from tests.fakes.action_server import OK_TEXT, MisbehavingActionServer, sent_to
-from tests.support.processes import PYTHON, ROOT, Server, base_env, free_port
 from tests.support.rest import new_sender, texts
-from tests.support.stack import current_model
 
 pytestmark = pytest.mark.e2e
 QUESTION = "what is butyrate?"  # answered by a custom action
@@ -32,12 +32,12 @@ QUESTION = "what is butyrate?"  # answered by a custom action
 class FailingStack:
     def __init__(self, work_dir: Path):
         raising_port = free_port()
-        self.raising = Server(
+        self.raising = Process(
             "raising-action-server",
             [PYTHON, "-m", "rasa_sdk", "--actions", "tests.fakes.raising_actions", "--port", str(raising_port)],
-            f"http://127.0.0.1:{raising_port}/health",
             base_env(SANIC_HOST="127.0.0.1"),
             work_dir,
+            ready_url=f"http://127.0.0.1:{raising_port}/health",
         )
         self.actions = MisbehavingActionServer(f"http://127.0.0.1:{raising_port}/webhook")
         self.actions.port = free_port()
@@ -52,7 +52,7 @@ class FailingStack:
         token_file = work_dir / "api-token"
         write_secret_file(token_file, secrets.token_urlsafe(16))
         command = rasa_server.command(PYTHON, port, token_file, str(current_model()), credentials, endpoints)
-        self.rasa = Server("rasa-server", command, f"{self.url}/", env, work_dir)
+        self.rasa = Process("rasa-server", command, env, work_dir, ready_url=f"{self.url}/")
 
     def say(self, sender: str, message: str) -> list[dict]:
         request = urllib.request.Request(

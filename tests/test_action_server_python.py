@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from deploy.processes import ROOT
 from scripts import action_server
-from tests.support.processes import ROOT
 
 pytestmark = pytest.mark.e2e
 

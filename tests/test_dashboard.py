@@ -17,9 +17,9 @@ from collections import Counter
 import pytest
 from playwright.sync_api import Browser
 
+from deploy.processes import ROOT, Process, base_env, free_port
+from deploy.stack import Stack
 from scripts import action_server
-from tests.support.processes import ROOT, Server, base_env, free_port
-from tests.support.stack import Stack
 from tests.support.web import AXE, axe_violations, describe, screenshot
 
 pytestmark = pytest.mark.e2e
@@ -59,7 +59,9 @@ def dashboard(stack: Stack, talked, tmp_path_factory: pytest.TempPathFactory):
         CURATOR_TOKEN=TOKEN,
     )
     command = [action_server.python(), "scripts/dashboard.py", "--port", str(port)]
-    server = Server("dashboard", command, f"http://127.0.0.1:{port}/health", env, tmp_path_factory.mktemp("dash"))
+    server = Process(
+        "dashboard", command, env, tmp_path_factory.mktemp("dash"), ready_url=f"http://127.0.0.1:{port}/health"
+    )
     server.start(timeout=60)
     yield f"http://127.0.0.1:{port}"
     server.stop()

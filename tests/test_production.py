@@ -18,11 +18,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from deploy.processes import PYTHON, ROOT, base_env, free_port
+from deploy.stack import Stack, current_model
 from knowledge.curation import CurationStore, UnansweredRow
 from scripts import rasa_server
-from tests.support.processes import PYTHON, ROOT, base_env, free_port
 from tests.support.replies import WELCOME
-from tests.support.stack import Stack, current_model
 
 pytestmark = pytest.mark.e2e
 

@@ -14,7 +14,7 @@ from knowledge.curation import CurationStore
 from knowledge.settings import CONTENT_DIR
 from nlu_components.action_failures import ACTIONS_UNAVAILABLE
 from nlu_components.safety_phrases import SafetyPhrases
-from tests.support.replies import EMERGENCY, SAME_DAY, URGENT_OPENINGS, WELCOME, opening
+from tests.support.replies import EMERGENCY, EMERGENCY_NUMBERS, SAME_DAY, URGENT_OPENINGS, WELCOME, opening
 from tests.support.rest import new_sender, payloads, texts
 
 pytestmark = pytest.mark.e2e
@@ -144,6 +144,8 @@ def test_safety_replies_come_first_and_advice_is_refused(stack):
     stack.say(user, "tell me about butyrate")
     urgent = stack.say(user, "she is struggling to breathe and her lips are swelling")
     assert urgent[0]["text"] == EMERGENCY.split("\n\n")[0]  # the emergency tier's first paragraph, first
+    sent = [r.get("text") for r in urgent]
+    assert EMERGENCY_NUMBERS in sent[1:], sent  # the emergency numbers after the tier's advice
     crisis = texts(stack.say(user, "honestly i want to end my life"))
     assert "116 123" in crisis and "988" in crisis
     advice = texts(stack.say(user, "how much probiotic should i give my 2 year old"))

@@ -15,10 +15,10 @@ from nlu_components.safety_phrases import SafetyPhrases
 from tests.support.replies import (
     DISTRESS,
     EMERGENCY,
+    EMERGENCY_NUMBERS,
     SAME_DAY,
     SELF_HARM,
     SELF_HARM_CHILD,
-    SHARED,
     URGENT_OPENINGS,
     WELCOME,
     opening,
@@ -27,6 +27,7 @@ from tests.support.replies import (
 
 pytestmark = pytest.mark.e2e
 SAFETY_DIR = Path(__file__).resolve().parent / "safety"
+RULES_FILE = Path(__file__).resolve().parents[1] / "data" / "dialogue" / "rules.yml"
 
 
 def load(name: str) -> dict:
@@ -70,19 +71,24 @@ def test_the_safety_sets_are_big_enough():
 def test_the_emergency_reply_opens_by_telling_to_call_now():
     assert EMERGENCY.lower().startswith("call an emergency number now")
     shown = render("utter_red_flag", "emergency")
-    assert "your local emergency number" in shown and "auto-injector" in shown
+    assert "auto-injector" in shown and "your local emergency number" in EMERGENCY_NUMBERS
     # anaphylaxis: the auto-injector first, then the call, then position, a second dose and CPR, in that order
     steps = ["use it now", "anaphylaxis", "legs raised", "second auto-injector", "CPR"]
     assert [shown.index(s) for s in steps] == sorted(shown.index(s) for s in steps)
-    # the same emergency numbers in every urgent reply
-    numbers = SHARED["emergency_numbers"]
+    # the same emergency numbers after every urgent reply: each tier points to them, the rules send them next
     for response, tier in [
         ("utter_red_flag", "emergency"),
         ("utter_red_flag", None),
         ("utter_self_harm", None),
         ("utter_self_harm", "self_harm_child"),
     ]:
-        assert numbers in render(response, tier), (response, tier)
+        assert "call an emergency number now (the numbers are below)" in render(response, tier).lower()
+    rules = yaml.safe_load((RULES_FILE).read_text(encoding="utf-8"))["rules"]
+    for response in ("utter_red_flag", "utter_self_harm"):
+        steps = [[s.get("action") for s in r["steps"]] for r in rules if {"action": response} in r["steps"]]
+        assert steps and all(s[s.index(response) + 1] == "utter_emergency_numbers" for s in steps), steps
+    regions = ["999 in the UK", "112 or 999 in Ireland", "112 in the EU", "911 in the US", "000 in Australia"]
+    assert all(region in EMERGENCY_NUMBERS for region in regions + ["111 in New Zealand", "local emergency number"])
     # crisis lines are for crises: the distress reply has none
     assert "116 123" not in DISTRESS and "988" not in DISTRESS
     assert "today" in opening(SAME_DAY) + SAME_DAY.split("\n")[0]

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.support.replies import EMERGENCY, opening
-from tests.support.stack import Stack
+from deploy.stack import Stack
+from tests.support.replies import EMERGENCY, EMERGENCY_NUMBERS, opening
 from tests.support.web import (
     ANSWER_TIMEOUT,
     PHONE,
@@ -39,7 +39,7 @@ pytestmark = pytest.mark.e2e
 DESKTOP: dict[str, Any] = {"viewport": {"width": 1280, "height": 800}}
 DEVICES: dict[str, dict[str, Any]] = {"desktop": DESKTOP, "phone": PHONE}
 URGENT_MESSAGE = "my baby's lips are turning blue and she can't breathe"
-EMERGENCY_NUMBERS = ["999", "112", "911", "000", "111"]  # the {emergency_numbers} of domain.yml
+PHONE_NUMBERS = ["999", "112", "911", "000", "111"]  # in utter_emergency_numbers of domain.yml
 WIDGET = "#gsa-chat-widget"
 
 
@@ -100,7 +100,9 @@ def message_in_view(page: Page, row_selector: str) -> dict[str, float]:
 
 def ask_urgent(page: Page) -> None:
     ask(page, URGENT_MESSAGE)
-    expect(bot_bubbles(page).last).to_contain_text(opening(EMERGENCY), timeout=ANSWER_TIMEOUT)
+    # the tier's advice, then the emergency numbers (the last bubble)
+    expect(bot_bubbles(page).last).to_contain_text(opening(EMERGENCY_NUMBERS), timeout=ANSWER_TIMEOUT)
+    expect(bot_bubbles(page).filter(has_text=opening(EMERGENCY)).last).to_be_visible()
 
 
 def tell_me_more(page: Page, title: str) -> None:
@@ -350,12 +352,12 @@ def test_phone_numbers_of_an_urgent_reply_are_tel_links_and_plain_text_on_the_se
     ask_butyrate(page, butyrate_title)
     assert bot_bubbles(page).locator("a[href^='tel:']").count() == 0, "no tel: links in an ordinary answer"
     ask_urgent(page)
-    urgent = bot_bubbles(page).filter(has_text=opening(EMERGENCY)).last
+    urgent = bot_bubbles(page).filter(has_text=opening(EMERGENCY_NUMBERS)).last
     hrefs = urgent.locator("a[href^='tel:']").evaluate_all("(links) => links.map(a => a.getAttribute('href'))")
-    assert {f"tel:{number}" for number in EMERGENCY_NUMBERS} <= set(hrefs), hrefs
+    assert {f"tel:{number}" for number in PHONE_NUMBERS} <= set(hrefs), hrefs
     expect(urgent.locator("a[href='tel:999']").first).to_have_text("999")
     texts = [e.get("text") or "" for e in stack.tracker(session_id(page))["events"] if e.get("event") == "bot"]
-    sent = next(t for t in texts if t.startswith(opening(EMERGENCY)))
+    sent = next(t for t in texts if t == EMERGENCY_NUMBERS)
     assert "999 in the UK" in sent and "tel:" not in sent, "the server sends plain numbers"
     assert widget_eval(page, "(root, text) => GsaChat.formatText(text).querySelectorAll('a').length", sent) == 7
 

@@ -10,8 +10,12 @@ import yaml
 from rasa.core.nlg.interpolator import interpolate_text
 
 DOMAIN = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text(encoding="utf-8"))
-# Copy that several responses share, kept as slots' initial values ({what_i_cover}, {advice_refusal}).
-SHARED = {name: slot["initial_value"] for name, slot in DOMAIN["slots"].items() if "initial_value" in slot}
+# Copy that several responses embed, written once as its own response: the action server passes it as a {variable}
+# (actions/replies.py what_i_cover, advice_refusal); render() fills it in when a test does not.
+SHARED = {
+    "what_i_cover": DOMAIN["responses"]["utter_what_i_cover"][0]["text"],
+    "advice_refusal": DOMAIN["responses"]["utter_advice_refused"][0]["text"],
+}
 VARIABLE = re.compile(r"{([^\n{}]+?)}")  # Rasa's placeholder pattern (rasa.core.nlg.interpolator)
 
 
@@ -29,12 +33,12 @@ def variant(response: str, tier: str | None = None) -> str:
 
 
 def variables(response: str) -> set[str]:
-    """The {variables} an action must pass to a response (shared copy is filled from the slots)."""
-    return set(VARIABLE.findall(variant(response))) - set(SHARED)
+    """The {variables} an action must pass to a response (shared copy included)."""
+    return set(VARIABLE.findall(variant(response)))
 
 
 def render(response: str, tier: str | None = None, **values: Any) -> str:
-    """A response as Rasa sends it: its {variables} filled with Rasa's own interpolator."""
+    """A response as Rasa sends it: its {variables} filled with Rasa's own interpolator (shared copy by default)."""
     text = variant(response, tier)
     missing = set(VARIABLE.findall(text)) - set(SHARED) - set(values)
     if missing:
@@ -56,6 +60,7 @@ EMERGENCY = render("utter_red_flag", "emergency")
 SAME_DAY = render("utter_red_flag")
 SELF_HARM = render("utter_self_harm")
 SELF_HARM_CHILD = render("utter_self_harm", "self_harm_child")
+EMERGENCY_NUMBERS = render("utter_emergency_numbers")  # the rules send it right after every urgent reply
 DISTRESS = render("utter_distress")
 URGENT_OPENINGS = tuple(opening(t) for t in (EMERGENCY, SAME_DAY, SELF_HARM, SELF_HARM_CHILD))
 WELCOME = render("utter_welcome")  # the first message of every session

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from tests.support.processes import PYTHON, ROOT, Server, base_env, free_port
+from deploy.processes import PYTHON, ROOT, Process, base_env, free_port
 from tests.support.replies import WELCOME
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -40,18 +40,18 @@ PHONE: dict[str, Any] = {
 
 
 # ------------------------------------------------------------------------------------------------ fixtures
-def start_web_server(log_dir: Path, rasa_url: str, **env: str) -> tuple[Server, str]:
+def start_web_server(log_dir: Path, rasa_url: str, **env: str) -> tuple[Process, str]:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     server_env = base_env(**env)
     if "WEB_JWT_SECRET" not in env:
         server_env.pop("WEB_JWT_SECRET", None)
-    server = Server(
+    server = Process(
         f"serve-web-{port}",
         [PYTHON, "scripts/serve_web.py", "--port", str(port), "--bind", "127.0.0.1", "--rasa-url", rasa_url],
-        f"{url}/config.json",
         server_env,
         log_dir,
+        ready_url=f"{url}/config.json",
     )
     return server.start(timeout=20), url
 

@@ -28,7 +28,6 @@ from actions.menu_actions import ActionMenuGroup
 from actions.quiz_actions import QUIZ_LENGTH, ActionQuizAnswer, ActionQuizStart, ActionStop
 from actions.session_actions import ActionSessionStart, ActionWelcome
 from actions.topic_actions import (
-    VERDICT_WORDS,
     ActionAdults,
     ActionAnswerTopic,
     ActionCheckMyth,
@@ -48,6 +47,7 @@ from actions.tour_actions import ActionTourNext, ActionTourRestart, ActionTourSt
 from knowledge.builder import build
 from knowledge.content import TOPIC_SLUGS, Content
 from knowledge.curation import CurationStore, redact
+from knowledge.domain_copy import copy_text
 from knowledge.settings import CURATION_URL_ENV, DATABASE_URL_ENV
 from knowledge.store import KnowledgeStore
 from tests.support.replies import REFUSAL, STORE_DOWN, render, response_buttons, variables
@@ -473,7 +473,10 @@ BACK = replies.back_to_menu_button()["payload"]
 
 
 def group_payloads(store: KnowledgeStore) -> list[str]:
-    return [replies.button(group.title, "menu_group", menu_group=group.id)["payload"] for group in store.menu_groups()]
+    return [
+        replies.titled_button(group.title, "menu_group", menu_group=group.id)["payload"]
+        for group in store.menu_groups()
+    ]
 
 
 def group_topic_payloads(topics: tuple[tuple[str, str], ...]) -> list[str]:
@@ -587,7 +590,7 @@ def test_check_myth(bot, store: KnowledgeStore):
     reply = shown(messages[0])
     assert myth.claim.rstrip(".") in reply
     assert myth.correction in reply
-    assert VERDICT_WORDS[myth.verdict] in reply
+    assert copy_text("verdicts", myth.verdict) in reply
     assert all(f"({s.link})" in reply for s in store.sources(myth.sources))
     assert payloads(messages[0]) == [replies.intent_payload("ask_topic", topic="leaky_gut")]
     assert dialogue(events) == [SlotSet("topic", "leaky_gut")]
@@ -996,7 +999,7 @@ def test_quiz_answer_after_the_questions_changed_restarts_cleanly(bot, store: Kn
 def test_a_myth_asked_as_a_topic_question_gets_the_myth_check(bot, store: KnowledgeStore):
     myth = store.find_myth("does leaky gut cause eczema")
     messages, events = run(ActionAnswerTopic(), make_tracker("does leaky gut cause eczema", "ask_topic"))
-    assert myth.correction in shown(messages[0]) and VERDICT_WORDS[myth.verdict] in shown(messages[0])
+    assert myth.correction in shown(messages[0]) and copy_text("verdicts", myth.verdict) in shown(messages[0])
     assert dialogue(events) == [SlotSet("topic", myth.topic)]
 
 
@@ -1192,8 +1195,14 @@ def test_every_response_an_action_sends_is_in_the_domain():
     assert len(named) > 30 and named <= set(DOMAIN["responses"]), sorted(named - set(DOMAIN["responses"]))
 
 
-def test_what_the_bot_covers_is_written_once():
-    blurb = DOMAIN["slots"]["what_i_cover"]["initial_value"]
+def test_shared_copy_is_written_once_as_a_response_not_a_slot():
+    # copy kept in slots would be stored in every tracker and writable through the HTTP API's events
+    assert not [name for name, slot in DOMAIN["slots"].items() if "initial_value" in slot]
+    refusal = render("utter_advice_refused")
+    assert (ROOT / "domain.yml").read_text(encoding="utf-8").count(refusal) == 1
+    users = [name for name, items in DOMAIN["responses"].items() if "{advice_refusal}" in items[0]["text"]]
+    assert sorted(users) == ["utter_advice_refused_myth", "utter_advice_refused_topic"]
+    blurb = render("utter_what_i_cover")
     users = [name for name, items in DOMAIN["responses"].items() if "{what_i_cover}" in items[0]["text"]]
     assert sorted(users) == ["utter_dont_know", "utter_out_of_scope", "utter_topic_menu", "utter_welcome"]
     assert (ROOT / "domain.yml").read_text(encoding="utf-8").count(blurb) == 1
@@ -1213,7 +1222,7 @@ def test_what_the_bot_covers_is_written_once():
 def test_the_replies_that_say_what_the_bot_covers(bot, action, tracker, response):
     messages, _ = run(action, tracker)
     assert [m["response"] for m in messages] == [response]
-    assert DOMAIN["slots"]["what_i_cover"]["initial_value"] in shown(messages[0])
+    assert render("utter_what_i_cover") in shown(messages[0])
 
 
 def rasa_utterances(messages: list[dict]) -> list[tuple[str, list[str]]]:

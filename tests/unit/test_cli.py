@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
+from deploy.processes import base_env
 from knowledge import cli as knowledge_cli
 from knowledge.content import Content
 from knowledge.curation import CurationStore
-from tests.support.processes import base_env
 from tests.unit.conftest import FIXTURE_CONTENT, ROOT, edit_yaml, sqlite_url
 
 

@@ -3,7 +3,8 @@
 - README.md is for newcomers and stays at most 12,000 characters (issue 25); the rest lives in docs/.
 - Every environment variable the project's code reads, or sets for the programs it starts, has a row in the
   table of docs/configuration.md. The variables are found by reading the source: Python files are parsed (reads
-  of os.environ / os.getenv / a mapping called env or environ, with names given literally, through a module
+  of os.environ / os.getenv / a mapping called env or environ, the typed readers of knowledge/settings.py
+  (``env.integer("NAME", ...)``, every public method of its Environment), with names given literally, through a module
   constant such as ``DATABASE_URL_ENV = "KNOWLEDGE_DATABASE_URL"`` or through a loop over literal names, and the
   keys of a dict built on ``**os.environ``), shell scripts are read with regexes (``${NAME:-default}``, ``$NAME``
   that the script never assigns, ``export NAME=``), and the Makefile's ``export NAME :=``.
@@ -18,6 +19,8 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from knowledge.settings import Environment
+
 ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
 CONFIGURATION = ROOT / "docs" / "configuration.md"
@@ -29,6 +32,8 @@ SHELL_SCRIPTS = (*sorted((ROOT / "scripts").glob("*.sh")), ROOT / ".ci" / "run")
 # Bash's own variables and what every login has: never the project's settings.
 SHELL_SPECIAL = {"BASH_SOURCE", "SECONDS", "RANDOM", "LINENO", "HOME", "PATH", "PWD", "UID", "EUID", "IFS", "OLDPWD"}
 
+# knowledge/settings.py reads every variable with these (env.text, env.integer, ...), besides mapping reads
+SETTINGS_READERS = tuple(name for name in vars(Environment) if not name.startswith("_"))
 NAME = r"[A-Z][A-Z0-9_]*"
 ENV_NAME = re.compile(rf"^{NAME}$")
 
@@ -113,7 +118,7 @@ def python_variables(path: Path, imported: dict[str, str] | None = None) -> set[
             func = node.func
             if func.attr == "getenv" and ast.unparse(func.value) == "os":
                 args = [node.args[0]]
-            elif func.attr in ("get", "setdefault", "pop") and _is_environment(func.value):
+            elif func.attr in ("get", "setdefault", "pop", *SETTINGS_READERS) and _is_environment(func.value):
                 args = [node.args[0]]
         elif isinstance(node, ast.Subscript) and _is_environment(node.value):
             args = [node.slice]

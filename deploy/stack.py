@@ -1,4 +1,5 @@
-"""The whole assistant as a user runs it: knowledge DB, action server and Rasa server on a trained model."""
+"""The whole assistant as a user runs it, on loopback: knowledge DB, action server and Rasa server on a trained
+model. The tests and the benchmark (scripts/benchmark.py) start it."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from deploy.processes import PYTHON, ROOT, Process, base_env, free_port
 from scripts import action_server, rasa_server
 from scripts.secret_files import write_secret_file
-from tests.support.processes import PYTHON, ROOT, Server, base_env, free_port
 
 
 def current_model() -> Path:
@@ -47,12 +48,12 @@ class Stack:
         subprocess.run(
             [action_server.python(), "-m", "knowledge", "build"], cwd=ROOT, env=env, check=True, capture_output=True
         )
-        self.actions = Server(
+        self.actions = Process(
             "action-server",
             action_server.command(self.action_port),
-            f"http://127.0.0.1:{self.action_port}/health",
             env,
             work_dir,
+            ready_url=f"http://127.0.0.1:{self.action_port}/health",
         )
         endpoints = work_dir / "endpoints.yml"
         subprocess.run(
@@ -62,12 +63,12 @@ class Stack:
         # (the Rasa server deletes a conversation's unanswered questions on "delete my data")
         rasa_env = base_env(CURATION_DATABASE_URL=self.curation_url, **self.channel_env)
         subprocess.run([PYTHON, "scripts/credentials.py", str(credentials)], cwd=ROOT, env=rasa_env, check=True)
-        self.rasa = Server(
+        self.rasa = Process(
             "rasa-server",
             rasa_server.command(PYTHON, self.rasa_port, self.token_file, str(current_model()), credentials, endpoints),
-            f"{self.rasa_url}/",
             rasa_env,
             work_dir,
+            ready_url=f"{self.rasa_url}/",
         )
 
     def start(self) -> Stack:
