@@ -1,6 +1,6 @@
 """One reading of the user's message per turn, shared by every action.
 
-The topics come ranked from the NLU (nlu_components/topic_classifier.py, in the parse data under `topics`), so
+The topics come ranked from the NLU (rasa_ext/components/topic_classifier.py, in the parse data under `topics`), so
 no action guesses a topic from words again. A myth, a glossary definition and search hits are looked up in the
 knowledge store only when an action asks, at most once per turn.
 """

@@ -25,9 +25,9 @@ ROOT = Path(__file__).resolve().parents[1]
 def credentials(env: Mapping[str, str]) -> dict:
     config = yaml.safe_load((ROOT / "credentials.yml").read_text(encoding="utf-8")) or {}
     if env.get("WEB_JWT_SECRET"):
-        config["connectors.socketio.SocketIOInput"].update(jwt_key=env["WEB_JWT_SECRET"], jwt_method="HS256")
+        config["rasa_ext.channels.socketio.SocketIOInput"].update(jwt_key=env["WEB_JWT_SECRET"], jwt_method="HS256")
     if env.get("SLACK_TOKEN") and env.get("SLACK_SIGNING_SECRET"):
-        config["connectors.slack.SlackInput"] = {
+        config["rasa_ext.channels.slack.SlackInput"] = {
             "slack_token": env["SLACK_TOKEN"],
             "slack_signing_secret": env["SLACK_SIGNING_SECRET"],
             "slack_channel": env.get("SLACK_CHANNEL") or None,
@@ -35,7 +35,7 @@ def credentials(env: Mapping[str, str]) -> dict:
             "use_threads": True,
         }
     if env.get("TELEGRAM_TOKEN") and env.get("TELEGRAM_BOT_NAME") and env.get("TELEGRAM_WEBHOOK_URL"):
-        config["connectors.telegram.TelegramInput"] = {
+        config["rasa_ext.channels.telegram.TelegramInput"] = {
             "access_token": env["TELEGRAM_TOKEN"],
             "verify": env["TELEGRAM_BOT_NAME"],
             "webhook_url": env["TELEGRAM_WEBHOOK_URL"],

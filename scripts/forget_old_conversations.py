@@ -16,9 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from connectors.tracker_store import ForgetfulSQLTrackerStore  # noqa: E402
 from knowledge.curation import CurationStore  # noqa: E402
 from knowledge.settings import unanswered_retention_days  # noqa: E402
+from rasa_ext.stores.tracker_store import ForgetfulSQLTrackerStore  # noqa: E402
 from scripts.endpoints import tracker_store_url  # noqa: E402
 
 DEFAULT_DAYS = float(os.environ.get("CONVERSATION_RETENTION_DAYS", "30"))

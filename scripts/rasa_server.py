@@ -1,4 +1,4 @@
-"""Start the Rasa server (`rasa run ...`) after the project's start-up step: nlu_components.action_failures,
+"""Start the Rasa server (`rasa run ...`) after the project's start-up step: rasa_ext.patches.action_failures,
 action_calls, graph_runner and server_guards.
 
 Every way this project starts Rasa goes through here (scripts/run.sh, tests/support/stack.py, deploy/scaled.py),
@@ -18,8 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import yaml  # noqa: E402
 
-from nlu_components import action_failures, server_guards  # noqa: E402
-from nlu_components.rasa_version import UnsupportedRasaVersion  # noqa: E402
+from rasa_ext.patches import action_failures, server_guards  # noqa: E402
+from rasa_ext.patches.rasa_version import UnsupportedRasaVersion  # noqa: E402
 from scripts.secret_files import read_secret_file  # noqa: E402
 
 TOKEN_FILE_OPTION = "--auth-token-file"
@@ -66,7 +66,7 @@ def main(argv: list[str]) -> None:
         action_failures.install()
         server_guards.install()
         # (imported here: importing them loads Rasa, which `command()` must not)
-        from nlu_components import action_calls, graph_runner
+        from rasa_ext.patches import action_calls, graph_runner
 
         action_calls.install()
         graph_runner.install()

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from nlu_components.action_failures import ACTION_CALL_TIMEOUT_SECONDS, ACTIONS_UNAVAILABLE
+from rasa_ext.patches.action_failures import ACTION_CALL_TIMEOUT_SECONDS, ACTIONS_UNAVAILABLE
 from scripts import rasa_server
 from scripts.secret_files import write_secret_file
 from tests.fakes.action_server import OK_TEXT, MisbehavingActionServer, sent_to

@@ -12,8 +12,8 @@ import pytest
 from knowledge.content import load_content
 from knowledge.curation import CurationStore
 from knowledge.settings import CONTENT_DIR
-from nlu_components.action_failures import ACTIONS_UNAVAILABLE
-from nlu_components.safety_phrases import SafetyPhrases
+from rasa_ext.patches.action_failures import ACTIONS_UNAVAILABLE
+from safety.phrases import SafetyPhrases
 from tests.support.replies import EMERGENCY, SAME_DAY, URGENT_OPENINGS, WELCOME, opening
 from tests.support.rest import new_sender, payloads, texts
 

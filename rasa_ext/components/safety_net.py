@@ -37,10 +37,11 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlu_components import action_failures, safety_numbers
-from nlu_components import safety_model as safety_model_module
-from nlu_components.safety_model import EXAMPLES_FILE, SafetyModel
-from nlu_components.safety_phrases import SafetyPhrases
+from rasa_ext.patches import action_failures
+from safety import model as safety_model_module
+from safety import numbers as safety_numbers
+from safety.model import EXAMPLES_FILE, SafetyModel
+from safety.phrases import SafetyPhrases
 
 logger = logging.getLogger(__name__)
 

@@ -31,7 +31,7 @@ from typing import Any
 import ujson
 
 from knowledge.domain_copy import response_text
-from nlu_components.rasa_version import require_supported_rasa
+from rasa_ext.patches.rasa_version import require_supported_rasa
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ def install() -> None:
     global _installed
     if _installed:
         return
-    require_supported_rasa("nlu_components.action_failures")
+    require_supported_rasa("rasa_ext.patches.action_failures")
     # Imported here, not at the top: tests read ACTIONS_UNAVAILABLE without loading Rasa and TensorFlow.
     import asyncio
 

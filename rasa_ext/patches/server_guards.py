@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from nlu_components.rasa_version import require_supported_rasa
+from rasa_ext.patches.rasa_version import require_supported_rasa
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ def install() -> None:
     global _installed
     if _installed:
         return
-    require_supported_rasa("nlu_components.server_guards")
+    require_supported_rasa("rasa_ext.patches.server_guards")
     import rasa.core.run
     import rasa.server
 

@@ -5,7 +5,7 @@ back to the first one, three times per turn: a turn cost more the longer the con
 ever compared with as many of the latest states as it has steps (a state further back makes it applicable by
 definition, `RulePolicy._is_rule_applicable`), so this policy builds and matches only the latest `longest rule`
 states. A conversation shorter than that is taken whole, as before; a conversation-start rule still sees
-whether its first state is the start. The states are the ones Rasa computes (nlu_components/latest_states.py),
+whether its first state is the start. The states are the ones Rasa computes (rasa_ext/policies/latest_states.py),
 and each conversation's replay is kept, so the next prediction replays only the events added since.
 
 Two more savings, with the same results: each rule's steps are parsed from their JSON key once, not once per
@@ -27,8 +27,8 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import ACTION_NAME, INTENT
 
-from nlu_components.latest_states import StateReplays
-from nlu_components.rasa_version import require_supported_rasa
+from rasa_ext.patches.rasa_version import require_supported_rasa
+from rasa_ext.policies.latest_states import StateReplays
 
 require_supported_rasa(__name__)  # it relies on how RulePolicy 3.6.21 matches rules and builds states
 

@@ -1,4 +1,4 @@
-"""What nlu_components.action_failures changes in Rasa: the reply check and the kept HTTP session."""
+"""What rasa_ext.patches.action_failures changes in Rasa: the reply check and the kept HTTP session."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from rasa.core.actions.action import RemoteAction
 from rasa.utils.endpoints import EndpointConfig
 
-from nlu_components import action_failures
+from rasa_ext.patches import action_failures
 
 pytestmark = pytest.mark.usefixtures("undo_rasa_patches")  # the patches are undone after each test
 
@@ -148,7 +148,7 @@ def test_the_kept_session_writes_the_tracker_as_json_that_reads_back_the_same():
 def test_the_start_up_step_refuses_a_rasa_version_it_was_not_written_for(monkeypatch: pytest.MonkeyPatch):
     import rasa
 
-    from nlu_components.rasa_version import UnsupportedRasaVersion
+    from rasa_ext.patches.rasa_version import UnsupportedRasaVersion
 
     monkeypatch.setattr(action_failures, "_installed", False)
     monkeypatch.setattr(rasa, "__version__", "3.7.0")
@@ -168,5 +168,5 @@ def test_the_rasa_launcher_stops_with_a_clear_message_on_another_version(
 
     monkeypatch.setattr(action_failures, "_installed", False)
     monkeypatch.setattr(rasa, "__version__", "4.0.0")
-    with pytest.raises(SystemExit, match="error: nlu_components.action_failures was written for Rasa 3.6.21"):
+    with pytest.raises(SystemExit, match="error: rasa_ext.patches.action_failures was written for Rasa 3.6.21"):
         rasa_server.main(["run", "--help"])

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from connectors.dedupe import REDIS_KEY_PREFIX, Deliveries, RecentKeys
+from rasa_ext.channels.dedupe import REDIS_KEY_PREFIX, Deliveries, RecentKeys
 from tests.support.processes import free_port
 
 

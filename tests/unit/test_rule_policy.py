@@ -29,8 +29,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
 from rasa.shared.core.training_data.structures import StoryGraph
 
-from nlu_components.latest_states import latest_states
-from nlu_components.rule_policy import LatestStatesRulePolicy
+from rasa_ext.policies.latest_states import latest_states
+from rasa_ext.policies.rule_policy import LatestStatesRulePolicy
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -98,7 +98,7 @@ def test_the_latest_states_are_the_end_of_rasas_states(domain: Domain, conversat
 def test_replays_kept_across_calls_give_rasas_states_as_a_conversation_grows(
     domain: Domain, conversations: list[DialogueStateTracker], monkeypatch: pytest.MonkeyPatch
 ):
-    from nlu_components import latest_states as module
+    from rasa_ext.policies import latest_states as module
 
     full_replays = []
     original = module._Replay.of.__func__

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from nlu_components import server_guards
+from rasa_ext.patches import server_guards
 from scripts import endpoints
 from scripts.secret_files import read_secret_file, write_secret_file
 
