@@ -3,7 +3,7 @@
 The action server (actions/, rasa_sdk) and the knowledge library run in their own environment, `.venv-actions`,
 on a supported Python (3.12 or 3.13) with a current rasa-sdk; the Rasa server stays in `.venv` on 3.10 (Rasa 3.6
 needs it). The two speak only HTTP (the action server protocol), so they need not share an interpreter.
-scripts/run.sh, tests/support/stack.py, deploy/scaled.py (and through them the benchmark and the scale test)
+scripts/run.sh, scripts/stack.py, deploy/scaled.py (and through them the benchmark and the scale test)
 start the action server with `command()` and build the knowledge database with `python()`.
 
 `serve` runs rasa_sdk's own app (the same routes and replies as `python -m rasa_sdk --actions actions`) in one

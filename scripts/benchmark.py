@@ -38,8 +38,8 @@ from knowledge.builder import build  # noqa: E402
 from knowledge.content import load_content  # noqa: E402
 from knowledge.settings import CONTENT_DIR  # noqa: E402
 from knowledge.store import KnowledgeStore  # noqa: E402
-from tests.support.processes import base_env, free_port  # noqa: E402
-from tests.support.stack import Stack  # noqa: E402
+from scripts.processes import base_env, free_port  # noqa: E402
+from scripts.stack import Stack  # noqa: E402
 
 LARGE_FACTOR = 100
 

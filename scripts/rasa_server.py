@@ -1,7 +1,7 @@
 """Start the Rasa server (`rasa run ...`) after the project's start-up step: rasa_ext.patches.action_failures,
 action_calls, graph_runner and server_guards.
 
-Every way this project starts Rasa goes through here (scripts/run.sh, tests/support/stack.py, deploy/scaled.py),
+Every way this project starts Rasa goes through here (scripts/run.sh, scripts/stack.py, deploy/scaled.py),
 so a failed custom action gets an apology instead of silence, and a Rasa version the fix was not written for
 stops the start with a clear message instead of running with a half-applied patch.
 The HTTP API's token is read from a file (--auth-token-file PATH, mode 600) and handed to Rasa inside the

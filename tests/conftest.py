@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 import pytest
 
 from knowledge.store import KnowledgeStore
+from scripts.stack import Stack
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.support import channels
-from tests.support.stack import Stack
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser

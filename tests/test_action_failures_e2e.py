@@ -19,11 +19,11 @@ import pytest
 
 from rasa_ext.patches.action_failures import ACTION_CALL_TIMEOUT_SECONDS, ACTIONS_UNAVAILABLE
 from scripts import rasa_server
+from scripts.processes import PYTHON, ROOT, Server, base_env, free_port
 from scripts.secret_files import write_secret_file
+from scripts.stack import current_model
 from tests.fakes.action_server import OK_TEXT, MisbehavingActionServer, sent_to
-from tests.support.processes import PYTHON, ROOT, Server, base_env, free_port
 from tests.support.rest import new_sender, texts
-from tests.support.stack import current_model
 
 pytestmark = pytest.mark.e2e
 QUESTION = "what is butyrate?"  # answered by a custom action

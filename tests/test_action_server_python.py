@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from scripts import action_server
-from tests.support.processes import ROOT
+from scripts.processes import ROOT
 
 pytestmark = pytest.mark.e2e
 

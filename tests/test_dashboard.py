@@ -18,8 +18,8 @@ import pytest
 from playwright.sync_api import Browser
 
 from scripts import action_server
-from tests.support.processes import ROOT, Server, base_env, free_port
-from tests.support.stack import Stack
+from scripts.processes import ROOT, Server, base_env, free_port
+from scripts.stack import Stack
 from tests.support.web import AXE, axe_violations, describe, screenshot
 
 pytestmark = pytest.mark.e2e

@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session
 
 from knowledge.curation import CurationStore, UnansweredRow
 from scripts import rasa_server
-from tests.support.processes import PYTHON, ROOT, base_env, free_port
+from scripts.processes import PYTHON, ROOT, base_env, free_port
+from scripts.stack import Stack, current_model
 from tests.support.replies import WELCOME
-from tests.support.stack import Stack, current_model
 
 pytestmark = pytest.mark.e2e
 

@@ -6,8 +6,8 @@ import json
 import subprocess
 from pathlib import Path
 
-from tests.support.processes import PYTHON, ROOT, base_env
-from tests.support.stack import current_model
+from scripts.processes import PYTHON, ROOT, base_env
+from scripts.stack import current_model
 
 # measured 0.934 (2026-12-06); the floor leaves room for a retrained model's small swings, not for a real drop
 MIN_MACRO_F1 = 0.92

@@ -19,7 +19,7 @@ import jwt
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.support.stack import Stack
+from scripts.stack import Stack
 from tests.support.web import (
     ANSWER_TIMEOUT,
     ARTIFACTS,

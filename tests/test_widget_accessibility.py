@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from scripts.stack import Stack
 from tests.support.replies import EMERGENCY, opening
-from tests.support.stack import Stack
 from tests.support.web import (
     ANSWER_TIMEOUT,
     PHONE,

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from tests.support.processes import free_port
+from scripts.processes import free_port
 
 
 def postgres_bin() -> Path | None:

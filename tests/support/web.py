@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from tests.support.processes import PYTHON, ROOT, Server, base_env, free_port
+from scripts.processes import PYTHON, ROOT, Server, base_env, free_port
 from tests.support.replies import WELCOME
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -21,7 +21,7 @@ import pytest
 from knowledge import cli as knowledge_cli
 from knowledge.content import Content
 from knowledge.curation import CurationStore
-from tests.support.processes import base_env
+from scripts.processes import base_env
 from tests.unit.conftest import FIXTURE_CONTENT, ROOT, edit_yaml, sqlite_url
 
 

@@ -11,7 +11,7 @@ import time
 import pytest
 
 from rasa_ext.channels.dedupe import REDIS_KEY_PREFIX, Deliveries, RecentKeys
-from tests.support.processes import free_port
+from scripts.processes import free_port
 
 
 def test_a_key_seen_before_is_a_duplicate_and_any_shared_key_counts():

@@ -1,4 +1,4 @@
-"""Start and stop the project's real servers for tests: free ports, readiness checks, clean shutdown."""
+"""Start and stop the project's real servers (tests, benchmark): free ports, readiness checks, clean shutdown."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import urllib.request
 from pathlib import Path
 from typing import IO
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 
 

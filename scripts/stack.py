@@ -1,4 +1,5 @@
-"""The whole assistant as a user runs it: knowledge DB, action server and Rasa server on a trained model."""
+"""The whole assistant as a user runs it, on free ports (the tests, the benchmark): knowledge DB, action server and
+Rasa server on a trained model."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from scripts import action_server, rasa_server
+from scripts.processes import PYTHON, ROOT, Server, base_env, free_port
 from scripts.secret_files import write_secret_file
-from tests.support.processes import PYTHON, ROOT, Server, base_env, free_port
 
 
 def current_model() -> Path:
