@@ -23,9 +23,10 @@ from scripts.processes import PYTHON, ROOT, Server, base_env, free_port
 from scripts.secret_files import write_secret_file
 from scripts.stack import current_model
 from tests.fakes.action_server import OK_TEXT, MisbehavingActionServer, sent_to
+from tests.support.patches import requires_patch
 from tests.support.rest import new_sender, texts
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, requires_patch("action_failures")]
 QUESTION = "what is butyrate?"  # answered by a custom action
 
 

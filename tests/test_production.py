@@ -22,6 +22,7 @@ from knowledge.curation import CurationStore, UnansweredRow
 from scripts import rasa_server
 from scripts.processes import PYTHON, ROOT, base_env, free_port
 from scripts.stack import Stack, current_model
+from tests.support.patches import requires_patch
 from tests.support.replies import WELCOME
 
 pytestmark = pytest.mark.e2e
@@ -161,6 +162,7 @@ def test_the_action_server_listens_only_on_the_bind_address(stack):
         ("POST", "/model/train", {}),
     ],
 )
+@requires_patch("server_guards")
 def test_replacing_unloading_or_training_the_model_is_refused_even_with_the_token(stack, method, path, body):
     for url in (f"{stack.rasa_url}{path}", stack.api_url(path)):
         assert status_of(method, url, body) == 403
@@ -222,6 +224,7 @@ def pickled_copy_of(model: Path, work: Path) -> Path:
     return tampered
 
 
+@requires_patch("server_guards")
 def test_a_model_archive_with_a_pickled_component_is_refused_and_the_server_stops(stack, tmp_path):
     tampered = pickled_copy_of(current_model(), tmp_path)
     command = rasa_server.command(PYTHON, free_port(), stack.token_file, str(tampered),

@@ -86,3 +86,4 @@ def undo_rasa_patches(monkeypatch: pytest.MonkeyPatch):
     for name in ("run", "_validate_action_result", "_action_call_format"):
         monkeypatch.setattr(RemoteAction, name, RemoteAction.__dict__[name])
     monkeypatch.setattr(action_failures, "_installed", action_failures._installed)
+    monkeypatch.setattr(action_failures, "_patched", action_failures._patched)

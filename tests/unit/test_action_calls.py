@@ -14,8 +14,10 @@ from rasa.utils.endpoints import ClientResponseError, EndpointConfig
 from rasa_sdk import Tracker
 
 from rasa_ext.patches import action_calls
+from tests.support.patches import requires_patch
 
-pytestmark = pytest.mark.usefixtures("undo_rasa_patches")  # the patches are undone after each test
+# the patches are undone after each test
+pytestmark = [pytest.mark.usefixtures("undo_rasa_patches"), requires_patch("action_calls")]
 
 DOMAIN = Domain.load(str(Path(__file__).resolve().parents[2] / "domain.yml"))
 

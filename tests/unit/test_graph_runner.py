@@ -11,6 +11,9 @@ from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 
 from rasa_ext.patches.graph_runner import SequentialGraphRunner
+from tests.support.patches import requires_patch
+
+pytestmark = requires_patch("graph_runner")
 
 CALLS: list[str] = []
 
