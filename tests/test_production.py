@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from knowledge.curation import CurationStore, UnansweredRow
+from rasa_ext.patches import settings
 from scripts import rasa_server
 from scripts.processes import PYTHON, ROOT, base_env, free_port
 from scripts.stack import Stack, current_model
@@ -168,6 +169,19 @@ def test_replacing_unloading_or_training_the_model_is_refused_even_with_the_toke
         assert status_of(method, url, body) == 403
     user = new_user()
     assert "Butyrate" in texts(stack.say(user, "what is butyrate?")), "the model is still loaded and answering"
+
+
+def test_the_server_runs_with_the_patches_rasa_patches_off_leaves_on(stack):
+    """`make test-stock` really tests stock Rasa: the start says which patches are off, and without action_calls
+    the action endpoint sends the domain (rasa-sdk refuses selective-domain calls without the digest)."""
+    import yaml
+
+    off = settings.patches_off()
+    said = stack.rasa.log_path.read_text(errors="replace")
+    assert ("Rasa patches switched off" in said) == bool(off)
+    assert all(name in said for name in off)
+    endpoint = yaml.safe_load((stack.work_dir / "endpoints.yml").read_text())["action_endpoint"]
+    assert endpoint["enable_selective_domain"] is ("action_calls" not in off)
 
 
 def test_no_command_line_holds_the_api_token(stack):
