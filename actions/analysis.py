@@ -1,6 +1,6 @@
 """One reading of the user's message per turn, shared by every action.
 
-The topics come ranked from the NLU (nlu_components/topic_classifier.py, in the parse data under `topics`), so
+The topics come ranked from the NLU (rasa_ext/components/topic_classifier.py, in the parse data under `topics`), so
 no action guesses a topic from words again. A myth, a glossary definition and search hits are looked up in the
 knowledge store only when an action asks, at most once per turn.
 """
@@ -55,7 +55,7 @@ COVERAGE_TIE = 0.05  # answers this close in score: the one sharing more of the 
 # counts whatever the topic (midway between ANSWER_ON_TOPIC and ANSWER_ANYWHERE, which hold when a topic is clear).
 ANSWER_WHEN_UNSURE = 0.6
 SAID_KEPT = 40  # the newest entries of SAID_SLOT are kept: enough for any real conversation
-URGENT_SIGNS_ENTITY = "urgent_signs"  # set by the safety net (nlu_components/safety_net.py)
+URGENT_SIGNS_ENTITY = "urgent_signs"  # set by the safety net (rasa_ext/components/safety_net.py)
 SAID_SLOT = "said"  # what the bot has shown in this conversation: "answer:<id>", "topic:<slug>"
 AUDIENCE_SLOT = "audience"  # parent, teen, adult or pregnant: who the conversation is for, once said
 SITUATION_SLOT = "situation"  # "has_eczema" once a message says the person already has it

@@ -1,6 +1,6 @@
 """Channel-neutral reply building: light Markdown text (**bold**, '- ' bullets, [text](url)) and buttons.
 
-Channels render this one format (see connectors/formatting.py); actions never format per channel.
+Channels render this one format (see rasa_ext/channels/formatting.py); actions never format per channel.
 No user-facing words here: the bot's own sentences are domain responses (domain.yml), sent by name, and button
 titles and the layout of knowledge content (headings, labels) are domain.yml's `copy` section (copy(), layout()).
 """

@@ -17,7 +17,7 @@ from actions.analysis import MessageAnalysis
 from knowledge.content import load_content
 from knowledge.settings import CONTENT_DIR
 from knowledge.snapshot import Snapshot
-from nlu_components.topic_model import TopicModel
+from rasa_ext.components.topic_model import TopicModel
 
 FOLDS = 5
 

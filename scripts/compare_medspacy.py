@@ -7,7 +7,7 @@ Run in a separate virtualenv (medspaCy pins its own spaCy), not the project's .v
 
 Targets: the `any` phrases of the self_harm, emergency and same_day tiers of data/safety/phrases.yml, as
 medspaCy TargetRules matched on lower case (no lemmas, no `all_of` groups, no `exclude` list: simpler than
-nlu_components/safety_phrases.py). A message "alarms" when at least one target is not negated, historical,
+safety/phrases.py). A message "alarms" when at least one target is not negated, historical,
 hypothetical or family according to the ConText variant. Variants:
 - off: every target counts;
 - default: medspaCy's default English ConText rules;

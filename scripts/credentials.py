@@ -25,10 +25,10 @@ ROOT = Path(__file__).resolve().parents[1]
 def credentials(settings: Channels) -> dict:
     config = yaml.safe_load((ROOT / "credentials.yml").read_text(encoding="utf-8")) or {}
     if settings.web_jwt_secret:
-        config["connectors.socketio.SocketIOInput"].update(jwt_key=settings.web_jwt_secret, jwt_method="HS256")
+        config["rasa_ext.channels.socketio.SocketIOInput"].update(jwt_key=settings.web_jwt_secret, jwt_method="HS256")
     slack, telegram = settings.slack, settings.telegram
     if slack.enabled:
-        config["connectors.slack.SlackInput"] = {
+        config["rasa_ext.channels.slack.SlackInput"] = {
             "slack_token": slack.token,
             "slack_signing_secret": slack.signing_secret,
             "slack_channel": slack.channel,
@@ -36,7 +36,7 @@ def credentials(settings: Channels) -> dict:
             "use_threads": True,
         }
     if telegram.enabled:
-        config["connectors.telegram.TelegramInput"] = {
+        config["rasa_ext.channels.telegram.TelegramInput"] = {
             "access_token": telegram.token,
             "verify": telegram.bot_name,
             "webhook_url": telegram.webhook_url,

@@ -1,7 +1,9 @@
 """Write the endpoints file the Rasa server runs with: endpoints.yml, pointed at the action server's port,
 with the tracker store at TRACKER_STORE_URL (default: SQLite under build/) and, when REDIS_URL is set, Redis as
 the lock store (needed as soon as two Rasa processes share the trackers). REDIS_URL keeps its user, password
-and TLS (rediss://). The file can hold database and Redis passwords: it is written readable by its owner only.
+and TLS (rediss://). With the action_calls patch off (RASA_PATCHES_OFF), Rasa sends calls without the domain's
+digest, which rasa-sdk >= 3.8 refuses under a selective domain: the action endpoint's selective domain is then off.
+The file can hold database and Redis passwords: it is written readable by its owner only.
 
 Usage: python scripts/endpoints.py OUTPUT_FILE ACTION_PORT [ACTION_URL]
 """
@@ -16,6 +18,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from knowledge.settings import storage  # noqa: E402
+from rasa_ext.patches import settings  # noqa: E402
 from scripts.secret_files import write_secret_file  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,6 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 def endpoints(action_port: int, action_url: str | None = None) -> dict:
     config = yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8"))
     config["action_endpoint"]["url"] = action_url or f"http://127.0.0.1:{action_port}/webhook"
+    if not settings.is_on("action_calls"):
+        config["action_endpoint"]["enable_selective_domain"] = False
     stored = storage()
     config["tracker_store"]["url"] = stored.tracker_store_url
     redis = stored.redis_url

@@ -15,9 +15,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from connectors.tracker_store import ForgetfulSQLTrackerStore  # noqa: E402
 from knowledge.curation import CurationStore  # noqa: E402
 from knowledge.settings import retention, tracker_store_url  # noqa: E402
+from rasa_ext.stores.tracker_store import ForgetfulSQLTrackerStore  # noqa: E402
 
 DEFAULT_DAYS = retention().conversation_days
 

@@ -1,5 +1,6 @@
-"""Start the Rasa server (`rasa run ...`) after the project's start-up step: nlu_components.action_failures,
-action_calls, graph_runner and server_guards.
+"""Start the Rasa server (`rasa run ...`) after the project's start-up step: the patches of rasa_ext/patches
+(action_failures with reply_check and kept_session, action_calls, graph_runner, server_guards), each unless
+RASA_PATCHES_OFF names it (rasa_ext/patches/settings.py).
 
 Every way this project starts Rasa goes through here (scripts/run.sh, deploy/stack.py, deploy/scaled.py),
 so a failed custom action gets an apology instead of silence, and a Rasa version the fix was not written for
@@ -18,8 +19,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import yaml  # noqa: E402
 
-from nlu_components import action_failures, server_guards  # noqa: E402
-from nlu_components.rasa_version import UnsupportedRasaVersion  # noqa: E402
+from rasa_ext.patches import action_failures, server_guards, settings  # noqa: E402
+from rasa_ext.patches.rasa_version import UnsupportedRasaVersion  # noqa: E402
 from scripts.secret_files import read_secret_file  # noqa: E402
 
 TOKEN_FILE_OPTION = "--auth-token-file"
@@ -30,6 +31,13 @@ def command(python: str, port: int, token_file: Path, model: str, credentials: P
     return [python, str(Path(__file__).resolve()), "run", "--enable-api", TOKEN_FILE_OPTION, str(token_file),
             "-i", "127.0.0.1", "-p", str(port), "-m", model,
             "--credentials", str(credentials), "--endpoints", str(endpoints)]  # fmt: skip
+
+
+def patches_off() -> frozenset[str]:
+    try:
+        return settings.patches_off()
+    except ValueError as error:
+        raise SystemExit(f"error: {error}") from None
 
 
 def rasa_arguments(argv: list[str]) -> list[str]:
@@ -53,7 +61,8 @@ def rasa_arguments(argv: list[str]) -> list[str]:
         endpoints_file = Path(arguments[arguments.index("--endpoints") + 1])
         if endpoints_file.is_file():
             endpoints = yaml.safe_load(endpoints_file.read_text(encoding="utf-8"))
-    refused = server_guards.refused_start_options(arguments, endpoints)
+    guarded = "server_guards" not in patches_off()
+    refused = server_guards.refused_start_options(arguments, endpoints) if guarded else None
     if refused:
         raise SystemExit(f"error: {refused}")
     # One argument with "=": a token that starts with "-" (token_urlsafe makes some) is not taken for an option.
@@ -62,14 +71,26 @@ def rasa_arguments(argv: list[str]) -> list[str]:
 
 def main(argv: list[str]) -> None:
     arguments = rasa_arguments(argv)
+    off = patches_off()
+    if off:
+        print(
+            f"warning: Rasa patches switched off ({settings.PATCHES_OFF_ENV}): {', '.join(sorted(off))}",
+            file=sys.stderr,
+        )
     try:
-        action_failures.install()
-        server_guards.install()
+        on = {name: name not in off for name in settings.PATCHES}
+        action_failures.install(
+            apology=on["action_failures"], reply_check=on["reply_check"], kept_session=on["kept_session"]
+        )
+        if on["server_guards"]:
+            server_guards.install()
         # (imported here: importing them loads Rasa, which `command()` must not)
-        from nlu_components import action_calls, graph_runner
+        from rasa_ext.patches import action_calls, graph_runner
 
-        action_calls.install()
-        graph_runner.install()
+        if on["action_calls"]:
+            action_calls.install()
+        if on["graph_runner"]:
+            graph_runner.install()
     except UnsupportedRasaVersion as error:
         raise SystemExit(f"error: {error}") from None
     from rasa.__main__ import main as rasa_main

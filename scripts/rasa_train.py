@@ -16,7 +16,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from nlu_components.rasa_version import UnsupportedRasaVersion, require_supported_rasa  # noqa: E402
+from rasa_ext.patches.rasa_version import UnsupportedRasaVersion, require_supported_rasa  # noqa: E402
 
 
 def main(argv: list[str]) -> None:

@@ -4,7 +4,7 @@ The training data is what the Rasa component trains on: data/safety/examples.yml
 (data/nlu/nlu.yml and the generated build/nlu/topics.yml: run `make nlu-data` first).
 
 Prints, for each threshold the safety net could use, how many emergencies the model alone recognises and how
-many ordinary examples it would alarm on: the numbers the thresholds in nlu_components/safety_net.py come from.
+many ordinary examples it would alarm on: the numbers the thresholds in rasa_ext/components/safety_net.py come from.
 Usage: python scripts/safety_model_check.py
 """
 
@@ -20,7 +20,7 @@ from sklearn.model_selection import StratifiedKFold
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from nlu_components.safety_model import SafetyModel, training_set  # noqa: E402
+from safety.model import SafetyModel, training_set  # noqa: E402
 
 FOLDS = 5
 ROOT = Path(__file__).resolve().parents[1]

@@ -19,13 +19,14 @@ import pytest
 
 from deploy.processes import PYTHON, ROOT, Process, base_env, free_port
 from deploy.stack import current_model
-from nlu_components.action_failures import ACTION_CALL_TIMEOUT_SECONDS, ACTIONS_UNAVAILABLE
+from rasa_ext.patches.action_failures import ACTION_CALL_TIMEOUT_SECONDS, ACTIONS_UNAVAILABLE
 from scripts import rasa_server
 from scripts.secret_files import write_secret_file
 from tests.fakes.action_server import OK_TEXT, MisbehavingActionServer, sent_to
+from tests.support.patches import requires_patch
 from tests.support.rest import new_sender, texts
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, requires_patch("action_failures")]
 QUESTION = "what is butyrate?"  # answered by a custom action
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from connectors.limits import EMPTY_REPLY, TOO_LONG_REPLY
+from rasa_ext.channels.limits import EMPTY_REPLY, TOO_LONG_REPLY
 from tests.support.socket_client import SocketClient
 
 pytestmark = pytest.mark.e2e

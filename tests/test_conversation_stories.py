@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
-from nlu_components.action_failures import ACTIONS_UNAVAILABLE
+from rasa_ext.patches.action_failures import ACTIONS_UNAVAILABLE
 
 pytestmark = pytest.mark.e2e
 STORIES_FILE = Path(__file__).resolve().parent / "test_conversations.yml"

@@ -86,7 +86,7 @@ def test_the_tracker_store_on_postgresql_commits_without_waiting_for_the_disk(po
     from rasa.shared.core.events import ActionExecuted, UserUttered
     from rasa.shared.core.trackers import DialogueStateTracker
 
-    from connectors.tracker_store import ForgetfulSQLTrackerStore
+    from rasa_ext.stores.tracker_store import ForgetfulSQLTrackerStore
 
     domain = Domain.from_yaml('version: "3.1"\nintents: [greet]')
     store = ForgetfulSQLTrackerStore(domain=domain, host=postgres_url)
@@ -114,8 +114,8 @@ def test_delete_my_data_survives_a_crash_of_the_database_right_after(monkeypatch
     from rasa.shared.core.events import ActionExecuted, UserUttered
     from rasa.shared.core.trackers import DialogueStateTracker
 
-    from connectors.tracker_store import FORGET_ACTION, ForgetfulSQLTrackerStore
     from knowledge.curation import CurationStore
+    from rasa_ext.stores.tracker_store import FORGET_ACTION, ForgetfulSQLTrackerStore
 
     domain = Domain.from_yaml('version: "3.1"\nintents: [greet, forget_confirm]')
     with crashable_postgres(LAZY_SERVER) as postgres:

@@ -21,7 +21,9 @@ from sqlalchemy.orm import Session
 from deploy.processes import PYTHON, ROOT, base_env, free_port
 from deploy.stack import Stack, current_model
 from knowledge.curation import CurationStore, UnansweredRow
+from rasa_ext.patches import settings
 from scripts import rasa_server
+from tests.support.patches import requires_patch
 from tests.support.replies import WELCOME
 
 pytestmark = pytest.mark.e2e
@@ -161,11 +163,25 @@ def test_the_action_server_listens_only_on_the_bind_address(stack):
         ("POST", "/model/train", {}),
     ],
 )
+@requires_patch("server_guards")
 def test_replacing_unloading_or_training_the_model_is_refused_even_with_the_token(stack, method, path, body):
     for url in (f"{stack.rasa_url}{path}", stack.api_url(path)):
         assert status_of(method, url, body) == 403
     user = new_user()
     assert "Butyrate" in texts(stack.say(user, "what is butyrate?")), "the model is still loaded and answering"
+
+
+def test_the_server_runs_with_the_patches_rasa_patches_off_leaves_on(stack):
+    """`make test-stock` really tests stock Rasa: the start says which patches are off, and without action_calls
+    the action endpoint sends the domain (rasa-sdk refuses selective-domain calls without the digest)."""
+    import yaml
+
+    off = settings.patches_off()
+    said = stack.rasa.log_path.read_text(errors="replace")
+    assert ("Rasa patches switched off" in said) == bool(off)
+    assert all(name in said for name in off)
+    endpoint = yaml.safe_load((stack.work_dir / "endpoints.yml").read_text())["action_endpoint"]
+    assert endpoint["enable_selective_domain"] is ("action_calls" not in off)
 
 
 def test_no_command_line_holds_the_api_token(stack):
@@ -222,6 +238,7 @@ def pickled_copy_of(model: Path, work: Path) -> Path:
     return tampered
 
 
+@requires_patch("server_guards")
 def test_a_model_archive_with_a_pickled_component_is_refused_and_the_server_stops(stack, tmp_path):
     tampered = pickled_copy_of(current_model(), tmp_path)
     command = rasa_server.command(PYTHON, free_port(), stack.token_file, str(tampered),

@@ -12,8 +12,9 @@ import pytest
 from knowledge.content import load_content
 from knowledge.curation import CurationStore
 from knowledge.settings import CONTENT_DIR
-from nlu_components.action_failures import ACTIONS_UNAVAILABLE
-from nlu_components.safety_phrases import SafetyPhrases
+from rasa_ext.patches.action_failures import ACTIONS_UNAVAILABLE
+from safety.phrases import SafetyPhrases
+from tests.support.patches import requires_patch
 from tests.support.replies import EMERGENCY, EMERGENCY_NUMBERS, SAME_DAY, URGENT_OPENINGS, WELCOME, opening
 from tests.support.rest import new_sender, payloads, texts
 
@@ -153,6 +154,7 @@ def test_safety_replies_come_first_and_advice_is_refused(stack):
     assert not re.search(r"\d+\s*(mg|g|ml|cfu|billion)\b", advice, re.IGNORECASE)
 
 
+@requires_patch("action_failures")
 def test_without_the_action_server_the_bot_apologises_and_safety_still_works(stack, store):
     user = new_user()
     stack.actions.stop()

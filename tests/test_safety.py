@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from nlu_components.safety_phrases import SafetyPhrases
+from safety.phrases import SafetyPhrases
 from tests.support.replies import (
     DISTRESS,
     EMERGENCY,

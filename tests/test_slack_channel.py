@@ -13,8 +13,8 @@ import time
 
 import pytest
 
-from connectors import formatting
 from knowledge.store import KnowledgeStore
+from rasa_ext.channels import formatting
 from tests.support import channels
 from tests.support.channels import SlackClient, slack_ts, unique
 
@@ -230,7 +230,7 @@ def test_url_verification_challenge(stack, slack):
 
 # -- the output channel on its own, against the fake API ----------------------------------------------------
 def test_long_replies_are_split_into_messages_slack_accepts(fake_slack):
-    from connectors.slack import SlackBot
+    from rasa_ext.channels.slack import SlackBot
 
     channel = unique("D")
     paragraph = "**Key point:** the gut & the skin talk to each other. " * 12
@@ -246,7 +246,7 @@ def test_long_replies_are_split_into_messages_slack_accepts(fake_slack):
 
 
 def test_the_web_client_honours_no_proxy_for_the_api_address(fake_slack, monkeypatch):
-    from connectors.slack import SlackBot
+    from rasa_ext.channels.slack import SlackBot
 
     monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")  # nothing listens there
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")

@@ -12,8 +12,8 @@ import time
 
 import pytest
 
-from connectors import formatting
 from knowledge.store import KnowledgeStore
+from rasa_ext.channels import formatting
 from tests.fakes.telegram_api import parse_telegram_html
 from tests.support import channels
 from tests.support.channels import TelegramClient, unique_int
@@ -162,7 +162,7 @@ def test_an_update_without_the_right_secret_token_is_rejected(stack, telegram, f
 
 # -- the output channel on its own, against the fake API ----------------------------------------------------
 def test_long_answers_are_split_within_telegrams_limit(fake_telegram):
-    from connectors.telegram import TelegramOutput
+    from rasa_ext.channels.telegram import TelegramOutput
 
     chat = unique_int()
     paragraph = "**Key point:** the gut & the skin <talk> to each other 🦠. " * 10

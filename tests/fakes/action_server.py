@@ -14,7 +14,7 @@ import asyncio
 import aiohttp
 from aiohttp import web
 
-from nlu_components.action_failures import ACTION_CALL_TIMEOUT_SECONDS
+from rasa_ext.patches.action_failures import ACTION_CALL_TIMEOUT_SECONDS
 from tests.fakes.base import FakeServer
 
 OK_TEXT = "The action server answered."

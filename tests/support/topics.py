@@ -20,7 +20,7 @@ import yaml
 from knowledge.content import load_content, topic_questions
 from knowledge.fingerprint import files_fingerprint
 from knowledge.settings import CONTENT_DIR
-from nlu_components.topic_model import TopicModel, training_set
+from rasa_ext.components.topic_model import TopicModel, training_set
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE_DIR = ROOT / "build" / "cache"
@@ -45,8 +45,8 @@ def _inputs_fingerprint() -> str:
     inputs = [
         *CONTENT_DIR.rglob("*.yml"),
         *(ROOT / "data" / "nlu").glob("*.yml"),
-        ROOT / "nlu_components" / "topic_model.py",
-        ROOT / "nlu_components" / "model_files.py",
+        ROOT / "rasa_ext" / "components" / "topic_model.py",
+        ROOT / "rasa_ext" / "components" / "model_files.py",
         ROOT / "knowledge" / "content.py",  # topic_questions: what the topics are learned from
         Path(__file__).resolve(),
     ]

@@ -81,8 +81,9 @@ def undo_rasa_patches(monkeypatch: pytest.MonkeyPatch):
     so that no result depends on which tests ran before. (monkeypatch restores what it recorded here.)"""
     from rasa.core.actions.action import RemoteAction
 
-    from nlu_components import action_failures
+    from rasa_ext.patches import action_failures
 
     for name in ("run", "_validate_action_result", "_action_call_format"):
         monkeypatch.setattr(RemoteAction, name, RemoteAction.__dict__[name])
     monkeypatch.setattr(action_failures, "_installed", action_failures._installed)
+    monkeypatch.setattr(action_failures, "_patched", action_failures._patched)

@@ -1,4 +1,4 @@
-"""What a call of the action server carries once nlu_components.action_calls is installed."""
+"""What a call of the action server carries once rasa_ext.patches.action_calls is installed."""
 
 from __future__ import annotations
 
@@ -13,9 +13,11 @@ from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 from rasa.utils.endpoints import ClientResponseError, EndpointConfig
 from rasa_sdk import Tracker
 
-from nlu_components import action_calls
+from rasa_ext.patches import action_calls
+from tests.support.patches import requires_patch
 
-pytestmark = pytest.mark.usefixtures("undo_rasa_patches")  # the patches are undone after each test
+# the patches are undone after each test
+pytestmark = [pytest.mark.usefixtures("undo_rasa_patches"), requires_patch("action_calls")]
 
 DOMAIN = Domain.load(str(Path(__file__).resolve().parents[2] / "domain.yml"))
 

@@ -1,4 +1,4 @@
-"""The contract behind trimmed action calls (nlu_components/action_calls.py): the Rasa server sends each custom
+"""The contract behind trimmed action calls (rasa_ext/patches/action_calls.py): the Rasa server sends each custom
 action only this turn's events, so no action may read older ones unless it opts out.
 
 Every action the action server registers runs here on conversations whose older events are guarded: reading one
@@ -19,7 +19,7 @@ from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
 
 from actions import services
 from knowledge.settings import CURATION_URL_ENV, DATABASE_URL_ENV
-from nlu_components.action_calls import ACTIONS_READING_OLDER_EVENTS
+from rasa_ext.patches.action_calls import ACTIONS_READING_OLDER_EVENTS
 from tests.support.topics import topics_parse_data
 from tests.unit.conftest import ROOT, sqlite_url
 
@@ -122,7 +122,7 @@ def test_no_action_reads_events_from_before_this_turn(databases, name: str):
             asyncio.run(action(dispatcher, tracker, DOMAIN))
         except OlderEventRead as error:
             if not getattr(action.__self__, "reads_older_events", False):
-                hint = "keep what it needs in a slot, or opt out (nlu_components/action_calls.py)"
+                hint = "keep what it needs in a slot, or opt out (rasa_ext/patches/action_calls.py)"
                 pytest.fail(f"{name}: {error}; {hint}")
 
 

@@ -1,4 +1,4 @@
-"""What nlu_components.action_failures changes in Rasa: the reply check and the kept HTTP session."""
+"""What rasa_ext.patches.action_failures changes in Rasa: the reply check and the kept HTTP session."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ import pytest
 from rasa.core.actions.action import RemoteAction
 from rasa.utils.endpoints import EndpointConfig
 
-from nlu_components import action_failures
+from rasa_ext.patches import action_failures
+from tests.support.patches import requires_patch
 
 pytestmark = pytest.mark.usefixtures("undo_rasa_patches")  # the patches are undone after each test
 
@@ -26,6 +27,7 @@ REPLIES = [
 ]
 
 
+@requires_patch("reply_check")
 @pytest.mark.parametrize("reply", REPLIES)
 def test_the_reply_check_accepts_and_rejects_what_rasas_check_does(reply: dict):
     action_failures.install()
@@ -84,6 +86,7 @@ def spoilt(event: dict) -> list[dict]:
     return copies
 
 
+@requires_patch("reply_check")
 def test_the_per_event_check_agrees_with_the_whole_schema_on_every_event_kind_and_every_spoilt_field():
     schema = RemoteAction.action_response_format_spec()
     whole = jsonschema.validators.validator_for(schema)(schema)
@@ -98,6 +101,7 @@ def test_the_per_event_check_agrees_with_the_whole_schema_on_every_event_kind_an
     assert sum(rasas for _, rasas in verdicts) > 100 and sum(not rasas for _, rasas in verdicts) > 100
 
 
+@requires_patch("kept_session")
 def test_an_action_endpoint_keeps_one_open_session():
     endpoint = EndpointConfig("http://127.0.0.1:9/webhook")
     action_failures._keep_session(endpoint)
@@ -115,6 +119,7 @@ def test_an_action_endpoint_keeps_one_open_session():
     assert first is second and still_open
 
 
+@requires_patch("kept_session")
 def test_the_kept_session_writes_the_tracker_as_json_that_reads_back_the_same():
     import json
 
@@ -145,12 +150,14 @@ def test_the_kept_session_writes_the_tracker_as_json_that_reads_back_the_same():
     assert asyncio.run(serializer()) is action_failures.request_json
 
 
+@requires_patch("action_failures")
 def test_the_start_up_step_refuses_a_rasa_version_it_was_not_written_for(monkeypatch: pytest.MonkeyPatch):
     import rasa
 
-    from nlu_components.rasa_version import UnsupportedRasaVersion
+    from rasa_ext.patches.rasa_version import UnsupportedRasaVersion
 
     monkeypatch.setattr(action_failures, "_installed", False)
+    monkeypatch.setattr(action_failures, "_patched", False)
     monkeypatch.setattr(rasa, "__version__", "3.7.0")
     run_before = RemoteAction.run
     with pytest.raises(UnsupportedRasaVersion, match="written for Rasa 3.6.21, found Rasa 3.7.0"):
@@ -159,6 +166,7 @@ def test_the_start_up_step_refuses_a_rasa_version_it_was_not_written_for(monkeyp
     assert not action_failures.installed()
 
 
+@requires_patch("action_failures")
 def test_the_rasa_launcher_stops_with_a_clear_message_on_another_version(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ):
@@ -167,6 +175,7 @@ def test_the_rasa_launcher_stops_with_a_clear_message_on_another_version(
     from scripts import rasa_server
 
     monkeypatch.setattr(action_failures, "_installed", False)
+    monkeypatch.setattr(action_failures, "_patched", False)
     monkeypatch.setattr(rasa, "__version__", "4.0.0")
-    with pytest.raises(SystemExit, match="error: nlu_components.action_failures was written for Rasa 3.6.21"):
+    with pytest.raises(SystemExit, match="error: rasa_ext.patches.action_failures was written for Rasa 3.6.21"):
         rasa_server.main(["run", "--help"])

@@ -14,10 +14,10 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from connectors.limits import EMPTY_REPLY, MAX_MESSAGE_CHARS, TOO_LONG_REPLY, clean_text, refusal
-from connectors.rest import BadRequest, parse_body
-from connectors.tracker_store import FORGET_ACTION, ForgetfulSQLTrackerStore, asked_to_forget
 from knowledge.curation import CurationStore, UnansweredRow
+from rasa_ext.channels.limits import EMPTY_REPLY, MAX_MESSAGE_CHARS, TOO_LONG_REPLY, clean_text, refusal
+from rasa_ext.channels.rest import BadRequest, parse_body
+from rasa_ext.stores.tracker_store import FORGET_ACTION, ForgetfulSQLTrackerStore, asked_to_forget
 
 
 def test_clean_text_removes_control_characters_and_lone_surrogates_but_keeps_lines():

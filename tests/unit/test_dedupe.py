@@ -10,8 +10,8 @@ import time
 
 import pytest
 
-from connectors.dedupe import REDIS_KEY_PREFIX, Deliveries, RecentKeys
 from deploy.processes import free_port
+from rasa_ext.channels.dedupe import REDIS_KEY_PREFIX, Deliveries, RecentKeys
 
 
 def test_a_key_seen_before_is_a_duplicate_and_any_shared_key_counts():

@@ -26,7 +26,7 @@ README = ROOT / "README.md"
 CONFIGURATION = ROOT / "docs" / "configuration.md"
 README_LIMIT = 12_000
 
-PYTHON_DIRS = ("actions", "connectors", "knowledge", "nlu_components", "scripts", "deploy", "benchmarks", "web")
+PYTHON_DIRS = ("actions", "knowledge", "rasa_ext", "safety", "scripts", "deploy", "benchmarks", "web")
 SKIPPED_PARTS = {"node_modules", "vendor", "__pycache__"}
 SHELL_SCRIPTS = (*sorted((ROOT / "scripts").glob("*.sh")), ROOT / ".ci" / "run")
 # Bash's own variables and what every login has: never the project's settings.

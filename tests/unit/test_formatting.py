@@ -1,4 +1,4 @@
-"""connectors/formatting.py: markdown-lite rendered for Slack, Telegram and plain text; splitting; buttons."""
+"""rasa_ext/channels/formatting.py: markdown-lite rendered for Slack, Telegram and plain text; splitting; buttons."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from connectors import formatting as fmt
+from rasa_ext.channels import formatting as fmt
 
 # What actions/replies.py produces: a topic answer and a sources list with citations.
 TOPIC = "**Butyrate**\n\nButyrate feeds the cells of the gut lining.\n\nStrength of evidence: moderate."

@@ -10,7 +10,10 @@ from rasa.engine.graph import ExecutionContext, GraphComponent, GraphSchema, Sch
 from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 
-from nlu_components.graph_runner import SequentialGraphRunner
+from rasa_ext.patches.graph_runner import SequentialGraphRunner
+from tests.support.patches import requires_patch
+
+pytestmark = requires_patch("graph_runner")
 
 CALLS: list[str] = []
 
@@ -92,7 +95,7 @@ def test_a_failing_node_a_missing_input_and_a_clashing_one_raise_what_dask_raise
 def test_the_start_up_step_makes_the_rasa_server_load_models_with_it(monkeypatch: pytest.MonkeyPatch):
     import rasa.core.processor
 
-    from nlu_components import graph_runner
+    from rasa_ext.patches import graph_runner
 
     monkeypatch.setattr(rasa.core.processor, "DaskGraphRunner", DaskGraphRunner)
     graph_runner.install()

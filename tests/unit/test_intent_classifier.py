@@ -15,8 +15,8 @@ from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, FEATURE_TYPE_SEQUEN
 from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 
-from nlu_components.intent_classifier import ArrayLogisticRegressionClassifier
-from nlu_components.model_files import ModelFileError
+from rasa_ext.components.intent_classifier import ArrayLogisticRegressionClassifier
+from rasa_ext.components.model_files import ModelFileError
 
 
 def message(seed: int) -> Message:

@@ -11,9 +11,9 @@ import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from nlu_components import model_files
-from nlu_components.model_files import ModelFileError
-from nlu_components.topic_model import TopicModel
+from rasa_ext.components import model_files
+from rasa_ext.components.model_files import ModelFileError
+from rasa_ext.components.topic_model import TopicModel
 
 TEXTS = [
     "what is butyrate", "does fibre feed gut bacteria", "is leaky gut real", "what does LPS do",

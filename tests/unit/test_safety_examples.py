@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from nlu_components.safety_model import load_examples
+from safety.model import load_examples
 
 TESTS = Path(__file__).resolve().parents[1]
 HELD_OUT = [*sorted((TESTS / "safety").rglob("*.yml")), *sorted((TESTS / "nlu").glob("*.yml"))]

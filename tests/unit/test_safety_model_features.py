@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nlu_components.safety_model import mark_negations
+from safety.model import mark_negations
 
 
 @pytest.mark.parametrize(

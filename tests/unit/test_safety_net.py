@@ -1,12 +1,12 @@
-"""How the safety net combines its readings (nlu_components/safety_net.py): the rules and numbers are guarantees,
+"""How the safety net combines its readings (rasa_ext/components/safety_net.py): the rules and numbers are guarantees,
 the learned model's probabilities count only where a sign can be about someone in care now."""
 
 from __future__ import annotations
 
 import pytest
 
-from nlu_components.safety_net import MODEL_CRISIS, MODEL_EMERGENCY, MODEL_URGENT, SafetyNet
-from nlu_components.safety_phrases import SafetyPhrases
+from rasa_ext.components.safety_net import MODEL_CRISIS, MODEL_EMERGENCY, MODEL_URGENT, SafetyNet
+from safety.phrases import SafetyPhrases
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nlu_components import safety_numbers
+from safety import numbers as safety_numbers
 
 
 def tier(text: str) -> str | None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from nlu_components import safety_numbers
-from nlu_components.safety_phrases import SafetyPhrases
+from safety import numbers as safety_numbers
+from safety.phrases import SafetyPhrases
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from deploy.scaled import edge_apology_json
-from nlu_components.action_failures import ACTIONS_UNAVAILABLE as ACTION_FAILED
+from rasa_ext.patches.action_failures import ACTIONS_UNAVAILABLE as ACTION_FAILED
 from scripts.scale_test import check
 from tests.support.replies import STORE_DOWN
 

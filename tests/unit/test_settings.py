@@ -12,7 +12,7 @@ from knowledge import settings
 from knowledge.settings import SettingError
 
 ROOT = Path(__file__).resolve().parents[2]
-APPLICATION_DIRS = ("actions", "connectors", "knowledge", "nlu_components", "scripts", "deploy", "benchmarks")
+APPLICATION_DIRS = ("actions", "rasa_ext", "safety", "knowledge", "scripts", "deploy", "benchmarks")
 
 
 def test_defaults_when_nothing_is_set():

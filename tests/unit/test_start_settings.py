@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from nlu_components import server_guards
+from rasa_ext.patches import server_guards, settings
 from scripts import endpoints
 from scripts.secret_files import read_secret_file, write_secret_file
+from tests.support.patches import requires_patch
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -66,6 +67,7 @@ def test_a_secret_file_readable_by_others_is_refused(tmp_path: Path):
         read_secret_file(path)
 
 
+@requires_patch("server_guards")
 def test_model_sources_other_than_the_own_file_are_refused_unless_allowed(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.delenv(server_guards.ALLOW_MODEL_REPLACEMENT, raising=False)
     assert server_guards.refused_start_options(["run", "-m", "models/x.tar.gz"], {"action_endpoint": {}}) is None
@@ -73,3 +75,27 @@ def test_model_sources_other_than_the_own_file_are_refused_unless_allowed(monkey
     assert "--remote-storage" in (server_guards.refused_start_options(["run", "--remote-storage", "aws"], None) or "")
     monkeypatch.setenv(server_guards.ALLOW_MODEL_REPLACEMENT, "1")
     assert server_guards.refused_start_options(["run", "--remote-storage", "aws"], {"models": {"url": "x"}}) is None
+
+
+def test_rasa_patches_off_names_patches_or_all_and_refuses_a_typo(monkeypatch: pytest.MonkeyPatch):
+    assert settings.patches_off({}) == frozenset()
+    assert settings.patches_off({settings.PATCHES_OFF_ENV: " Graph_Runner, action_calls ,"}) == {
+        "graph_runner",
+        "action_calls",
+    }
+    assert settings.patches_off({settings.PATCHES_OFF_ENV: "all"}) == frozenset(settings.PATCHES)
+    with pytest.raises(ValueError, match="unknown patch graphrunner"):
+        settings.patches_off({settings.PATCHES_OFF_ENV: "graphrunner"})
+    from scripts import rasa_server
+
+    monkeypatch.setenv(settings.PATCHES_OFF_ENV, "graphrunner")
+    with pytest.raises(SystemExit, match="unknown patch graphrunner"):
+        rasa_server.main(["run", "--help"])
+
+
+def test_without_the_action_calls_patch_the_action_endpoint_sends_the_domain(monkeypatch: pytest.MonkeyPatch):
+    """rasa-sdk >= 3.8 refuses a call without the domain's digest under a selective domain (HTTP 449)."""
+    monkeypatch.delenv(settings.PATCHES_OFF_ENV, raising=False)
+    assert endpoints.endpoints(5055)["action_endpoint"]["enable_selective_domain"] is True
+    monkeypatch.setenv(settings.PATCHES_OFF_ENV, "action_calls")
+    assert endpoints.endpoints(5055)["action_endpoint"]["enable_selective_domain"] is False

@@ -392,7 +392,7 @@ def test_store_package_does_not_import_rasa_sdk():
     assert result.returncode == 0, result.stderr[-2000:]
 
 
-@pytest.mark.parametrize("module", ["knowledge.store", "actions.topic_actions", "nlu_components.safety_phrases"])
+@pytest.mark.parametrize("module", ["knowledge.store", "actions.topic_actions", "safety.phrases"])
 def test_spacy_is_loaded_without_tensorflow(module: str):
     """thinc imports TensorFlow when it can (360 MB in the action server); knowledge.nlp must come first."""
     code = f"import sys, {module}; assert 'spacy' in sys.modules; assert 'tensorflow' not in sys.modules, 'tensorflow'"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nlu_components.topic_model import NONE, TopicModel, is_question, training_set
+from rasa_ext.components.topic_model import NONE, TopicModel, is_question, training_set
 from tests.support.topics import topic_model, topics_parse_data
 
 

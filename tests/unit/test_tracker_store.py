@@ -11,7 +11,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from connectors.tracker_store import ForgetfulSQLTrackerStore
+from rasa_ext.stores.tracker_store import ForgetfulSQLTrackerStore
 
 DOMAIN = Domain.from_yaml("""
 version: "3.1"

@@ -1,7 +1,7 @@
 """Rasa's REST channel with its input checked: what is not a JSON object with a string `message` gets a 400
 with a short reason, and a message too long or empty is answered at once without reaching NLU.
 
-Register it in credentials.yml as `connectors.rest.RestInput`; it keeps the address /webhooks/rest/webhook.
+Register it in credentials.yml as `rasa_ext.channels.rest.RestInput`; it keeps the address /webhooks/rest/webhook.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from connectors.limits import MAX_SENDER_CHARS, clean_text, refusal
+from rasa_ext.channels.limits import MAX_SENDER_CHARS, clean_text, refusal
 
 logger = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from nlu_components.rasa_version import require_supported_rasa
+from rasa_ext.patches.rasa_version import require_supported_rasa
 
 
 def this_turns_events(tracker: Any) -> list[dict[str, Any]]:

@@ -16,5 +16,5 @@ def require_supported_rasa(what: str) -> None:
     if rasa.__version__ != SUPPORTED_RASA_VERSION:
         raise UnsupportedRasaVersion(
             f"{what} was written for Rasa {SUPPORTED_RASA_VERSION}, found Rasa {rasa.__version__}: "
-            "read the Rasa code it replaces before changing SUPPORTED_RASA_VERSION in nlu_components/rasa_version.py"
+            "read the Rasa code it replaces before changing SUPPORTED_RASA_VERSION in rasa_ext/patches/rasa_version.py"
         )

@@ -1,10 +1,10 @@
 """The safety net after the intent classifier: it decides urgent messages and their tier, whatever the classifier said.
 
-Three readings, each of the signs in their context (nlu_components/safety_phrases.py: not negated, not past,
+Three readings, each of the signs in their context (safety/phrases.py: not negated, not past,
 not hypothetical, not about someone else, not a general question, not a figure of speech):
 - the phrase rules (data/safety/phrases.yml): what they match always counts;
-- numbers (nlu_components/safety_numbers.py): a baby's temperature and age against NICE's thresholds;
-- a learned model (nlu_components/safety_model.py, trained on data/safety/examples.yml): it recognises signs
+- numbers (safety/numbers.py): a baby's temperature and age against NICE's thresholds;
+- a learned model (safety/model.py, trained on data/safety/examples.yml): it recognises signs
   said in words no rule lists. It counts only above a high confidence, and only when some sentence of the
   message can be about someone in the writer's care now, and not when every sign the message names is
   qualified away (negated, past, resolved).
@@ -37,10 +37,11 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlu_components import action_failures, safety_numbers
-from nlu_components import safety_model as safety_model_module
-from nlu_components.safety_model import EXAMPLES_FILES, SafetyModel
-from nlu_components.safety_phrases import SafetyPhrases
+from rasa_ext.patches import action_failures
+from safety import model as safety_model_module
+from safety import numbers as safety_numbers
+from safety.model import EXAMPLES_FILES, SafetyModel
+from safety.phrases import SafetyPhrases
 
 logger = logging.getLogger(__name__)
 
@@ -192,7 +193,7 @@ class SafetyNet(GraphComponent, IntentClassifier):
                 # The model's same day is a guess from words: not when the message says the temperature is normal
                 # ("7 weeks, temp 36.8, all normal") or the only breathing trouble is a cold's blocked nose.
                 # Nor in a message the classifier reads as a feeling that names no symptom ("running on empty").
-                feeling = bool(ranking) and ranking[0].get("name") == "distress"
+                feeling = bool(ranking) and (ranking or [{}])[0].get("name") == "distress"
                 if not (
                     safety_numbers.normal_temperature(text)
                     or self.phrases.cold_only(text)

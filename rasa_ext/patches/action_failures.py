@@ -31,13 +31,14 @@ from typing import Any
 import ujson
 
 from knowledge.domain_copy import response_text
-from nlu_components.rasa_version import require_supported_rasa
+from rasa_ext.patches.rasa_version import require_supported_rasa
 
 logger = logging.getLogger(__name__)
 
 ACTIONS_UNAVAILABLE = response_text("utter_actions_unavailable")  # the copy lives in domain.yml
 
-_installed = False
+_installed = False  # the apology is installed
+_patched = False  # install() has run
 
 
 def installed() -> bool:
@@ -52,15 +53,16 @@ KEEPALIVE_SECONDS = 3.0
 ACTION_CALL_TIMEOUT_SECONDS = 12.0
 
 
-def install() -> None:
-    """Make failed custom actions answer with ACTIONS_UNAVAILABLE (idempotent).
+def install(apology: bool = True, reply_check: bool = True, kept_session: bool = True) -> None:
+    """Make failed custom actions answer with ACTIONS_UNAVAILABLE (idempotent); the three parts can be left out
+    one by one (rasa_ext/patches/settings.py: action_failures, reply_check, kept_session).
 
     Raises UnsupportedRasaVersion on another Rasa than 3.6.21: it replaces RemoteAction methods of that version.
     """
-    global _installed
-    if _installed:
+    global _installed, _patched
+    if _patched or not (apology or reply_check or kept_session):
         return
-    require_supported_rasa("nlu_components.action_failures")
+    require_supported_rasa("rasa_ext.patches.action_failures")
     # Imported here, not at the top: tests read ACTIONS_UNAVAILABLE without loading Rasa and TensorFlow.
     import asyncio
 
@@ -72,7 +74,10 @@ def install() -> None:
     original_run = RemoteAction.run
 
     async def run_or_apologise(self: RemoteAction, output_channel, nlg, tracker, domain):
-        _keep_session(self.action_endpoint)
+        if kept_session:
+            _keep_session(self.action_endpoint)
+        if not apology:
+            return await original_run(self, output_channel, nlg, tracker, domain)
         try:
             # (Rasa passes its own 300 s to each request, which overrides the session's timeout: bound it here.)
             return await asyncio.wait_for(
@@ -93,9 +98,11 @@ def install() -> None:
             logger.error("custom action '%s' failed; the user was asked to try again", self.name())
             return [BotUttered(text=ACTIONS_UNAVAILABLE)]
 
-    RemoteAction.run = run_or_apologise
-    RemoteAction._validate_action_result = _validate_with_cached_validator
-    _installed = True
+    if apology or kept_session:
+        RemoteAction.run = run_or_apologise
+    if reply_check:
+        RemoteAction._validate_action_result = _validate_with_cached_validator
+    _installed, _patched = apology, True  # (the safety net warns at its first message when no apology is installed)
 
 
 class _KeptSession:

@@ -19,7 +19,7 @@ or the connection's synchronous_commit (SET LOCAL synchronous_commit = on): a cr
 must not bring back a conversation the person was told is deleted. "Delete my data" also deletes the sender's
 unanswered questions from the curation database (CURATION_DATABASE_URL: the Rasa server needs it too).
 
-Register it in endpoints.yml:  tracker_store: {type: connectors.tracker_store.ForgetfulSQLTrackerStore, url: <URL>}
+Register it in endpoints.yml:  tracker_store: {type: rasa_ext.stores.tracker_store.ForgetfulSQLTrackerStore, url: <URL>}
 (Rasa passes the URL as `host`, which SQLTrackerStore takes whole when it has a scheme.)
 """
 

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from knowledge.settings import servers
-from nlu_components.rasa_version import require_supported_rasa
+from rasa_ext.patches.rasa_version import require_supported_rasa
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ def install() -> None:
     global _installed
     if _installed:
         return
-    require_supported_rasa("nlu_components.server_guards")
+    require_supported_rasa("rasa_ext.patches.server_guards")
     import rasa.core.run
     import rasa.server
 

@@ -5,7 +5,7 @@ Rasa 3.6 calls `sio.enter_room(...)` without awaiting it (RasaHQ/rasa#13027), so
 unguessable session ids (32 hex characters, as the widget makes them), and keeps Rasa's JWT check.
 Rasa's socketio output also splits every text at blank lines into separate messages, so a topic's bold title
 arrived as a bubble of its own before the answer: here one bot message is one widget message.
-Register it in credentials.yml as `connectors.socketio.SocketIOInput`.
+Register it in credentials.yml as `rasa_ext.channels.socketio.SocketIOInput`.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
-from connectors.limits import clean_text, refusal
+from rasa_ext.channels.limits import clean_text, refusal
 
 logger = logging.getLogger(__name__)
 SESSION_ID = re.compile(r"^[0-9a-f]{32}$")

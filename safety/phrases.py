@@ -47,7 +47,7 @@ TIERS = ("self_harm", "emergency", "same_day")
 # Lists of phrases that qualify matches rather than being urgent signs themselves.
 QUALIFIERS = (
     "exclude", "negations", "past", "present", "resolved", "child_subject", "symptoms",
-    # context of a sentence (ConText's idea, on the sentence rather than a fixed window; nlu_components/README.md)
+    # context of a sentence (ConText's idea, on the sentence rather than a fixed window; docs/safety.md)
     "hypothetical", "other_person", "in_care", "happening_now", "educational", "figurative", "nose", "severe_breathing",
     # a stated plan to stop or change a prescribed treatment
     "plan_verbs", "treatments",

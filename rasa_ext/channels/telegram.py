@@ -7,13 +7,13 @@ Differences from rasa.core.channels.telegram (Rasa 3.6):
 - `secret_token` is registered with setWebhook, and an update without the matching
   X-Telegram-Bot-Api-Secret-Token header is rejected with 403 (Rasa accepts updates from anyone).
 - `api_base_url` points aiogram at another Bot API server (a self-hosted one, or a local fake in tests).
-- Replies are rendered by connectors/formatting.py: Telegram HTML (parse_mode HTML), buttons as an inline
+- Replies are rendered by rasa_ext/channels/formatting.py: Telegram HTML (parse_mode HTML), buttons as an inline
   keyboard, answers longer than Telegram's 4096 characters split at paragraph or line boundaries, link previews
   off. Button presses are acknowledged (answerCallbackQuery) so the client stops its spinner.
 - The bot's own name (getMe) is checked once, not on every update; /start and /help map to the bot's intents.
 - An update is answered once: a redelivery of an update_id already handled is acknowledged and skipped.
 
-Register it in credentials.yml as `connectors.telegram.TelegramInput` (scripts/credentials.py does so when
+Register it in credentials.yml as `rasa_ext.channels.telegram.TelegramInput` (scripts/credentials.py does so when
 TELEGRAM_TOKEN, TELEGRAM_BOT_NAME and TELEGRAM_WEBHOOK_URL are set). Webhook: POST /webhooks/telegram/webhook.
 """
 
@@ -41,9 +41,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from connectors import formatting
-from connectors.dedupe import Deliveries
 from knowledge.domain_copy import copy_text
+from rasa_ext.channels import formatting
+from rasa_ext.channels.dedupe import Deliveries
 
 logger = logging.getLogger(__name__)
 

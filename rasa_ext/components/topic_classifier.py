@@ -22,8 +22,8 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, METADATA, META
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlu_components import model_files, topic_model
-from nlu_components.topic_model import (
+from rasa_ext.components import model_files, topic_model
+from rasa_ext.components.topic_model import (
     GLOSSARY_LOOKUP_PREFIX,
     NONE,
     NONE_INTENTS,

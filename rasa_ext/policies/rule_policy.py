@@ -5,8 +5,9 @@ back to the first one, three times per turn: a turn cost more the longer the con
 ever compared with as many of the latest states as it has steps (a state further back makes it applicable by
 definition, `RulePolicy._is_rule_applicable`), so this policy builds and matches only the latest `longest rule`
 states. A conversation shorter than that is taken whole, as before; a conversation-start rule still sees
-whether its first state is the start. The states are the ones Rasa computes (nlu_components/latest_states.py),
-and each conversation's replay is kept, so the next prediction replays only the events added since.
+whether its first state is the start. The states are the ones Rasa computes (rasa_ext/policies/latest_states.py),
+and each conversation's replay is kept by sender id, so the next prediction replays only the events added since.
+Not while training: the training trackers' sender ids are story names, which several trackers can share.
 
 Two more savings, with the same results: each rule's steps are parsed from their JSON key once, not once per
 rule, step and state compared; and only the rules whose last step names the conversation's last action and
@@ -27,8 +28,8 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import ACTION_NAME, INTENT
 
-from nlu_components.latest_states import StateReplays
-from nlu_components.rasa_version import require_supported_rasa
+from rasa_ext.patches.rasa_version import require_supported_rasa
+from rasa_ext.policies.latest_states import StateReplays, latest_states
 
 require_supported_rasa(__name__)  # it relies on how RulePolicy 3.6.21 matches rules and builds states
 
@@ -44,6 +45,7 @@ class LatestStatesRulePolicy(RulePolicy):
 
     _reversed_rules: dict[str, list[State]] | None = None
     _replays: StateReplays | None = None
+    _training = False
     _longest: tuple[int, int] | None = None  # (number of rules, longest)
     _indexes: dict[int, tuple[dict[str, str], int, tuple[dict[Any, set[str]], dict[Any, set[str]]]]] | None = None
 
@@ -52,7 +54,11 @@ class LatestStatesRulePolicy(RulePolicy):
         classes exactly, so it skips a subclass): a `core_fallback_action_name` missing from the domain fails
         training instead of the first unmatched turn."""
         RulePolicy.raise_if_incompatible_with_domain(config=self.config, domain=domain)
-        return super().train(training_trackers, domain, **kwargs)
+        self._training = True
+        try:
+            return super().train(training_trackers, domain, **kwargs)
+        finally:
+            self._training = False
 
     def longest_rule(self) -> int:
         keys = [*self.lookup.get(RULES, {}), *self.lookup.get(RULES_FOR_LOOP_UNHAPPY_PATH, {})]
@@ -70,9 +76,12 @@ class LatestStatesRulePolicy(RulePolicy):
         # (RulePolicy hides no turns: Rasa hides them for policies of ML data only)
         if self.supported_data() == SupportedData.ML_DATA or self.featurizer.max_history is not None:
             return super()._prediction_states(tracker, domain, use_text_for_last_user_input, rule_only_data)
-        if self._replays is None:
-            self._replays = StateReplays()
-        states = self._replays.latest(tracker, domain, self.longest_rule())  # a copy: the next line edits it
+        if self._training:
+            states = latest_states(tracker, domain, self.longest_rule())
+        else:
+            if self._replays is None:
+                self._replays = StateReplays()
+            states = self._replays.latest(tracker, domain, self.longest_rule())  # a copy: the next line edits it
         self.featurizer._choose_last_user_input([states], use_text_for_last_user_input)
         return states
 

@@ -5,7 +5,7 @@ Loading a skops file imports skops.io, which builds its list of trusted types wh
 scikit-learn estimator and looks up the module of each numpy and scipy function among all loaded modules
 (thousands, with TensorFlow loaded). Measured here: 12 of the 24 s the Rasa server took to start. A logistic
 regression is its coefficients, intercepts and classes: they are saved as a numpy .npz file read without pickle
-(nlu_components/model_files.py), and an archive whose classifier is a pickle is refused at load.
+(rasa_ext/components/model_files.py), and an archive whose classifier is a pickle is refused at load.
 Training, features and predictions are Rasa's, unchanged; two things make a prediction cheaper: the
 coefficients are laid out for one message at a time (model_files.linear_from_arrays), and the sentence
 features of the featurizers are joined in one step (Rasa joins them pair by pair, copying the first).
@@ -25,7 +25,7 @@ from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from scipy.sparse import csr_matrix, hstack, vstack
 
-from nlu_components import model_files
+from rasa_ext.components import model_files
 
 logger = logging.getLogger(__name__)
 ARRAYS_FILE = "intent_classifier.npz"

@@ -1,7 +1,7 @@
 """Rasa's Slack channel, made to work for this bot and testable offline.
 
 Differences from rasa.core.channels.slack (Rasa 3.6):
-- Replies are rendered by connectors/formatting.py: Slack mrkdwn (*bold*, <url|text> citations, • bullets) and
+- Replies are rendered by rasa_ext/channels/formatting.py: Slack mrkdwn (*bold*, <url|text> citations, • bullets) and
   Block Kit buttons, one message per bot reply (split only when longer than a section allows), link previews off.
 - Content-Type is compared by media type: Rasa ignores a JSON body sent as `application/json; charset=utf-8`.
 - The url_verification challenge is answered as `{"challenge": ...}` (Rasa answers a bare JSON string).
@@ -11,7 +11,7 @@ Differences from rasa.core.channels.slack (Rasa 3.6):
 - `api_base_url` points the slack_sdk client at another Web API address (tests use a local fake), and the client
   honours NO_PROXY for it (slack_sdk reads HTTP(S)_PROXY but ignores NO_PROXY).
 
-Register it in credentials.yml as `connectors.slack.SlackInput` (scripts/credentials.py does so when
+Register it in credentials.yml as `rasa_ext.channels.slack.SlackInput` (scripts/credentials.py does so when
 SLACK_TOKEN and SLACK_SIGNING_SECRET are set). Webhook: POST /webhooks/slack/webhook (events and interactivity).
 """
 
@@ -35,8 +35,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
-from connectors import formatting
-from connectors.dedupe import Deliveries
+from rasa_ext.channels import formatting
+from rasa_ext.channels.dedupe import Deliveries
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +66,7 @@ def web_client(token: str, proxy: str | None = None, base_url: str | None = None
 
 
 class SlackBot(RasaSlackBot):
-    """Posts a bot reply as Slack messages; the text and buttons are rendered by connectors.formatting."""
+    """Posts a bot reply as Slack messages; the text and buttons are rendered by rasa_ext.channels.formatting."""
 
     def __init__(
         self,

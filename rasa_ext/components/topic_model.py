@@ -1,6 +1,6 @@
 """Which topic a message is about: a classifier learned from each topic's example questions.
 
-No Rasa imports, so it can be trained and tested alone; nlu_components/topic_classifier.py wraps it for the
+No Rasa imports, so it can be trained and tested alone; rasa_ext/components/topic_classifier.py wraps it for the
 Rasa pipeline. Words and character n-grams (for typos) are the features, plus one feature per topic that says
 whether a glossary phrase of that topic occurs: the glossary informs the model instead of deciding.
 
@@ -20,7 +20,7 @@ from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from nlu_components import model_files
+from rasa_ext.components import model_files
 
 NONE = "_none"  # messages about no topic at all ("tell me more", "thanks")
 GLOSSARY_LOOKUP_PREFIX = "topic_glossary:"  # NLU lookup tables of each topic's glossary phrases
@@ -128,7 +128,7 @@ class TopicModel:
             if phrases
         }
 
-    # -- saving and loading: arrays and JSON, never a pickle (nlu_components/model_files.py) -------------------
+    # -- saving and loading: arrays and JSON, never a pickle (rasa_ext/components/model_files.py) -------------------
     ARRAYS_FILE = "topic_model.npz"
     SETTINGS_FILE = "topic_model.json"
 

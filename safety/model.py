@@ -7,7 +7,7 @@ misses (the past, someone else, a question about how things work, a figure of sp
 examples.yml, fell into an urgent class at random. Features are hashed word 1-2 grams, with the words a plain
 negation governs marked ("no neg_fever"), and character 2-5 grams of the other words (no vocabulary to store);
 the classifier is a multinomial logistic regression. The model is saved as plain arrays (numpy .npz, loaded with
-allow_pickle=False), never pickled. No Rasa imports here: the Rasa component (nlu_components/safety_net.py)
+allow_pickle=False), never pickled. No Rasa imports here: the Rasa component (rasa_ext/components/safety_net.py)
 trains and stores it.
 """
 

@@ -3,9 +3,13 @@
 Rasa turns a tracker into states by replaying every applied event of the conversation into a fresh tracker and
 taking the state before each action and at the end (DialogueStateTracker.generate_all_prior_trackers and
 Domain.states_for_tracker_history). `latest_states` does that replay but keeps only the last states asked for.
-`StateReplays` also remembers each replay: the same tracker asked again later (the next prediction of a turn,
-or the next turn, as the tracker store keeps trackers) only replays the events added since. Events that
-rewrite history (a restart, a new session, an undo, a form) make it replay the conversation from the start.
+`StateReplays` also remembers each conversation's replay, by sender id: asked again later (the next prediction
+of a turn, or the next turn, whether the tracker store hands over the same tracker object or a new one read from
+the database, by this Rasa process or another), it replays only the events added since. It continues only when
+the tracker still holds the events it replayed, checked in constant time: at least as many events, and the same
+first and last replayed events (type, timestamp, content); a deleted and restarted conversation under the same
+sender id fails that check. Events that rewrite history (a restart, a new session, an undo, a form) make it
+replay the conversation from the start.
 """
 
 from __future__ import annotations
@@ -36,11 +40,19 @@ def latest_states(tracker: DialogueStateTracker, domain: Domain, count: int) -> 
     return _Replay.of(tracker, domain, count).states()
 
 
+def _same_event(one: Event | None, other: Event | None) -> bool:
+    """The same event, also when read again from the tracker store: its timestamp tells equal-looking ones apart."""
+    if one is other:
+        return True
+    return one is not None and other is not None and one.timestamp == other.timestamp and one == other
+
+
 @dataclass
 class _Replay:
-    tracker: DialogueStateTracker  # held, so that its id cannot be reused by another tracker
+    sender_id: str
     domain: Domain
     consumed: int  # how many of the tracker's events the replay has seen
+    first_seen: Event | None
     last_seen: Event | None
     prior: DialogueStateTracker  # the replayed tracker
     before_actions: deque[State]  # the latest states before an action
@@ -52,9 +64,10 @@ class _Replay:
         total_actions = sum(isinstance(event, ActionExecuted) for event in applied)
         first_kept = total_actions - (count - 1)
         replay = cls(
-            tracker=tracker,
+            sender_id=tracker.sender_id,
             domain=domain,
             consumed=len(tracker.events),
+            first_seen=tracker.events[0] if tracker.events else None,
             last_seen=tracker.events[-1] if tracker.events else None,
             prior=tracker.init_copy(),
             before_actions=deque(maxlen=max(count - 1, 0)),
@@ -83,37 +96,42 @@ class _Replay:
         events = tracker.events
         return (
             self.can_continue
-            and tracker is self.tracker
+            and tracker.sender_id == self.sender_id
             and domain is self.domain
             and count == (self.before_actions.maxlen or 0) + 1
             and len(events) >= self.consumed
-            and (self.consumed == 0 or events[self.consumed - 1] is self.last_seen)
+            and (
+                self.consumed == 0
+                or (_same_event(events[0], self.first_seen) and _same_event(events[self.consumed - 1], self.last_seen))
+            )
             and not any(isinstance(e, REWRITES_HISTORY) for e in itertools.islice(events, self.consumed, None))
         )
 
-    def catch_up(self) -> None:
-        for event in itertools.islice(self.tracker.events, self.consumed, None):
+    def catch_up(self, tracker: DialogueStateTracker) -> None:
+        for event in itertools.islice(tracker.events, self.consumed, None):
             if isinstance(event, ActionExecuted):
                 self.before_actions.append(self.state())
             self.prior.update(event)
             self.last_seen = event
-        self.consumed = len(self.tracker.events)
+        if self.first_seen is None and tracker.events:
+            self.first_seen = tracker.events[0]
+        self.consumed = len(tracker.events)
 
 
 class StateReplays:
-    """The latest states of the trackers asked about most recently, each replayed once."""
+    """The latest states of the conversations asked about most recently (by sender id), each replayed once."""
 
     def __init__(self, size: int = 256):
         self.size = size
-        self._replays: OrderedDict[int, _Replay] = OrderedDict()
+        self._replays: OrderedDict[str, _Replay] = OrderedDict()
 
     def latest(self, tracker: DialogueStateTracker, domain: Domain, count: int) -> list[State]:
-        replay = self._replays.pop(id(tracker), None)
+        replay = self._replays.pop(tracker.sender_id, None)
         if replay is not None and replay.continues(tracker, domain, count):
-            replay.catch_up()
+            replay.catch_up(tracker)
         else:
             replay = _Replay.of(tracker, domain, count)
-        self._replays[id(tracker)] = replay
+        self._replays[tracker.sender_id] = replay
         while len(self._replays) > self.size:
             self._replays.popitem(last=False)
         return replay.states()

@@ -1,1 +1,0 @@
-"""Custom NLU components loaded by the Rasa server (not by the action server)."""

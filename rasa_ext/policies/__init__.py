@@ -1,0 +1,1 @@
+"""Dialogue policies named in config.yml."""

@@ -1,0 +1,1 @@
+"""The tracker store named in endpoints.yml."""
