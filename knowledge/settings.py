@@ -216,6 +216,7 @@ def channels(environ: Mapping[str, str] | None = None) -> Channels:
 class Servers:
     action_server_host: str  # loopback unless told: only the Rasa server calls the action server
     allow_model_replacement: bool  # the HTTP API may replace, unload or train the model
+    rasa_patches_off: str  # RASA_PATCHES_OFF as written: parsed and checked by rasa_ext/patches/settings.py
 
 
 def servers(environ: Mapping[str, str] | None = None) -> Servers:
@@ -223,6 +224,7 @@ def servers(environ: Mapping[str, str] | None = None) -> Servers:
     return Servers(
         action_server_host=env.text("SANIC_HOST", "127.0.0.1"),
         allow_model_replacement=env.flag(ALLOW_MODEL_REPLACEMENT_ENV),
+        rasa_patches_off=env.text("RASA_PATCHES_OFF", ""),
     )
 
 

@@ -8,8 +8,9 @@ A name that is not a patch stops the start, so a typo cannot leave a patch on un
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
+
+from knowledge.settings import servers
 
 PATCHES_OFF_ENV = "RASA_PATCHES_OFF"
 # name -> what switching it off gives back (docs/rasa-deviations.md has the Rasa function each one replaces)
@@ -26,8 +27,7 @@ ALL = "all"
 
 def patches_off(env: Mapping[str, str] | None = None) -> frozenset[str]:
     """The patches switched off; ValueError on a name that is not a patch."""
-    environ = os.environ if env is None else env
-    names = {name.strip().lower() for name in environ.get(PATCHES_OFF_ENV, "").split(",") if name.strip()}
+    names = {name.strip().lower() for name in servers(env).rasa_patches_off.split(",") if name.strip()}
     if ALL in names:
         return frozenset(PATCHES)
     unknown = names - set(PATCHES)

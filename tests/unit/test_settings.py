@@ -20,7 +20,9 @@ def test_defaults_when_nothing_is_set():
     assert settings.storage({}).tracker_cache_size == 200
     assert settings.storage({}).knowledge_url.endswith("/build/knowledge.db")
     assert settings.retention({}) == settings.Retention(conversation_days=30.0, unanswered_days=90.0)
-    assert settings.servers({}) == settings.Servers(action_server_host="127.0.0.1", allow_model_replacement=False)
+    assert settings.servers({}) == settings.Servers(
+        action_server_host="127.0.0.1", allow_model_replacement=False, rasa_patches_off=""
+    )
     assert settings.scaled({}).edge_port is None and settings.scaled({}).rasa_processes == 2
     assert settings.load({}).log == Path("load.jsonl")
     assert not settings.channels({}).slack.enabled and not settings.dashboard({}).enabled
