@@ -362,7 +362,11 @@ class SafetyPhrases:
             if label.split(":")[-1] in context:
                 return True
             index = next((i for i, (s, e) in enumerate(sentences) if s <= start < e), len(sentences) - 1)
-            if off_context[index] or (
+            # a number read as a temperature is no figure of speech: "1 month old, 38.7, which first lol"
+            figurative_reading = label == "reading" and off_context[index] == "figurative"
+            # a crisis said "in case": "I've written letters to my family in case I'm not here much longer"
+            hypothetical_crisis = label.startswith("self_harm:") and off_context[index] == "hypothetical"
+            if (off_context[index] and not (figurative_reading or hypothetical_crisis)) or (
                 self._blocked_nose(doc, by_label, *sentences[index]) and _breathing(doc[start:end].text)
             ):
                 return False

@@ -12,8 +12,10 @@ against the real servers: what the first message of each reply is (tests/support
 - tests/safety/triage/set_e.yml was written by a fifth helper, measured once at a01164b and again at the start of the
   next session (set_e_first_run.log), both times unread; then its misses were read and fixed (issue 21's last round).
 - tests/safety/triage/set_f.yml was written by a sixth helper after that, kept unread until the rules and the model were
-  frozen at 4017282, and measured once (set_f_first_run.log): the latest blind figures. Its misses were then read and
-  fixed too.
+  frozen at 4017282, and measured once (set_f_first_run.log). Its misses were then read and fixed too.
+- tests/safety/triage/set_g.yml was written by a seventh helper after that, kept unread until the rules and the model
+  were frozen at 2de1b39, and measured once (set_g_first_run.log): the latest blind figures. Its misses were then read
+  and fixed too.
 The figures of every set are printed. The assertions hold floors a little below each set's first blind run, so a
 change that makes triage worse fails; the issue's targets are printed beside them.
 """
@@ -54,6 +56,8 @@ FLOORS = {
         "crisis": 0.92,
         "distress_with_crisis_lines": 1,
     },
+    # its blind run: 0.97, 0.98, 0.11, 0.88; floors below the figures after its misses were read
+    "set_g.yml": {"emergency": 0.97, "same_day": 0.95, "ordinary_alarms": 0.08, "crisis": 0.92},
 }
 
 
