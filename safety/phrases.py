@@ -274,15 +274,8 @@ class SafetyPhrases:
         return doc, hits, by_label, self._spans(doc, SENTENCE_END)
 
     def check(self, text: str) -> SafetyMatch | None:
-        doc, hits, by_label, sentences = self._read(text)
-        counts = self._counts(text)
-        # what counts, per sentence: an all_of rule needs all its groups in one sentence
-        found: list[dict[str, list[str]]] = [{} for _ in sentences]
-        for label, start, end in hits:
-            if label in QUALIFIERS or not counts(label, start, end):
-                continue
-            index = next((i for i, (s, e) in enumerate(sentences) if s <= start < e), len(sentences) - 1)
-            found[index].setdefault(label, []).append(doc[start:end].text)
+        _, _, by_label, _ = self._read(text)
+        found = self._signs_by_sentence(text, self._counts(text))
         for category in self.order:  # order in the file is priority order
             evidence = self._fired(category, found)
             if evidence:
@@ -295,15 +288,22 @@ class SafetyPhrases:
                 return SafetyMatch(category, evidence, about_child)
         return None
 
+    def _signs_by_sentence(self, text: str, counts: Counts) -> list[dict[str, list[str]]]:
+        """The sign phrases of each sentence that `counts` keeps, by label: an all_of rule needs all its groups in
+        one sentence."""
+        doc, hits, _, sentences = self._read(text)
+        found: list[dict[str, list[str]]] = [{} for _ in sentences]
+        for label, start, end in hits:
+            if label in QUALIFIERS or not counts(label, start, end):
+                continue
+            index = next((i for i, (s, e) in enumerate(sentences) if s <= start < e), len(sentences) - 1)
+            found[index].setdefault(label, []).append(doc[start:end].text)
+        return found
+
     def names_urgent_sign(self, text: str) -> bool:
         """Whether the message names an emergency or same-day sign at all, counted or not: "what is the glass test
         for?" or "if her lips ever swelled..." asks about urgent signs, which the bot's urgent-signs answers cover."""
-        doc, hits, _, sentences = self._read(text)
-        found: list[dict[str, list[str]]] = [{} for _ in sentences]
-        for label, start, _end in hits:
-            if label not in QUALIFIERS:
-                index = next((i for i, (s, e) in enumerate(sentences) if s <= start < e), len(sentences) - 1)
-                found[index].setdefault(label, []).append(doc[start:_end].text)
+        found = self._signs_by_sentence(text, lambda label, start, end: True)
         return any(self._fired(category, found) for category in ("emergency", "same_day") if category in self.order)
 
     def _qualifier(
