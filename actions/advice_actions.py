@@ -82,7 +82,7 @@ class ActionMedicalAdvice(QuestionAction):
             if TREATMENT_CHANGE.search(asked):
                 dispatcher.utter_message(response="utter_advice_refused")
             return self.show_answer(dispatcher, analysis.specific_answer.answer, analysis)
-        slug = analysis.topic
+        slug = analysis.topic or analysis.topic_by_meaning
         topic = self.store().topic(slug) if slug else None
         if topic is None:
             dispatcher.utter_message(

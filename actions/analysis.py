@@ -54,6 +54,11 @@ COVERAGE_TIE = 0.05  # answers this close in score: the one sharing more of the 
 # conversation's topic), the alternative to an answer is a question back or "I don't know": an answer this close
 # counts whatever the topic (midway between ANSWER_ON_TOPIC and ANSWER_ANYWHERE, which hold when a topic is clear).
 ANSWER_WHEN_UNSURE = 0.6
+# By meaning (knowledge/semantic_index.py, sentence-encoder cosine), asked only when the words found nothing: the
+# content's own held-back wordings reach 0.79 or more three times in four, the intent examples of out-of-scope,
+# greeting and help messages never pass 0.68 (measured on training data, not on held-out sets).
+MEANING_MIN = 0.72  # this close in meaning, an answer or a topic card is what the message asks
+MEANING_ANYWHERE = 0.8  # ... on a topic the message and the conversation are not about, only this close
 SAID_KEPT = 40  # the newest entries of SAID_SLOT are kept: enough for any real conversation
 URGENT_SIGNS_ENTITY = "urgent_signs"  # set by the safety net (rasa_ext/components/safety_net.py)
 SAID_SLOT = "said"  # what the bot has shown in this conversation: "answer:<id>", "topic:<slug>"
@@ -367,10 +372,15 @@ class MessageAnalysis:
                     fitting.append(SpecificAnswer(match.answer, match.score, match.shared))
             elif match.score >= ANSWER_ANYWHERE or (match.score >= ANSWER_ON_TOPIC and self.on_topic(match.topic)):
                 fitting.append(SpecificAnswer(match.answer, match.score, match.shared))
-        if not fitting and self.topic is None and not self.button_topic and not self.current_topic:
+        # no clear topic, or only eczema in general ("my son is 14 and his hands crack every winter, what can he
+        # do" is about eczema, and asks about hands): a close answer on any topic beats the general card
+        # (for a one-sentence message: a letter's question sentence alone, "are they the same thing?", is too
+        # little to go on)
+        general = self.topic is None or (self.topic == BACKGROUND_TOPIC and self.focus in (None, self.text))
+        if not fitting and general and not self.button_topic and not self.current_topic:
             fitting = unsure
         if not fitting:
-            return None
+            return self.answer_by_meaning
         fitting.sort(key=lambda m: (not self.on_topic(m.answer.topic), -m.score))  # the topics in play first
         best = fitting[0]
         for other in fitting[1:]:  # "signs that eczema might be infected": infected eczema, not fever in babies
@@ -386,6 +396,49 @@ class MessageAnalysis:
             if other.answer.audience == self.audience and best.score - other.score <= AUDIENCE_TIE:
                 return other
         return best
+
+    @cached_property
+    def meaning_matches(self) -> list[AnswerMatch]:
+        """Answers and topic cards closest in meaning (the sentence encoder), best first; read only when the
+        words found no answer."""
+        # the whole text, not the classifier's focus: a letter is also read sentence by sentence there
+        return self.store.find_by_meaning(self.text, limit=ANSWER_CANDIDATES) if self.text else []
+
+    @cached_property
+    def answer_by_meaning(self) -> SpecificAnswer | None:
+        """The specific answer closest in meaning, when the words found none ("can I give her scrambled egg yet"
+        for "when can babies start eggs"): close enough (MEANING_MIN), on a topic in play or very close, not
+        shown before, and closer than every topic card (a general question gets the card)."""
+        if self.button_topic or not self.text:
+            return None
+        card = max((m.score for m in self.meaning_matches if m.answer is None), default=0.0)
+        letter = len(self.text.split()) > SHORT_QUESTION_WORDS
+        for match in self.meaning_matches:
+            # a topic card at least as close: a general question ("what is eczema" is as close to the eczema card
+            # as to the answer on its causes), whose card answers it
+            if match.score < MEANING_MIN or card >= match.score:
+                return None
+            if match.answer is None or match.key in self.said:
+                continue
+            if self.treats_existing_eczema and match.topic in PREVENTION_TOPICS:
+                continue
+            # in play: the topic the message is about, the conversation's, or a likely one (not merely a named one:
+            # "eczema" names the general topic in almost every message, which is no reason to answer from it)
+            own = match.topic in (self.topic, self.current_topic)
+            if self.topic in (None, BACKGROUND_TOPIC) or own:
+                return SpecificAnswer(match.answer, match.score)
+            if letter:
+                continue  # a letter's topic is the classifier's best reading of it (right 0.87 of the time)
+            likely = any(slug == match.topic and p >= ANSWER_TOPIC_MIN for slug, p in self.ranking[:3])
+            if likely or match.score >= MEANING_ANYWHERE:
+                return SpecificAnswer(match.answer, match.score)
+        return None
+
+    @property
+    def topic_by_meaning(self) -> str | None:
+        """The topic closest in meaning (its card or one of its answers), when close enough (MEANING_MIN)."""
+        best = self.meaning_matches[0] if self.meaning_matches else None
+        return best.topic if best is not None and best.score >= MEANING_MIN else None
 
     @cached_property
     def search_hits(self) -> list[TopicHit]:

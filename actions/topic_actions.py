@@ -16,7 +16,7 @@ from actions import replies, services
 from actions.analysis import PREVENTION_TOPICS, SAID_KEPT, SAID_SLOT, MessageAnalysis, stated_audience
 from actions.base import KnowledgeAction, topic_slot
 from actions.menu_actions import show_topic_menu
-from knowledge.content import Answer, Source, Topic
+from knowledge.content import BACKGROUND_TOPIC, Answer, Source, Topic
 from knowledge.domain_copy import copy_text
 from knowledge.store import GlossaryEntry, MythMatch
 
@@ -178,14 +178,23 @@ class QuestionAction(KnowledgeAction, ABC):
 
     def answer_topic(self, dispatcher: CollectingDispatcher, analysis: MessageAnalysis) -> list[EventType]:
         choice = analysis.alternatives
-        if choice is not None:
-            return self.ask_which(dispatcher, choice)
-        slug = analysis.topic
-        if slug is None and analysis.best_guess is not None:
-            services.record_unanswered(
-                analysis.text, analysis.sender
-            )  # answered on a guess: curators may want to write for it
-            slug = analysis.best_guess
+        if choice is not None:  # two topics equally likely: the one closest in meaning, else ask which
+            slug = analysis.topic_by_meaning
+            if slug not in choice:
+                return self.ask_which(dispatcher, choice)
+        else:
+            slug = analysis.topic
+        if slug is None:
+            # a letter's likeliest topic, or the topic closest in meaning when there is no likely one or it is
+            # only the general eczema card (a question about urgent signs is answered below instead)
+            guess = analysis.best_guess
+            if (guess is None or guess == BACKGROUND_TOPIC) and not analysis.asks_about_urgent_signs:
+                guess = analysis.topic_by_meaning or guess
+            if guess is not None:
+                services.record_unanswered(
+                    analysis.text, analysis.sender
+                )  # answered on a guess: curators may want to write for it
+                slug = guess
         if slug in PREVENTION_TOPICS and analysis.treats_existing_eczema:
             slug = PREVENTION_TOPICS[slug]  # prevention trials do not answer a question about eczema they have
         if slug is None:
@@ -585,7 +594,8 @@ class ActionSearchFallback(QuestionAction):
         answered = self.answer_myth_or_definition(dispatcher, analysis) or self.answer_specific(dispatcher, analysis)
         if answered is not None:
             return answered
-        if analysis.topic or analysis.alternatives or analysis.best_guess:  # unsure of the intent, sure of the subject
+        if analysis.topic or analysis.alternatives or analysis.best_guess or analysis.topic_by_meaning:
+            # unsure of the intent, sure of the subject
             return self.answer_topic(dispatcher, analysis)
         urgent = self.answer_urgent_signs(dispatcher, analysis)
         if urgent is not None:

@@ -11,9 +11,11 @@ from pathlib import Path
 
 from .builder import build
 from .content import ContentError, load_content
+from .fingerprint import content_fingerprint
 from .report import print_report
 from .review import print_due
-from .settings import CONTENT_DIR, database_url
+from .settings import CONTENT_DIR, SENTENCE_VECTORS_DIR, database_url
+from .snapshot import Snapshot
 from .store import KnowledgeStore, KnowledgeStoreUnavailable
 
 
@@ -92,6 +94,9 @@ def main(argv: list[str] | None = None) -> int:
                 f"built {url} from {args.path}: {len(content.topics)} topics, {len(content.sources)} sources, "
                 f"{len(content.myths)} myths, {len(content.quiz)} quiz questions"
             )
+            # the wordings' sentence vectors, so that the action server does not embed them at its start
+            if Snapshot(content, content_fingerprint(args.path)).load_meanings():
+                print(f"sentence vectors ready in {SENTENCE_VECTORS_DIR}")
             return 0
         store = KnowledgeStore(url)
         if args.command == "search":

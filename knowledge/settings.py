@@ -21,6 +21,7 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 CONTENT_DIR = PROJECT_ROOT / "data" / "knowledge"
 BUILD_DIR = PROJECT_ROOT / "build"
+SENTENCE_VECTORS_DIR = BUILD_DIR / "sentence_vectors"  # the content wordings' embeddings (semantic_index.py)
 
 DATABASE_URL_ENV = "KNOWLEDGE_DATABASE_URL"
 CURATION_URL_ENV = "CURATION_DATABASE_URL"

@@ -17,6 +17,8 @@ from .answer_index import AnswerIndex, AnswerMatch
 from .content import BACKGROUND_TOPIC, Answer, Content, Myth, QuizQuestion, Source, Topic
 from .matcher import GlossaryMatcher
 from .search import SearchDocument, SearchHit, SearchIndex
+from .semantic_index import SemanticIndex
+from .settings import SENTENCE_VECTORS_DIR
 
 GLOSSARY_BONUS = 0.5
 # Words that say who or what in general, not which question: "what about babies?" or "and for adults?" asks
@@ -101,6 +103,13 @@ class Snapshot:
         self._answers = {answer.id: answer for answer in content.answers}
         self._answer_index = AnswerIndex(
             content.answers, self._matcher.question_lemmas, ((t.slug, t.examples) for t in self._topics.values())
+        )
+        self._semantic_index = SemanticIndex(
+            [
+                *((answer.topic, answer, answer.wordings) for answer in content.answers),
+                *((t.slug, None, t.examples) for t in self._topics.values()),
+            ],
+            SENTENCE_VECTORS_DIR,
         )
         # A specific answer must match on what the message asks beyond naming its topic or eczema itself:
         # "what is a faecal transplant" asks for the topic, "can my child have a faecal transplant" for an answer.
@@ -204,6 +213,19 @@ class Snapshot:
         found = self._answer_index.find(message, limit * 2)
         asks = [m for m in found if m.answer is None or m.shared - self._naming_lemmas.get(m.topic, frozenset())]
         return asks[:limit]
+
+    def find_by_meaning(self, message: str, limit: int = 3) -> list[AnswerMatch]:
+        """Specific answers and topic cards closest to the message in meaning (semantic_index.py), best first. As
+        in find_answers, a message whose words only name a topic ("what is a fecal transplant") asks for its card,
+        not for one of its answers, however close in meaning."""
+        words = self._matcher.question_lemmas(message)
+        found = self._semantic_index.find(message, limit * 2)
+        asks = [m for m in found if m.answer is None or not words <= self._naming_lemmas.get(m.topic, frozenset())]
+        return asks[:limit]
+
+    def load_meanings(self) -> bool:
+        """Load the sentence encoder and the wordings' vectors now (filling their cache); False if unavailable."""
+        return self._semantic_index.load()
 
     def naming_lemmas(self, slug: str) -> frozenset[str]:
         """The words that only name a topic (its title and first term, eczema itself, who it is for)."""

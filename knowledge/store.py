@@ -226,6 +226,10 @@ class KnowledgeStore:
         """Specific answers whose questions the message is closest to, best first."""
         return self.snapshot().find_answers(message, limit)
 
+    def find_by_meaning(self, message: str, limit: int = 3) -> list[AnswerMatch]:
+        """Specific answers and topic cards closest to the message in meaning, best first."""
+        return self.snapshot().find_by_meaning(message, limit)
+
     def naming_lemmas(self, slug: str) -> frozenset[str]:
         return self.snapshot().naming_lemmas(slug)
 

@@ -306,6 +306,16 @@ class SafetyPhrases:
         found = self._signs_by_sentence(text, lambda label, start, end: True)
         return any(self._fired(category, found) for category in ("emergency", "same_day") if category in self.order)
 
+    def describes_a_sign(self, text: str) -> bool:
+        """Whether the message describes an emergency or same-day sign phrase now (counted as the tiers count
+        them), beside the context phrases (a body part, a child, skin, eating) that only place a sign: the learned
+        model's emergency, a guess from the whole message, needs at least this ("my son is 14 and his hands crack and
+        bleed every winter, what can he do" has the shape of an emergency story and no sign in it)."""
+        context = set(self.rules.get("context_groups", []))
+        found = self._signs_by_sentence(text, self._counts(text))
+        signs = {label for sentence in found for label in sentence if label.startswith(("emergency:", "same_day:"))}
+        return any(label.split(":", 1)[1] not in context for label in signs) or bool(self.symptoms(text))
+
     def _qualifier(
         self, doc: Doc, by_label: dict[str, list[tuple[int, int]]], sentences: list[tuple[int, int]]
     ) -> Counts:

@@ -186,3 +186,35 @@ def test_a_general_question_mentioning_my_son_is_not_refused(stack):
     replies = stack.say(user, "my son has eczema, what do probiotics actually do in the gut?")
     assert REFUSAL not in texts(replies)
     assert stack.slot(user, "topic") in ("probiotics", "probiotics_treatment")
+
+
+@pytest.mark.parametrize(
+    "message, answer_id",
+    [
+        # few words in common with the answer's wordings: found by meaning (knowledge/semantic_index.py)
+        (
+            "My daughter is 3 and has eczema behind her knees. Her nursery uses normal soap. "
+            "Should I ask them to stop?",
+            "washing_child_with_eczema",
+        ),
+        # about eczema in general and about hands in particular: the hands answer, not the general card
+        ("my son is 14 and his hands crack and bleed every winter, what can he do", "gap_hand_eczema_care"),
+    ],
+)
+def test_a_question_in_other_words_gets_its_specific_answer(stack, store, message, answer_id):
+    user = new_user()
+    replies = stack.say(user, message)
+    expected = store.answer(answer_id)
+    assert expected is not None
+    assert stack.slot(user, "last_answer") == answer_id, texts(replies)[:200]
+    assert expected.answer[:80] in texts(replies)
+    assert stack.slot(user, "topic") == expected.topic
+    assert not texts(replies).startswith(URGENT_OPENINGS)
+
+
+def test_a_general_question_still_gets_the_topic_card(stack, store):
+    # as close in meaning to the eczema card as to the answer on its causes: the card answers it
+    user = new_user()
+    replies = stack.say(user, "what is eczema")
+    assert store.topic("atopic_dermatitis").short_answer[:80] in texts(replies)
+    assert stack.slot(user, "last_answer") is None

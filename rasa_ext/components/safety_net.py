@@ -58,6 +58,7 @@ PRIORITY = ("self_harm", "emergency", "same_day")
 # 0.6, with 27 urgent alarms among 5772 calm examples; crisis recall 0.65 at 0.6, with 11 crisis alarms (the rules
 # carry most). Before the paraphrases and the negation marking: 0.76, 0.84 (24 alarms among 4492) and 0.50.
 MODEL_EMERGENCY = 0.5
+MODEL_EMERGENCY_ALONE = 0.85  # an emergency this sure counts even when the message names no sign phrase
 MODEL_URGENT = 0.6  # emergency + same_day: at least this sure that something needs care today
 MODEL_CRISIS = 0.6
 MODEL_CRISIS_ALONE = 0.9  # a crisis this sure counts whatever the classifier ranks
@@ -188,9 +189,12 @@ class SafetyNet(GraphComponent, IntentClassifier):
             vetoed = vetoed or bool(SCRATCHING.search(text) and QUESTION.search(text))
             if not found and crisis >= MODEL_CRISIS and (crisis >= MODEL_CRISIS_ALONE or not vetoed):
                 found.append(("self_harm", "model"))
-            if probabilities.get("emergency", 0.0) >= MODEL_EMERGENCY:
+            emergency = probabilities.get("emergency", 0.0)
+            if MODEL_EMERGENCY <= emergency < MODEL_EMERGENCY_ALONE and not self.phrases.describes_a_sign(text):
+                emergency = 0.0  # the shape of an emergency story with no sign in it is no emergency
+            if emergency >= MODEL_EMERGENCY:
                 found.append(("emergency", "model"))
-            elif probabilities.get("emergency", 0.0) + probabilities.get("same_day", 0.0) >= MODEL_URGENT:
+            elif emergency + probabilities.get("same_day", 0.0) >= MODEL_URGENT:
                 # The model's same day is a guess from words: not when the message says the temperature is normal
                 # ("7 weeks, temp 36.8, all normal") or the only breathing trouble is a cold's blocked nose.
                 # Nor in a message the classifier reads as a feeling that names no symptom ("running on empty").

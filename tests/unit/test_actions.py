@@ -1080,8 +1080,11 @@ def test_personal_advice_is_still_refused(bot, text: str):
 def test_a_myth_about_another_topic_does_not_answer_a_plain_question(bot, store: KnowledgeStore):
     # word overlap with "Prebiotics will clear up eczema I already have" once answered this with that myth
     messages, events = run(ActionAnswerTopic(), make_tracker("can FMT treat eczema", "ask_topic"))
-    assert shown(messages[0]).startswith(f"**{store.topic('fmt').title}**")
-    assert dialogue(events) == [SlotSet("topic", "fmt")]
+    # the FMT card, or FMT's own answer on whether it can cure eczema (found by meaning): never a myth check
+    fmt_answers = {f"**{a.question}**" for a in store.answers_of("fmt")}
+    opening = shown(messages[0]).split("\n")[0]
+    assert opening == f"**{store.topic('fmt').title}**" or opening in fmt_answers, opening
+    assert SlotSet("topic", "fmt") in dialogue(events)
 
 
 def test_a_second_question_in_a_letter_is_offered_as_a_button(bot, store: KnowledgeStore):

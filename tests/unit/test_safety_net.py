@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from rasa_ext.components.safety_net import MODEL_CRISIS, MODEL_EMERGENCY, MODEL_URGENT, SafetyNet
+from rasa_ext.components.safety_net import (
+    MODEL_CRISIS,
+    MODEL_EMERGENCY,
+    MODEL_EMERGENCY_ALONE,
+    MODEL_URGENT,
+    SafetyNet,
+)
 from safety.phrases import SafetyPhrases
 
 
@@ -25,7 +31,7 @@ def test_a_models_crisis_does_not_displace_a_rules_emergency(net):
 
 
 def test_the_model_finds_what_no_rule_lists(net):
-    text = "my little one is acting so strange and different from normal"
+    text = "my little one is acting so strange and is very pale, different from normal"  # no rule completes
     assert net.tier(text, model_says(emergency=MODEL_EMERGENCY + 0.05))[0] == "emergency"
     assert net.tier(text, model_says(emergency=0.3, same_day=MODEL_URGENT - 0.25))[0] == "same_day"
     assert net.tier(text, model_says(crisis=MODEL_CRISIS + 0.05))[0] == "self_harm_child"  # "my little one"
@@ -151,3 +157,15 @@ def test_sepsis_signs_with_an_infection_or_a_fever_are_emergencies(net, text):
 )
 def test_same_day_signs_in_other_words(net, text):
     assert net.tier(text, {})[0] == "same_day"
+
+
+def test_the_models_emergency_needs_a_sign_unless_it_is_sure(net):
+    # the shape of a worried parent's story, with no sign in it: a care question
+    story = "my son is 14 and his hands crack and bleed every winter, what can he do"
+    assert not net.phrases.describes_a_sign(story)
+    assert net.tier(story, model_says(emergency=MODEL_EMERGENCY_ALONE - 0.1)) == (None, "")
+    assert net.tier(story, model_says(emergency=MODEL_EMERGENCY_ALONE + 0.05))[0] == "emergency"
+    # a sign no rule completes ("the soft bit on top of her head is puffed up") stands on the model's guess
+    sign = "the soft bit on top of her head is puffed up and she's been so irritable all evening"
+    assert net.phrases.describes_a_sign(sign)
+    assert net.tier(sign, model_says(emergency=MODEL_EMERGENCY + 0.05))[0] == "emergency"

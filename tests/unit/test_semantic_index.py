@@ -1,0 +1,94 @@
+"""Matching by meaning: the answer a message asks for when it shares few words with the answer's wordings, the
+vectors' cache file, and a clear degradation when the model package is missing."""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pytest
+
+from knowledge import semantic_index
+from knowledge.content import Answer
+from knowledge.semantic_index import SemanticIndex, cache_file, message_readings
+from knowledge.sentence_encoder import EncoderMissing, load_encoder
+
+
+def answer(answer_id: str, topic: str, question: str, *asks: str) -> Answer:
+    return Answer(id=answer_id, topic=topic, question=question, asks=asks, answer="(text)", sources=())
+
+
+EGG = answer("egg", "weaning", "When can my baby start eating egg?", "is egg safe for infants")
+SOAP = answer("soap", "washing", "Should a child with eczema avoid soap?", "which wash is best")
+ENTRIES: list[semantic_index.Entry] = [
+    ("weaning", EGG, EGG.wordings),
+    ("washing", SOAP, SOAP.wordings),
+    ("probiotics", None, ("what are probiotics", "tell me about probiotics")),
+]
+
+
+@pytest.fixture
+def index(tmp_path) -> SemanticIndex:
+    return SemanticIndex(ENTRIES, tmp_path)
+
+
+def test_a_question_in_other_words_finds_its_answer(index: SemanticIndex) -> None:
+    best = index.find("is it ok to give my 8 month old scrambled eggs", limit=3)[0]
+    assert best.answer is not None and best.answer.id == "egg"
+    assert index.find("my daughter's nursery uses normal hand wash, is that bad for her skin?")[0].key == "answer:soap"
+
+
+def test_a_general_question_finds_the_topic_card(index: SemanticIndex) -> None:
+    assert index.find("what exactly is a probiotic?")[0].key == "topic:probiotics"
+
+
+def test_a_letter_is_read_by_its_question_too(index: SemanticIndex) -> None:
+    letter = (
+        "We moved house in March and everything has been chaotic. My son is 9 months old and has eczema on "
+        "his cheeks and arms. The health visitor was lovely. When can I let him try egg?"
+    )
+    readings = message_readings(letter)
+    assert readings[0] == letter and readings[1:] == ["When can I let him try egg?"]
+    assert index.find(letter)[0].key == "answer:egg"
+
+
+def test_the_wordings_vectors_are_cached_and_reused(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = SemanticIndex(ENTRIES, tmp_path)
+    assert first.load()
+    texts = [text for _, _, wordings in ENTRIES for text in wordings]
+    path = cache_file(tmp_path, texts)
+    assert path.exists() and np.load(path, allow_pickle=False).shape == (len(texts), 384)
+
+    encoder = load_encoder()
+    calls: list[int] = []
+    original = type(encoder).encode
+    monkeypatch.setattr(type(encoder), "encode", lambda self, t, **k: calls.append(len(t)) or original(self, t, **k))
+    second = SemanticIndex(ENTRIES, tmp_path)
+    assert second.load() and calls == []  # read from the file, nothing embedded again
+    second.find("egg for babies?")
+    assert calls == [1]  # only the message
+
+
+def test_a_changed_wording_gets_a_new_cache_file(tmp_path) -> None:
+    texts = [text for _, _, wordings in ENTRIES for text in wordings]
+    assert cache_file(tmp_path, texts) != cache_file(tmp_path, [*texts[:-1], texts[-1] + "?"])
+
+
+def test_without_the_model_package_matching_by_meaning_is_off_with_a_warning(
+    tmp_path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def missing():
+        raise EncoderMissing("the sentence model package is not installed")
+
+    monkeypatch.setattr(semantic_index, "load_encoder", missing)
+    index = SemanticIndex(ENTRIES, tmp_path)
+    with caplog.at_level(logging.WARNING):
+        assert index.find("egg for babies?") == []
+        assert index.find("egg for babies?") == []
+    assert [r.message for r in caplog.records].count(
+        "matching by meaning is off: the sentence model package is not installed"
+    ) == 1
+
+
+def test_empty_messages_find_nothing(index: SemanticIndex) -> None:
+    assert index.find("   ") == []
