@@ -40,6 +40,16 @@ def _time(name: str, call: Callable[[str], object], arguments: list[str]) -> Loo
     return LookupTiming(name, percentile(samples, 0.5), percentile(samples, 0.99), len(samples))
 
 
+def time_answer_matching(store: KnowledgeStore, messages: list[str]) -> list[LookupTiming]:
+    """Finding a specific answer by words, and by meaning (the sentence encoder embeds the message: the costlier
+    of the two, asked only when the words find nothing), on the same messages in one run."""
+    store.snapshot().load_meanings()  # the encoder and the wordings' vectors: loaded once per process, not timed
+    return [
+        _time("answer by words", store.find_answers, messages),
+        _time("answer by meaning", store.find_by_meaning, messages),
+    ]
+
+
 def time_lookups(store: KnowledgeStore, messages: list[str], slugs: list[str]) -> list[LookupTiming]:
     """The lookups the actions make in a turn (find_topics and match_topics serve the command line only)."""
     store.topic(slugs[0])  # load the snapshot first: loading is timed on its own

@@ -33,7 +33,7 @@ from benchmarks.chart import write_chart  # noqa: E402
 from benchmarks.dashboard_data import time_pages, write_curation, write_trackers  # noqa: E402
 from benchmarks.large_content import write_scaled_content  # noqa: E402
 from benchmarks.load import LoadResult, locust_binary, percentile, run_load  # noqa: E402
-from benchmarks.store_timing import LookupTiming, questions, time_lookups  # noqa: E402
+from benchmarks.store_timing import LookupTiming, questions, time_answer_matching, time_lookups  # noqa: E402
 from deploy.processes import base_env, free_port  # noqa: E402
 from deploy.stack import Stack  # noqa: E402
 from knowledge.builder import build  # noqa: E402
@@ -42,6 +42,7 @@ from knowledge.settings import CONTENT_DIR  # noqa: E402
 from knowledge.store import KnowledgeStore  # noqa: E402
 
 LARGE_FACTOR = 100
+MEANING_SAMPLE = 300  # messages timed for the answer matching (the sentence encoder: a few ms each)
 
 
 def conversation_messages() -> list[str]:
@@ -191,6 +192,7 @@ def measure_store(table: Table, work: Path, quick: bool) -> None:
     store = KnowledgeStore(url)
     table.add("knowledge store 1x: load into memory", f"{timed(store.snapshot):.2f} s")
     lookup_rows(table, "1x", time_lookups(store, messages, list(content.topics)), "p99 < 1 ms")
+    lookup_rows(table, "1x", time_answer_matching(store, messages[:MEANING_SAMPLE]), "")
     if quick:
         return
     large = work / "content-100x"
