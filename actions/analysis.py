@@ -27,7 +27,10 @@ INFORMATION_REQUEST = re.compile(
     re.IGNORECASE,
 )
 MYTH_IN_ITS_OWN_WORDS = 0.8  # this close, the message states the myth whatever topic it seems to be about
-DEFINITION_CUES = re.compile(r"\b(mean|means|meaning|stand for|stands for|define|definition)\b", re.IGNORECASE)
+# "what does LPS mean", "meaning of dysbiosis", "what is meant by": not "for treating it i mean"
+DEFINITION_CUES = re.compile(
+    r"\b(?:(?:does|do|did)\b.{0,60}\bmean|means|meaning|meant by|stands? for|define|definition)\b", re.IGNORECASE
+)
 # Thresholds on the topic classifier's probabilities (calibrated: the tests measure it). Set by hand, not
 # fitted to the held-out sets.
 NAMED_MIN_CONFIDENCE = 0.3  # below this the message does not clearly name a topic
@@ -59,6 +62,8 @@ ANSWER_WHEN_UNSURE = 0.6
 # greeting and help messages never pass 0.68 (measured on training data, not on held-out sets).
 MEANING_MIN = 0.72  # this close in meaning, an answer or a topic card is what the message asks
 MEANING_ANYWHERE = 0.8  # ... on a topic the message and the conversation are not about, only this close
+MEANING_RELATED = 0.42  # nothing in the content this close, and no topic named: the message is about something else
+UNRELATED_MIN_WORDS = 4  # shorter messages ("is that so?", "xyzzy") say too little to be declined as off-topic
 SAID_KEPT = 40  # the newest entries of SAID_SLOT are kept: enough for any real conversation
 URGENT_SIGNS_ENTITY = "urgent_signs"  # set by the safety net (rasa_ext/components/safety_net.py)
 SAID_SLOT = "said"  # what the bot has shown in this conversation: "answer:<id>", "topic:<slug>"
@@ -217,8 +222,9 @@ class MessageAnalysis:
 
     @property
     def correction(self) -> str | None:
-        """What a message that opens as a correction now asks ("no, I meant X" -> "X"); None otherwise."""
-        if not CORRECTS_THE_LAST_ANSWER.search(self.text):
+        """What a message that opens as a correction now asks ("no, I meant X" -> "X"); None otherwise, and None
+        when nothing was answered yet in the conversation (there is nothing to correct)."""
+        if not CORRECTS_THE_LAST_ANSWER.search(self.text) or not (self.said or self.current_topic):
             return None
         return CORRECTION_OPENING.sub("", self.text).strip() or None
 
@@ -392,6 +398,10 @@ class MessageAnalysis:
             return None  # all but word for word a general question about a topic: its card answers it
         if best_said > best.score + SAID_MARGIN:
             return None  # it asks again what was answered: not the next-nearest answer instead
+        if best.score < ANSWER_WHEN_UNSURE:  # a weak match by words: an answer very close in meaning is likelier
+            meant = self.answer_by_meaning
+            if meant is not None and meant.score >= MEANING_ANYWHERE:
+                return meant
         for other in fitting[1:] if self.audience else []:
             if other.answer.audience == self.audience and best.score - other.score <= AUDIENCE_TIE:
                 return other
@@ -433,6 +443,18 @@ class MessageAnalysis:
             if likely or match.score >= MEANING_ANYWHERE:
                 return SpecificAnswer(match.answer, match.score)
         return None
+
+    @property
+    def unrelated(self) -> bool:
+        """Whether the message is about something the content does not cover at all: it names no topic or term,
+        and nothing in the content comes close in meaning ("cheapest flight to Lisbon?", "fix this python
+        error"). Such a message gets the out-of-scope reply, not a list of topics it might have meant."""
+        if len(self.text.split()) < UNRELATED_MIN_WORDS or self.named or self.button_topic:
+            return False
+        if self.glossary_term is not None:
+            return False
+        best = self.meaning_matches[0].score if self.meaning_matches else 0.0
+        return best < MEANING_RELATED and self.store.has_meanings()
 
     @property
     def topic_by_meaning(self) -> str | None:

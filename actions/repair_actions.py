@@ -51,6 +51,11 @@ class ActionRepair(QuestionAction):
                 return self.go_deeper(dispatcher, current, analysis)
             dispatcher.utter_message(**adults_reply(current))
             return remember(analysis, f"action_adults:{current.slug}")
+        answered_before = analysis.said or analysis.current_topic or tracker.get_slot(LAST_QUESTION_SLOT)
+        if not answered_before and not CORRECTION_OPENING.match(analysis.text):
+            # nothing was answered yet, so nothing to put right: a question the classifier read as a correction
+            # ("can you fix this python error?") is answered as it is, without an apology
+            return self.answer_question(dispatcher, analysis)
         if len(re.findall(r"\w+", rest)) >= NEW_QUESTION_MIN_WORDS and not REPEAT_COMPLAINT.search(rest):
             return self.reread(dispatcher, analysis, rest)  # the rest is the question now
         return self.offer_other_readings(dispatcher, tracker)

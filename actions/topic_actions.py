@@ -13,13 +13,24 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import replies, services
-from actions.analysis import PREVENTION_TOPICS, SAID_KEPT, SAID_SLOT, MessageAnalysis, stated_audience
+from actions.analysis import (
+    MYTH_IN_ITS_OWN_WORDS,
+    PREVENTION_TOPICS,
+    SAID_KEPT,
+    SAID_SLOT,
+    MessageAnalysis,
+    stated_audience,
+)
 from actions.base import KnowledgeAction, topic_slot
 from actions.menu_actions import show_topic_menu
 from knowledge.content import BACKGROUND_TOPIC, Answer, Source, Topic
 from knowledge.domain_copy import copy_text
 from knowledge.store import GlossaryEntry, MythMatch
 
+# A specific answer this much closer to the question (its cosine) than a myth's wording (its word overlap) wins:
+# "is it safe to use steroid creams during pregnancy" shares words with "steroid creams are dangerous" (0.57) but
+# all but asks the answer on steroid creams in pregnancy (0.77).
+ANSWER_OVER_MYTH = 0.15
 UNANSWERED_MIN_WORDS = 5  # a follow-up this long that names no topic is recorded ("tell me more" is not)
 FOLLOW_UP_MAX_WORDS = 8  # longer, naming no topic and without its kind's words, a message is not a follow-up
 MORE_CUES = re.compile(r"\b(more|detail|details|detailed|deeper|further|in depth|elaborate|expand)\b", re.IGNORECASE)
@@ -172,9 +183,17 @@ class QuestionAction(KnowledgeAction, ABC):
         entry = analysis.definition_asked
         if entry is not None:
             return self.answer_definition(dispatcher, entry)
-        if analysis.myth is not None:
-            return self.answer_myth(dispatcher, analysis.myth, analysis)
+        myth = analysis.myth
+        if myth is not None and not self.answer_beats_myth(analysis, myth.similarity):
+            return self.answer_myth(dispatcher, myth, analysis)
         return None
+
+    @staticmethod
+    def answer_beats_myth(analysis: MessageAnalysis, similarity: float) -> bool:
+        """A question the content answers almost word for word ("is steroid cream safe to use while pregnant?")
+        gets that answer, not the check of a myth it only shares words with ("steroid creams are dangerous")."""
+        found = analysis.specific_answer
+        return similarity < MYTH_IN_ITS_OWN_WORDS and found is not None and found.score >= similarity + ANSWER_OVER_MYTH
 
     def answer_topic(self, dispatcher: CollectingDispatcher, analysis: MessageAnalysis) -> list[EventType]:
         choice = analysis.alternatives
@@ -201,12 +220,26 @@ class QuestionAction(KnowledgeAction, ABC):
             urgent = self.answer_urgent_signs(dispatcher, analysis)
             if urgent is not None:
                 return urgent
+            if analysis.unrelated:
+                return self.decline(dispatcher, analysis)
             if analysis.text:
                 services.record_unanswered(analysis.text, analysis.sender)
             if not offer_search_results(dispatcher, analysis):
                 self.load_topic(dispatcher, None)
             return []
         return self.show_topic(dispatcher, slug, also=analysis.second_topic(slug), analysis=analysis)
+
+    def decline(self, dispatcher: CollectingDispatcher, analysis: MessageAnalysis) -> list[EventType]:
+        """Outside the bot's scope: what it can help with, said once in a conversation (then a short line); the
+        question is kept for curators."""
+        again = "out_of_scope" in analysis.said
+        if again:
+            dispatcher.utter_message(response="utter_out_of_scope_again")
+        else:
+            dispatcher.utter_message(response="utter_out_of_scope", what_i_cover=replies.what_i_cover())
+        if analysis.text:
+            services.record_unanswered(analysis.text, analysis.sender)
+        return [] if again else remember(analysis, "out_of_scope")
 
     def answer_urgent_signs(
         self, dispatcher: CollectingDispatcher, analysis: MessageAnalysis
@@ -600,6 +633,8 @@ class ActionSearchFallback(QuestionAction):
         urgent = self.answer_urgent_signs(dispatcher, analysis)
         if urgent is not None:
             return urgent
+        if analysis.unrelated:
+            return self.decline(dispatcher, analysis)
         if analysis.text:
             services.record_unanswered(analysis.text, analysis.sender)
         if offer_search_results(dispatcher, analysis):
@@ -621,11 +656,4 @@ class ActionOutOfScope(QuestionAction):
         analysis = self.analysis(tracker)
         if analysis.text and (analysis.asks_about_content or analysis.asks_about_urgent_signs):
             return self.answer_question(dispatcher, analysis)
-        again = "out_of_scope" in analysis.said
-        if again:
-            dispatcher.utter_message(response="utter_out_of_scope_again")
-        else:
-            dispatcher.utter_message(response="utter_out_of_scope", what_i_cover=replies.what_i_cover())
-        if analysis.text:
-            services.record_unanswered(analysis.text, analysis.sender)
-        return [] if again else remember(analysis, "out_of_scope")
+        return self.decline(dispatcher, analysis)

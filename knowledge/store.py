@@ -230,6 +230,10 @@ class KnowledgeStore:
         """Specific answers and topic cards closest to the message in meaning, best first."""
         return self.snapshot().find_by_meaning(message, limit)
 
+    def has_meanings(self) -> bool:
+        """Whether matching by meaning works here (the sentence model is installed)."""
+        return self.snapshot().load_meanings()
+
     def naming_lemmas(self, slug: str) -> frozenset[str]:
         return self.snapshot().naming_lemmas(slug)
 

@@ -59,8 +59,10 @@ QUALIFIERS = (
     "planning",
 )  # fmt: skip
 LITERAL_ONLY = ("resolved",)  # lists matched on lower case only, never on lemmas
-SETTINGS = ("context_groups",)  # groups whose words are context: never cancelled as past or negated
+# context_groups: words that are context, never cancelled as past or negated; message_wide_groups: see _fired
+SETTINGS = ("context_groups", "message_wide_groups")
 FIRST_PERSON = re.compile(r"\b(myself|my life|me|i)\b")
+ANSWERED_NO = {"no", "nope", "nah", "none", "never"}  # "Fever? Nope.": the sign asked about is denied
 NEGATION_WINDOW = 2  # tokens between a negation and a phrase it cancels ("no fever", "not really swollen")
 CONTINUING_SUBJECTS = {"it", "that", "this", "which"}  # a next sentence about the same sign
 RESOLVED_WINDOW = 14  # tokens after a sign in which "(which is) gone now" says it is over
@@ -307,12 +309,14 @@ class SafetyPhrases:
         return any(self._fired(category, found) for category in ("emergency", "same_day") if category in self.order)
 
     def describes_a_sign(self, text: str) -> bool:
-        """Whether the message describes an emergency or same-day sign phrase now (counted as the tiers count
-        them), beside the context phrases (a body part, a child, skin, eating) that only place a sign: the learned
-        model's emergency, a guess from the whole message, needs at least this ("my son is 14 and his hands crack and
-        bleed every winter, what can he do" has the shape of an emergency story and no sign in it)."""
+        """Whether the message names an emergency or same-day sign phrase, beside the context phrases (a body part,
+        a child, skin, eating) that only place a sign: the learned model's emergency, a guess from the whole
+        message, needs at least this ("my son is 14 and his hands crack and bleed every winter, what can he do" has
+        the shape of an emergency story and no sign in it)."""
         context = set(self.rules.get("context_groups", []))
-        found = self._signs_by_sentence(text, self._counts(text))
+        # every mention, in any tense: "he had one fit, came round, and now he's having another one" names its sign
+        # in the past clause only, and whether it is happening now is the context checks' job, not this one's
+        found = self._signs_by_sentence(text, lambda label, start, end: True)
         signs = {label for sentence in found for label in sentence if label.startswith(("emergency:", "same_day:"))}
         return any(label.split(":", 1)[1] not in context for label in signs) or bool(self.symptoms(text))
 
@@ -348,9 +352,19 @@ class SafetyPhrases:
             if inside("past", s, e) or PAST.search(text) or goes_on:
                 past.append((s, e))
 
+        def answered_no(start: int) -> bool:
+            # a sign asked and answered: "Stiff neck? Nope. Fever? No."
+            after = [t for t in doc[start:] if not t.is_space]
+            question = next((i for i, t in enumerate(after) if t.is_punct), None)
+            if question is None or after[question].text != "?":
+                return False
+            # the answer is the whole next sentence ("Nope."), not the start of one ("no idea what to do")
+            rest = after[question + 1 : question + 3]
+            return bool(rest) and rest[0].lower_ in ANSWERED_NO and (len(rest) == 1 or rest[1].is_punct)
+
         def negated(start: int) -> bool:
             # "no fever", "not really swollen"; a comma or full stop in between ends the negation ("no, he can't")
-            return any(
+            return answered_no(start) or any(
                 start - NEGATION_WINDOW <= n <= start and not any(t.is_punct for t in doc[n:start])
                 for n in negation_ends
             )
@@ -374,8 +388,12 @@ class SafetyPhrases:
             index = next((i for i, (s, e) in enumerate(sentences) if s <= start < e), len(sentences) - 1)
             # a number read as a temperature is no figure of speech: "1 month old, 38.7, which first lol"
             figurative_reading = label == "reading" and off_context[index] == "figurative"
-            # a crisis said "in case": "I've written letters to my family in case I'm not here much longer"
-            hypothetical_crisis = label.startswith("self_harm:") and off_context[index] == "hypothetical"
+            # a crisis said "in case" ("I've written letters to my family in case I'm not here much longer") or as a
+            # question ("is there a way to just stop existing?") is still a crisis
+            hypothetical_crisis = label.startswith("self_harm:") and off_context[index] in (
+                "hypothetical",
+                "general question",
+            )
             if (off_context[index] and not (figurative_reading or hypothetical_crisis)) or (
                 self._blocked_nose(doc, by_label, *sentences[index]) and _breathing(doc[start:end].text)
             ):
@@ -405,10 +423,17 @@ class SafetyPhrases:
         def has(label: str) -> bool:
             return any(start <= s < end for s, _ in by_label.get(label, []))
 
+        def in_care() -> bool:  # "I'm watching" him now; not "the show I'm watching", which names someone else
+            others = by_label.get("other_person", [])
+            return any(
+                start <= s < end and not any(o_start <= s and e <= o_end for o_start, o_end in others)
+                for s, e in by_label.get("in_care", [])
+            )
+
         text = doc[start:end].text
         if has("figurative"):
             return "figurative"
-        if has("happening_now") or has("in_care"):
+        if has("happening_now") or in_care():
             return None
         if has("hypothetical") or HYPOTHETICAL.search(text) or SafetyPhrases._planning(by_label):
             return "hypothetical"
@@ -434,12 +459,14 @@ class SafetyPhrases:
                 return tuple(sentence[f"{category}:any"])
         # context (an age, a food eaten, a cold sore nearby) holds for the whole message; signs for their sentence
         context = {g for g in self.rules.get("context_groups", []) if any(f"{category}:{g}" in s for s in found)}
+        # a fever stated once holds for the message too ("fever 39.4 but her hands and feet are ice cold"), unless it
+        # is the only sign of its rule left to find in one sentence (a temperature and an age)
+        wide = {g for g in self.rules.get("message_wide_groups", []) if any(f"{category}:{g}" in s for s in found)}
         for groups in self.rules[category].get("all_of", []):
-            signs = [g for g in groups if g not in context]
+            signs = [g for g in groups if g not in context and g not in wide] or [g for g in groups if g not in context]
+            context_here = [g for g in groups if g not in signs]
             for sentence in found:
                 if signs and all(f"{category}:{g}" in sentence for g in signs):
-                    background = [
-                        p for g in groups if g in context for s in found for p in s.get(f"{category}:{g}", [])
-                    ]
+                    background = [p for g in context_here for s in found for p in s.get(f"{category}:{g}", [])]
                     return tuple(p for g in signs for p in sentence[f"{category}:{g}"]) + tuple(background)
         return ()

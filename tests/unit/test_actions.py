@@ -900,7 +900,7 @@ def test_stop_ends_a_quiz(bot, store: KnowledgeStore):
 
 
 def test_search_fallback_records_the_question_without_the_email(bot, store: KnowledgeStore, curation: CurationStore):
-    text = "E-mail me at Qq.Rr@zz.xx, xyzzy?"
+    text = "mail Qq.Rr@zz.xx xyzzy?"  # too short to be declined as off-topic: "I don't know"
     assert store.search(text) == []
     messages, events = run(ActionSearchFallback(), make_tracker(text, "nlu_fallback"))
     assert len(messages) == 1 and not messages[0].get("buttons")
@@ -1691,3 +1691,40 @@ def test_a_question_about_urgent_signs_gets_the_urgent_signs_answer_whatever_the
 def test_without_the_urgent_signs_entity_an_out_of_scope_request_is_still_refused(bot, store):
     messages, _ = run(ActionOutOfScope(), make_tracker("write me a python script for my homework", "out_of_scope"))
     assert shown(messages[0]) == render("utter_out_of_scope")
+
+
+# -- reading by meaning (knowledge/semantic_index.py) ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("action", [ActionAnswerTopic(), ActionSearchFallback()])
+def test_a_request_about_something_else_is_declined_not_offered_topics(bot, action):
+    # nothing in the content comes close in meaning, and no topic is named: not a list of eczema topics
+    text = "can you recommend a good hotel near the beach in Lisbon for next summer"
+    messages, _ = run(action, make_tracker(text, "ask_topic"))
+    assert [m["response"] for m in messages] == ["utter_out_of_scope"]
+
+
+def test_a_question_taken_for_a_correction_at_the_start_is_answered_without_an_apology(bot):
+    # nothing was answered yet: nothing to put right
+    text = "can you recommend a good hotel near the beach in Lisbon for next summer"
+    messages, _ = run(ActionRepair(), make_tracker(text, "correction"))
+    assert "utter_repair" not in [m.get("response") for m in messages]
+    assert [m["response"] for m in messages] == ["utter_out_of_scope"]
+
+
+def test_a_question_the_content_answers_beats_a_myth_it_shares_words_with(bot, store: KnowledgeStore):
+    text = "is it safe to use steroid creams during pregnancy"
+    assert store.find_myth(text) is not None  # "steroid creams are dangerous" shares its words
+    messages, _ = run(ActionAnswerTopic(), make_tracker(text, "ask_topic"))
+    answer = store.answer("gap_steroid_cream_pregnancy_breastfeeding")
+    assert shown(messages[0]).startswith(f"**{answer.question}**")
+
+
+def test_i_mean_is_no_request_for_a_definition(bot, store: KnowledgeStore):
+    messages, _ = run(
+        ActionAnswerTopic(), make_tracker("synbiotics for my son, worth it? for treating it i mean", "ask_topic")
+    )
+    entry = store.glossary_entry("synbiotic")
+    assert entry is not None and not shown(messages[0]).startswith(f"**{entry.term}**")
+    messages, _ = run(ActionAnswerTopic(), make_tracker("what does synbiotic mean", "ask_topic"))
+    assert shown(messages[0]).startswith(f"**{entry.term}**")

@@ -206,3 +206,36 @@ def test_more_signs_out_of_context(phrases, text):
 )
 def test_urgent_signs_named_counted_or_not(phrases, text, expected):
     assert phrases.names_urgent_sign(text) is expected
+
+
+def test_a_fever_stated_once_holds_for_the_whole_message(phrases):
+    # "but" starts a new clause: the fever of the first still places the cold hands of the second
+    assert tier(phrases, "fever 39.4 but her hands and feet are ice cold and her legs hurt. she's 4") == "emergency"
+    # a fever ruled out is no fever anywhere
+    assert tier(phrases, "her hands and feet are ice cold after swimming, no fever at all") is None
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Stiff neck? Nope. Fever? Nope. Just a headache from the itching. Tips for sleep?", None),
+        ("is it bad that she has a stiff neck and a fever? no idea what to do, she's 4", "emergency"),
+    ],
+)
+def test_a_sign_asked_and_answered_no_is_denied(phrases, text, expected):
+    assert tier(phrases, text) == expected
+
+
+def test_someone_in_a_show_is_not_in_the_writers_care(phrases):
+    text = "In the film I'm watching, a boy goes into anaphylactic shock after peanuts. Could that really happen?"
+    assert tier(phrases, text) is None
+    assert tier(phrases, "I'm watching him now and his lips are swelling after peanuts") == "emergency"
+
+
+def test_a_crisis_asked_as_a_question_is_a_crisis(phrases):
+    assert tier(phrases, "Is there any way to stop existing? I can't do this any more.") == "self_harm"
+    assert tier(phrases, "is there a way to stop eczema coming back?") is None
+
+
+def test_a_second_fit_is_an_emergency(phrases):
+    assert tier(phrases, "she had one fit this morning and now she's having another fit") == "emergency"
