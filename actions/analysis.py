@@ -240,11 +240,7 @@ class MessageAnalysis:
         if self.button_topic:
             return self.button_topic
         if self.ranking and self.ranking[0][1] >= NAMED_MIN_CONFIDENCE and self.ranking[0][1] > self.none:
-            top = self.ranking[0][0]
-            # eczema in general is the classifier's fallback; a narrower topic the message names in so many words
-            # ("wool jumpers set my arms off, what should I wear instead?") is what it is about
-            specific = [slug for slug in self.named if slug != BACKGROUND_TOPIC]
-            return specific[0] if top == BACKGROUND_TOPIC and len(specific) == 1 else top
+            return self.ranking[0][0]
         return self.card_asked
 
     @property

@@ -1728,12 +1728,3 @@ def test_i_mean_is_no_request_for_a_definition(bot, store: KnowledgeStore):
     assert entry is not None and not shown(messages[0]).startswith(f"**{entry.term}**")
     messages, _ = run(ActionAnswerTopic(), make_tracker("what does synbiotic mean", "ask_topic"))
     assert shown(messages[0]).startswith(f"**{entry.term}**")
-
-
-def test_a_narrower_topic_named_in_so_many_words_beats_eczema_in_general(bot, store: KnowledgeStore):
-    text = "her scratchy wool school jumper seems to set her elbows off, what should she wear instead?"
-    tracker = make_tracker(text, "ask_topic")
-    latest = tracker.latest_message["topics"]
-    assert "everyday_triggers" in latest["named"]
-    _, events = run(ActionAnswerTopic(), tracker)
-    assert SlotSet("topic", "everyday_triggers") in dialogue(events)
