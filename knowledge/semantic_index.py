@@ -74,13 +74,23 @@ class SemanticIndex:
 
     def __init__(self, entries: list[Entry], cache_dir: Path):
         self._entries = entries
-        self._texts = [text for _, _, wordings in entries for text in wordings]
+        texts = [text for _, _, wordings in entries for text in wordings]
+        # the cache holds the distinct wordings in sorted order, so that content built into the database (which
+        # returns answers in its own order) and content read from the YAML files share one file
+        self._texts = sorted(set(texts))
+        row = {text: i for i, text in enumerate(self._texts)}
+        self._rows = np.array([row[text] for text in texts], dtype=np.int32)
         self._owner = np.array([i for i, (_, _, wordings) in enumerate(entries) for _ in wordings], dtype=np.int32)
         self._cache_dir = cache_dir
         self._lock = threading.Lock()
         self._encoder: SentenceEncoder | None = None
         self._vectors: np.ndarray | None = None
         self._missing = False
+
+    @property
+    def cache_path(self) -> Path:
+        """The file that keeps the wordings' vectors (whether or not it exists yet)."""
+        return cache_file(self._cache_dir, self._texts)
 
     def load(self) -> bool:
         """Load the encoder and the wordings' vectors; False when the model package is missing."""
@@ -93,7 +103,7 @@ class SemanticIndex:
                 log.warning("matching by meaning is off: %s", error)
                 self._missing = True
                 return False
-            self._vectors = cached_vectors(encoder, self._texts, self._cache_dir)
+            self._vectors = cached_vectors(encoder, self._texts, self._cache_dir)[self._rows]
             self._encoder = encoder
             return True
 

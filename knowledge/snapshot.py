@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
@@ -222,6 +223,11 @@ class Snapshot:
         found = self._semantic_index.find(message, limit * 2)
         asks = [m for m in found if m.answer is None or not words <= self._naming_lemmas.get(m.topic, frozenset())]
         return asks[:limit]
+
+    @property
+    def meanings_cache(self) -> Path:
+        """Where the wordings' sentence vectors are kept (semantic_index.py)."""
+        return self._semantic_index.cache_path
 
     def load_meanings(self) -> bool:
         """Load the sentence encoder and the wordings' vectors now (filling their cache); False if unavailable."""

@@ -55,7 +55,7 @@ def test_a_letter_is_read_by_its_question_too(index: SemanticIndex) -> None:
 def test_the_wordings_vectors_are_cached_and_reused(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
     first = SemanticIndex(ENTRIES, tmp_path)
     assert first.load()
-    texts = [text for _, _, wordings in ENTRIES for text in wordings]
+    texts = sorted({text for _, _, wordings in ENTRIES for text in wordings})
     path = cache_file(tmp_path, texts)
     assert path.exists() and np.load(path, allow_pickle=False).shape == (len(texts), 384)
 
@@ -63,10 +63,11 @@ def test_the_wordings_vectors_are_cached_and_reused(tmp_path, monkeypatch: pytes
     calls: list[int] = []
     original = type(encoder).encode
     monkeypatch.setattr(type(encoder), "encode", lambda self, t, **k: calls.append(len(t)) or original(self, t, **k))
-    second = SemanticIndex(ENTRIES, tmp_path)
+    # the same content in another order (as the database returns it) reads the same file
+    second = SemanticIndex(list(reversed(ENTRIES)), tmp_path)
     assert second.load() and calls == []  # read from the file, nothing embedded again
-    second.find("egg for babies?")
-    assert calls == [1]  # only the message
+    assert second.find("is egg safe for infants")[0].key == "answer:egg"  # each wording keeps its own vector
+    assert calls == [1]  # only the message was embedded
 
 
 def test_a_changed_wording_gets_a_new_cache_file(tmp_path) -> None:
@@ -92,3 +93,23 @@ def test_without_the_model_package_matching_by_meaning_is_off_with_a_warning(
 
 def test_empty_messages_find_nothing(index: SemanticIndex) -> None:
     assert index.find("   ") == []
+
+
+def test_content_read_from_files_and_from_the_database_share_one_cache_file(tmp_path) -> None:
+    # `python -m knowledge build` fills the cache from the YAML files; the action server reads the database, which
+    # returns answers in another order: both must name the same file, or the server embeds everything again
+    from knowledge.builder import build
+    from knowledge.content import load_content
+    from knowledge.fingerprint import content_fingerprint
+    from knowledge.snapshot import Snapshot
+    from knowledge.store import KnowledgeStore
+    from tests.unit.conftest import FIXTURE_CONTENT, sqlite_url
+
+    url = sqlite_url(tmp_path / "knowledge.db")
+    build(FIXTURE_CONTENT, url)
+    from_files = Snapshot(load_content(FIXTURE_CONTENT, check_stale=False), content_fingerprint(FIXTURE_CONTENT))
+    store = KnowledgeStore(url)
+    try:
+        assert store.snapshot().meanings_cache == from_files.meanings_cache
+    finally:
+        store.dispose()
