@@ -136,6 +136,20 @@ CORRECTS_THE_LAST_ANSWER = re.compile(
 )
 
 
+# About the bot's own content: "where does your information come from?", "how up to date are you?"
+ABOUT_THE_BOTS_ANSWERS = re.compile(
+    r"\b(?:you|your|ur|u|this (?:bot|chat\w*|assistant|app))\b.{0,40}\b(?:info(?:rmation)?|sources?|answers?|facts|"
+    r"evidence|knowledge|research|up to date|up-to-date|current|updated|get (?:this|that|it) from|come from)\b|"
+    r"\b(?:where|how)\b.{0,30}\b(?:info(?:rmation)?|answers?|facts)\b.{0,20}\b(?:you|your|ur)\b|"
+    r"\b(?:up to date|up-to-date|updated)\b.{0,30}\b(?:you|your|ur)\b",
+    re.IGNORECASE,
+)
+# "what is X?", "what's a Treg", "what are biologics": a question about what something is, nothing more
+WHAT_IS = re.compile(
+    r"^\W*(?:what|who)(?:'s|s| is| are| was)\b(?:\s+(?:a|an|the))?(?:\s+[\w-]+){1,4}\W*$", re.IGNORECASE
+)
+
+
 ASKS_A_QUESTION = re.compile(
     r"^\W*(does|do|is|are|can|could|should|would|will|what|why|how|when|which|whats|what's)\b|\?\s*$", re.IGNORECASE
 )
@@ -244,6 +258,14 @@ class MessageAnalysis:
         return self.card_asked
 
     @property
+    def only_named(self) -> str | None:
+        """The one topic other than eczema in general whose glossary phrase the message contains, when it names
+        only one: the classifier may not know a word (a medicine's name on its pack, "protopic") that the
+        glossary does, and "is protopic safe?" is then about that topic, not a question back (answer_topic)."""
+        specific = [slug for slug in self.named if slug != BACKGROUND_TOPIC]
+        return specific[0] if len(specific) == 1 else None
+
+    @property
     def card_asked(self) -> str | None:
         """The topic whose own example question the message all but repeats ("will I grow out of it"), when the
         classifier is unsure: the card was written for exactly that question."""
@@ -258,6 +280,8 @@ class MessageAnalysis:
         answered from its likeliest topic: its writer has said enough, and a question back would feel like a
         refusal."""
         if self.button_topic or len(self.ranking) < 2 or self.focus or len(self.text.split()) > SHORT_QUESTION_WORDS:
+            return None
+        if self.only_named:  # never a question back on a message that names its topic
             return None
         (first, p1), (second, p2) = self.ranking[:2]
         if self.none < p1 < CLARIFY_BELOW and p2 >= CLARIFY_RATIO * p1 and BACKGROUND_TOPIC not in (first, second):
@@ -323,6 +347,20 @@ class MessageAnalysis:
     @cached_property
     def glossary_term(self) -> GlossaryEntry | None:
         return self.store.glossary_entry(self.text) if self.text else None
+
+    @property
+    def asks_where_answers_come_from(self) -> bool:
+        """A question about where the bot's answers come from or how current they are, naming no topic."""
+        return bool(ABOUT_THE_BOTS_ANSWERS.search(self.text)) and self.topic is None and not self.named
+
+    @property
+    def asks_beyond_a_definition(self) -> bool:
+        """A message with a glossary term that asks something about it ("what side effects does dupilumab
+        have?"), which a specific answer or the topic answers, rather than what the term means ("what is
+        dupilumab?", "dupilumab meaning")."""
+        if self.definition_asked is not None or len(self.text.split()) < MYTH_MIN_WORDS:
+            return False
+        return not WHAT_IS.match(self.text)
 
     @property
     def definition_asked(self) -> GlossaryEntry | None:

@@ -19,7 +19,9 @@ logger = logging.getLogger(__name__)
 
 @lru_cache(maxsize=1)
 def knowledge() -> KnowledgeStore:
-    return KnowledgeStore()
+    # a question never waits for the sentence vectors to be embedded: without their cache file the answers are
+    # found by words until a background thread has them
+    return KnowledgeStore(wait_for_meanings=False)
 
 
 @lru_cache(maxsize=1)

@@ -207,6 +207,8 @@ class QuestionAction(KnowledgeAction, ABC):
             # a letter's likeliest topic, or the topic closest in meaning when there is no likely one or it is
             # only the general eczema card (a question about urgent signs is answered below instead)
             guess = analysis.best_guess
+            if guess in (None, BACKGROUND_TOPIC):  # the one topic it names ("is protopic safe?")
+                guess = analysis.only_named or guess
             if (guess is None or guess == BACKGROUND_TOPIC) and not analysis.asks_about_urgent_signs:
                 guess = analysis.topic_by_meaning or guess
             if guess is not None:
@@ -477,6 +479,13 @@ class ActionSources(FollowUpAction):
     def name(self) -> str:
         return "action_sources"
 
+    def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        analysis = self.analysis(tracker)
+        if not analysis.current_topic and analysis.asks_where_answers_come_from:  # the bot's sources, not a topic's
+            dispatcher.utter_message(response="utter_where_answers_come_from")
+            return []
+        return super().respond(dispatcher, tracker, domain)
+
     def reply(self, topic: Topic) -> replies.Message:
         return sources_reply(self.store().sources(topic.sources), topic, shown=replies.SOURCES_SHOWN)
 
@@ -588,7 +597,7 @@ class ActionDefineTerm(QuestionAction):
     def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         analysis = self.analysis(tracker)
         entry = analysis.glossary_term
-        if entry is None or not entry.definition:
+        if entry is None or not entry.definition or analysis.asks_beyond_a_definition:
             return self.answer_question(dispatcher, analysis)
         return self.answer_definition(dispatcher, entry)
 
@@ -633,6 +642,9 @@ class ActionSearchFallback(QuestionAction):
         urgent = self.answer_urgent_signs(dispatcher, analysis)
         if urgent is not None:
             return urgent
+        if analysis.asks_where_answers_come_from:
+            dispatcher.utter_message(response="utter_where_answers_come_from")
+            return []
         if analysis.unrelated:
             return self.decline(dispatcher, analysis)
         if analysis.text:
@@ -656,4 +668,7 @@ class ActionOutOfScope(QuestionAction):
         analysis = self.analysis(tracker)
         if analysis.text and (analysis.asks_about_content or analysis.asks_about_urgent_signs):
             return self.answer_question(dispatcher, analysis)
+        if analysis.asks_where_answers_come_from:
+            dispatcher.utter_message(response="utter_where_answers_come_from")
+            return []
         return self.decline(dispatcher, analysis)

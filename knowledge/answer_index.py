@@ -89,6 +89,10 @@ class AnswerIndex:
         }
         self._norm = np.array([math.sqrt(sum((w * self._idf[n]) ** 2 for n, w in found.items())) for found in featured])
 
+    def knows(self, lemma: str) -> bool:
+        """Whether any wording uses this word."""
+        return lemma in self._postings
+
     def find(self, message: str, limit: int = 3) -> list[AnswerMatch]:
         """The answers and topic cards closest to the message, best first (each scored by its closest wording)."""
         words = self._lemmas(message)

@@ -83,6 +83,8 @@ class SemanticIndex:
         self._owner = np.array([i for i, (_, _, wordings) in enumerate(entries) for _ in wordings], dtype=np.int32)
         self._cache_dir = cache_dir
         self._lock = threading.Lock()
+        self._builder: threading.Thread | None = None  # embeds the wordings when no cache file has them
+        self._builder_lock = threading.Lock()  # not self._lock: the builder holds that while it embeds
         self._encoder: SentenceEncoder | None = None
         self._vectors: np.ndarray | None = None
         self._missing = False
@@ -107,10 +109,38 @@ class SemanticIndex:
             self._encoder = encoder
             return True
 
-    def find(self, message: str, limit: int = 3) -> list[AnswerMatch]:
+    def ready(self, wait: bool = True) -> bool:
+        """Whether the vectors are loaded, loading them first. Without `wait`, and with no cache file for these
+        wordings (a checkout that skipped `python -m knowledge build`, or content rebuilt while serving), they are
+        embedded in a background thread and this says False until they are: no question waits the ~40 s."""
+        if self._vectors is not None:
+            return True
+        if self._missing:
+            return False
+        if wait or self.cache_path.exists():
+            return self.load()
+        with self._builder_lock:
+            if self._builder is None:
+                log.warning(
+                    "no sentence vectors cached for this content in %s: embedding %d wordings in the background "
+                    "(about 40 s); answers are found by words until then",
+                    self._cache_dir,
+                    len(self._texts),
+                )
+                self._builder = threading.Thread(target=self.load, name="sentence-vectors", daemon=True)
+                self._builder.start()
+        return False
+
+    def wait_for_background(self, timeout: float | None = None) -> None:
+        """Wait for a background embedding started by ready(wait=False), if any (for tests and tools)."""
+        if self._builder is not None:
+            self._builder.join(timeout)
+
+    def find(self, message: str, limit: int = 3, wait: bool = True) -> list[AnswerMatch]:
         """The answers and topic cards closest in meaning to the message (or to one of its sentences), best
-        first, each scored by its closest wording (cosine, 0..1)."""
-        if not message.strip() or not self._texts or not self.load():
+        first, each scored by its closest wording (cosine, 0..1); none while the vectors are still being
+        embedded in the background (see ready)."""
+        if not message.strip() or not self._texts or not self.ready(wait):
             return []
         assert self._encoder is not None and self._vectors is not None
         readings = self._encoder.encode(message_readings(message))

@@ -208,19 +208,32 @@ class Snapshot:
     def answer(self, answer_id: str) -> Answer | None:
         return self._answers.get(answer_id)
 
+    def with_glossary_terms(self, message: str) -> str:
+        """The message, followed by the glossary term of each phrase in it that no answer's wording uses: a name
+        on a pack or a misspelling ("is protopic safe?", "dupilimab side effects") is matched as its term."""
+        terms: dict[str, None] = {}
+        for match in self._matcher.find(message):
+            term = self._glossary[match.phrase][0]
+            words = self._matcher.question_lemmas(match.phrase)
+            if term.lower() != match.phrase.lower() and words and not any(map(self._answer_index.knows, words)):
+                terms[term] = None
+        return f"{message} ({', '.join(terms)})" if terms else message
+
     def find_answers(self, message: str, limit: int = 3) -> list[AnswerMatch]:
         """Specific answers and topic cards close to the message, best first; a specific answer only when it
         matches on more than the names of its topic."""
+        message = self.with_glossary_terms(message)
         found = self._answer_index.find(message, limit * 2)
         asks = [m for m in found if m.answer is None or m.shared - self._naming_lemmas.get(m.topic, frozenset())]
         return asks[:limit]
 
-    def find_by_meaning(self, message: str, limit: int = 3) -> list[AnswerMatch]:
+    def find_by_meaning(self, message: str, limit: int = 3, wait: bool = True) -> list[AnswerMatch]:
         """Specific answers and topic cards closest to the message in meaning (semantic_index.py), best first. As
         in find_answers, a message whose words only name a topic ("what is a fecal transplant") asks for its card,
         not for one of its answers, however close in meaning."""
+        message = self.with_glossary_terms(message)
         words = self._matcher.question_lemmas(message)
-        found = self._semantic_index.find(message, limit * 2)
+        found = self._semantic_index.find(message, limit * 2, wait)
         asks = [m for m in found if m.answer is None or not words <= self._naming_lemmas.get(m.topic, frozenset())]
         return asks[:limit]
 
@@ -229,9 +242,10 @@ class Snapshot:
         """Where the wordings' sentence vectors are kept (semantic_index.py)."""
         return self._semantic_index.cache_path
 
-    def load_meanings(self) -> bool:
-        """Load the sentence encoder and the wordings' vectors now (filling their cache); False if unavailable."""
-        return self._semantic_index.load()
+    def load_meanings(self, wait: bool = True) -> bool:
+        """Load the sentence encoder and the wordings' vectors now (filling their cache); False if unavailable,
+        or, without `wait`, while they are still being embedded in the background."""
+        return self._semantic_index.ready(wait)
 
     def naming_lemmas(self, slug: str) -> frozenset[str]:
         """The words that only name a topic (its title and first term, eczema itself, who it is for)."""

@@ -72,8 +72,11 @@ SHARED_SNAPSHOTS = _SharedSnapshots()
 class KnowledgeStore:
     """Lookups over one knowledge database. Thread-safe: snapshots are immutable, loading takes a lock."""
 
-    def __init__(self, url: str | None = None):
+    def __init__(self, url: str | None = None, wait_for_meanings: bool = True):
         self.url = url or database_url()
+        # False in a server: with no cached sentence vectors for the content, matching by meaning is off while
+        # they are embedded in the background, rather than one question waiting for them (semantic_index.py)
+        self.wait_for_meanings = wait_for_meanings
         self._file = sqlite_file(self.url)
         self._engine: Engine | None = None
         self._snapshot: Snapshot | None = None
@@ -228,11 +231,11 @@ class KnowledgeStore:
 
     def find_by_meaning(self, message: str, limit: int = 3) -> list[AnswerMatch]:
         """Specific answers and topic cards closest to the message in meaning, best first."""
-        return self.snapshot().find_by_meaning(message, limit)
+        return self.snapshot().find_by_meaning(message, limit, self.wait_for_meanings)
 
     def has_meanings(self) -> bool:
-        """Whether matching by meaning works here (the sentence model is installed)."""
-        return self.snapshot().load_meanings()
+        """Whether matching by meaning works here (the sentence model is installed and the vectors are ready)."""
+        return self.snapshot().load_meanings(self.wait_for_meanings)
 
     def naming_lemmas(self, slug: str) -> frozenset[str]:
         return self.snapshot().naming_lemmas(slug)

@@ -57,7 +57,16 @@ QUALIFIERS = (
     "treated", "worse",
     # planning or asking in advance: every sentence of the message is hypothetical
     "planning",
+    "animal", "eczema_colour",
 )  # fmt: skip
+COLOUR_SIGN = "emergency:e_colour"
+ANIMAL_SUBJECT_WINDOW = 4  # tokens between a pet ("my cat") and a sign it is the subject of ("keeps being sick")
+HUMAN_SUBJECT = re.compile(
+    r"\b(i|i'm|im|me|we|us|you|he|she|him|her|they|them|baby|son|daughter|child|kid|toddler|husband|wife|partner)\b"
+)
+BODY_COLOUR_PARTS = {
+    "lips", "lip", "tongue", "mouth", "fingers", "fingertips", "nails", "around his mouth", "around her mouth"
+}  # fmt: skip
 LITERAL_ONLY = ("resolved",)  # lists matched on lower case only, never on lemmas
 # context_groups: words that are context, never cancelled as past or negated; message_wide_groups: see _fired
 SETTINGS = ("context_groups", "message_wide_groups")
@@ -379,6 +388,22 @@ class SafetyPhrases:
         studies = self._studies(doc, by_label)
         off_context = [self._off_context(doc, by_label, s, e, studies) for s, e in sentences]
 
+        def about_an_animal(index: int, start: int) -> bool:
+            # "my cat keeps being sick": the sign's subject is a pet, just before it, and no person comes before
+            # it in the sentence ("I'm allergic to the cat and can't breathe" is about the writer)
+            s, _ = sentences[index]
+            for a, b in by_label.get("animal", []):
+                if s <= a and b <= start <= b + ANIMAL_SUBJECT_WINDOW:
+                    before = doc[s:a].text + " " + doc[b:start].text
+                    return not HUMAN_SUBJECT.search(before)
+            return False
+
+        def eczema_colour(index: int) -> bool:
+            # the colour of eczema patches on darker skin, not of lips, tongue or nails
+            s, e = sentences[index]
+            parts = {doc[a:b].text for a, b in by_label.get("emergency:e_colour_part", []) if s <= a < e}
+            return inside("eczema_colour", s, e) and not parts & BODY_COLOUR_PARTS
+
         def counts(label: str, start: int, end: int) -> bool:
             if excluded.intersection(range(start, end)):
                 return False
@@ -394,6 +419,11 @@ class SafetyPhrases:
                 "hypothetical",
                 "general question",
             )
+            names_a_colour = any(a < end and start < b for a, b in by_label.get(COLOUR_SIGN, []))  # "look grey"
+            if names_a_colour and label.startswith("emergency:") and eczema_colour(index):
+                return False
+            if about_an_animal(index, start):
+                return False
             if (off_context[index] and not (figurative_reading or hypothetical_crisis)) or (
                 self._blocked_nose(doc, by_label, *sentences[index]) and _breathing(doc[start:end].text)
             ):

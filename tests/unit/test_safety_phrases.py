@@ -239,3 +239,46 @@ def test_a_crisis_asked_as_a_question_is_a_crisis(phrases):
 
 def test_a_second_fit_is_an_emergency(phrases):
     assert tier(phrases, "she had one fit this morning and now she's having another fit") == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("I don't see the point in carrying on", "self_harm"),
+        ("honestly i cant see the point in going on anymore", "self_harm"),
+        ("I do not see the point of living like this", "self_harm"),
+        # fed up with a treatment is not a crisis
+        ("I don't see the point in carrying on with this cream, it does nothing", None),
+        ("can't see the point in going on using the emollient if it stings", None),
+    ],
+)
+def test_the_point_of_carrying_on_is_a_crisis_with_its_negation(phrases, text, expected):
+    # "don't" is part of the crisis wording, not a denial of it; carrying on with a treatment is something else
+    assert tier(phrases, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("my cat keeps being sick after she eats, should i change her food", None),
+        ("I'm allergic to the cat and can't breathe", "emergency"),
+        ("the dog knocked her over and now she's not breathing properly", "emergency"),
+        ("the cat scratched my son and now his lips are swelling", "emergency"),
+    ],
+)
+def test_a_pets_symptoms_are_not_a_persons(phrases, text, expected):
+    assert tier(phrases, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("My daughter is Black and her eczema looks dark brown and greyish, not red. How does it show there?", None),
+        ("My daughter has dark skin and her eczema patches look grey and purple, is that normal?", None),
+        # lips and skin going grey are still an emergency, whatever the skin colour
+        ("My son is black and his lips have gone grey and he is struggling to breathe", "emergency"),
+        ("her skin has gone grey and mottled", "emergency"),
+    ],
+)
+def test_the_colour_of_eczema_on_darker_skin_is_no_emergency(phrases, text, expected):
+    assert tier(phrases, text) == expected

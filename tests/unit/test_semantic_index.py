@@ -70,6 +70,20 @@ def test_the_wordings_vectors_are_cached_and_reused(tmp_path, monkeypatch: pytes
     assert calls == [1]  # only the message was embedded
 
 
+def test_a_server_does_not_wait_for_missing_vectors(tmp_path) -> None:
+    # with no cache file (a checkout that skipped `python -m knowledge build`), a server's question is answered by
+    # words at once while the wordings are embedded in the background; then by meaning, from the file written
+    index = SemanticIndex(ENTRIES, tmp_path)
+    assert not index.cache_path.exists()
+    assert index.find("is it ok to give my 8 month old scrambled eggs", wait=False) == []
+    index.wait_for_background(timeout=120)
+    assert index.ready(wait=False) and index.cache_path.exists()
+    assert index.find("is it ok to give my 8 month old scrambled eggs", wait=False)[0].key == "answer:egg"
+    # a new process with the file loads it at once, without a background thread
+    again = SemanticIndex(ENTRIES, tmp_path)
+    assert again.find("is egg safe for infants", wait=False)[0].key == "answer:egg"
+
+
 def test_a_changed_wording_gets_a_new_cache_file(tmp_path) -> None:
     texts = [text for _, _, wordings in ENTRIES for text in wordings]
     assert cache_file(tmp_path, texts) != cache_file(tmp_path, [*texts[:-1], texts[-1] + "?"])
