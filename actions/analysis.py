@@ -62,8 +62,15 @@ ANSWER_WHEN_UNSURE = 0.6
 # greeting and help messages never pass 0.68 (measured on training data, not on held-out sets).
 MEANING_MIN = 0.72  # this close in meaning, an answer or a topic card is what the message asks
 MEANING_ANYWHERE = 0.8  # ... on a topic the message and the conversation are not about, only this close
+MEANING_TIE = 0.06  # an answer this close in meaning to its own topic's card beats the card (meaning_choice)
+# Two readings that agree (agreed_answer): the answer first by meaning, at least this close ...
+AGREED_MEANING_MIN = 0.65
+AGREED_WORDS_TIE = 0.1  # ... and by words at least ANSWER_ON_TOPIC and within this of the closest wording
 MEANING_RELATED = 0.42  # nothing in the content this close, and no topic named: the message is about something else
 UNRELATED_MIN_WORDS = 4  # shorter messages ("is that so?", "xyzzy") say too little to be declined as off-topic
+FOCUS_MIN_WORDS = 2  # a question sentence with fewer words that say what it asks is read with the whole message
+# a question sentence that refers back ("how do they work?") needs the sentence it refers to
+REFERS_BACK = re.compile(r"\b(it|its|they|them|this|that|these|those)\b", re.IGNORECASE)
 SAID_KEPT = 40  # the newest entries of SAID_SLOT are kept: enough for any real conversation
 URGENT_SIGNS_ENTITY = "urgent_signs"  # set by the safety net (rasa_ext/components/safety_net.py)
 SAID_SLOT = "said"  # what the bot has shown in this conversation: "answer:<id>", "topic:<slug>"
@@ -144,6 +151,17 @@ ABOUT_THE_BOTS_ANSWERS = re.compile(
     r"\b(?:up to date|up-to-date|updated)\b.{0,30}\b(?:you|your|ur)\b",
     re.IGNORECASE,
 )
+# Other conditions the content does not cover, named in a message that does not name eczema ("my psoriasis cream
+# isn't working", "low FODMAP diet for IBS", "paracetamol with the pill"): the person is told so, not given an
+# eczema card that shares a word ("diet", "cream", "methotrexate") with the question.
+OTHER_CONDITION = re.compile(
+    r"\b(psoriasis|psoriatic|acne|blackheads?|whiteheads?|pimples?|oily skin|rosacea|ibs|irritable bowel|fodmap|"
+    r"crohn'?s|colitis|coeliac|celiac|diabetes|diabetic|metformin|contraceptive|the pill|paracetamol|ibuprofen|"
+    r"migraines?|headaches?|warts?|verrucas?|athlete'?s foot|ringworm|vitiligo|lupus|alopecia|hair loss|"
+    r"shingles|covid|weight loss|lose weight|keto)\b",
+    re.IGNORECASE,
+)
+ECZEMA_NAMED = re.compile(r"\b(eczema|excema|ezcema|exzema|eczma|dermatitis|atopic)\b", re.IGNORECASE)
 # "what is X?", "what's a Treg", "what are biologics": a question about what something is, nothing more
 WHAT_IS = re.compile(
     r"^\W*(?:what|who)(?:'s|s| is| are| was)\b(?:\s+(?:a|an|the))?(?:\s+[\w-]+){1,4}\W*$", re.IGNORECASE
@@ -349,6 +367,11 @@ class MessageAnalysis:
         return self.store.glossary_entry(self.text) if self.text else None
 
     @property
+    def about_another_condition(self) -> bool:
+        """The message is about another condition or its medicines and does not mention eczema."""
+        return bool(OTHER_CONDITION.search(self.text)) and not ECZEMA_NAMED.search(self.text)
+
+    @property
     def asks_where_answers_come_from(self) -> bool:
         """A question about where the bot's answers come from or how current they are, naming no topic."""
         return bool(ABOUT_THE_BOTS_ANSWERS.search(self.text)) and self.topic is None and not self.named
@@ -371,9 +394,57 @@ class MessageAnalysis:
         return entry if entry is not None and entry.definition else None
 
     @cached_property
+    def question_text(self) -> str:
+        """What answers are matched on: a letter's question sentence (not a detail of its story), unless that
+        sentence says too little on its own ("How do they actually work?", "what can I do"): then the message."""
+        focus = self.focus
+        if not focus or focus == self.text or REFERS_BACK.search(focus):
+            return self.text
+        return focus if len(self.store.question_lemmas(focus)) >= FOCUS_MIN_WORDS else self.text
+
+    @cached_property
     def answer_matches(self) -> list[AnswerMatch]:
         """Specific answers and topic cards closest to the question, best first."""
-        return self.store.find_answers(self.focus or self.text, limit=ANSWER_CANDIDATES) if self.text else []
+        return self.store.find_answers(self.question_text, limit=ANSWER_CANDIDATES) if self.text else []
+
+    @cached_property
+    def agreed_answer(self) -> SpecificAnswer | None:
+        """The specific answer that both readings put first: first by meaning (meaning_choice, AGREED_MEANING_MIN
+        or closer) and among the closest by words (ANSWER_ON_TOPIC or closer, within AGREED_WORDS_TIE of the
+        closest wording). Two readings that agree outweigh the topic the classifier leans to ("can I use
+        sunscreen if I have eczema" is not about fading creams on dark skin because sunscreen is named in the
+        darker-skin topic), a long message's length and a myth that only shares words."""
+        # the first by meaning, even when shown before: a question asked again is not the next answer's
+        meant = self.meaning_choice
+        if meant is None or meant.answer is None or meant.key in self.said or meant.score < AGREED_MEANING_MIN:
+            return None
+        if self.treats_existing_eczema and meant.topic in PREVENTION_TOPICS:
+            return None
+        best = self.answer_matches[0].score if self.answer_matches else 0.0
+        words = next((m for m in self.answer_matches if m.key == meant.key), None)
+        if words is None or words.score < ANSWER_ON_TOPIC or best - words.score > AGREED_WORDS_TIE:
+            return None
+        if not words.shared - self.store.naming_lemmas(words.topic):
+            return None
+        return SpecificAnswer(meant.answer, words.score, words.shared)
+
+    @cached_property
+    def meaning_choice(self) -> AnswerMatch | None:
+        """The closest match by meaning, where a topic card gives way to one of its own answers almost as close:
+        a card's example questions include specific ones ("how often should I bath my baby?") that an answer
+        now answers. Not for a message that asks what something is or for information in general."""
+        matches = self.meaning_matches
+        if not matches:
+            return None
+        top = matches[0]
+        if top.answer is not None or WHAT_IS.match(self.text) or INFORMATION_REQUEST.search(self.text):
+            return top
+        for match in matches[1:]:
+            if top.score - match.score > MEANING_TIE:
+                break
+            if match.answer is not None and match.topic == top.topic and match.key not in self.said:
+                return match
+        return top
 
     def on_topic(self, slug: str) -> bool:
         """Whether a topic is one the message or the conversation is about."""
@@ -392,6 +463,8 @@ class MessageAnalysis:
             return SpecificAnswer(chosen, 1.0) if chosen is not None else None
         if self.button_topic:
             return None  # a topic button asks for the topic
+        if self.agreed_answer is not None:
+            return self.agreed_answer
         # someone who already has eczema is not answered from the prevention topics (unless they ask about it)
         matches = [m for m in self.answer_matches if not (self.treats_existing_eczema and m.topic in PREVENTION_TOPICS)]
         cards = [m.score for m in matches if m.answer is None]
@@ -461,10 +534,16 @@ class MessageAnalysis:
             return None
         card = max((m.score for m in self.meaning_matches if m.answer is None), default=0.0)
         letter = len(self.text.split()) > SHORT_QUESTION_WORDS
+        choice = self.meaning_choice
         for match in self.meaning_matches:
             # a topic card at least as close: a general question ("what is eczema" is as close to the eczema card
-            # as to the answer on its causes), whose card answers it
-            if match.score < MEANING_MIN or card >= match.score:
+            # as to the answer on its causes), whose card answers it, unless the card gives way (meaning_choice)
+            if match.score < MEANING_MIN:
+                return None
+            gives_way = choice is not None and choice.answer is not None and choice.topic == match.topic
+            if match.answer is None and gives_way:
+                continue  # the card gives way to its own answer
+            if card >= match.score and match != choice:
                 return None
             if match.answer is None or match.key in self.said:
                 continue
@@ -502,4 +581,4 @@ class MessageAnalysis:
 
     @cached_property
     def search_hits(self) -> list[TopicHit]:
-        return self.store.search(self.focus or self.text, limit=3) if self.text else []
+        return self.store.search(self.question_text, limit=3) if self.text else []

@@ -96,6 +96,11 @@ class QuestionAction(KnowledgeAction, ABC):
         analysis = self.analysis(tracker)
         if analysis.correction is not None:
             return self.answer_question(dispatcher, analysis)
+        if analysis.about_another_condition and not analysis.current_topic:
+            # a first question about psoriasis or IBS: said plainly, not answered with an eczema card
+            dispatcher.utter_message(response="utter_other_condition")
+            services.record_unanswered(analysis.text, analysis.sender)
+            return remember(analysis, "out_of_scope")
         return self.respond(dispatcher, tracker, domain)
 
     def answer_question(self, dispatcher: CollectingDispatcher, analysis: MessageAnalysis) -> list[EventType]:
@@ -193,7 +198,10 @@ class QuestionAction(KnowledgeAction, ABC):
         """A question the content answers almost word for word ("is steroid cream safe to use while pregnant?")
         gets that answer, not the check of a myth it only shares words with ("steroid creams are dangerous")."""
         found = analysis.specific_answer
-        return similarity < MYTH_IN_ITS_OWN_WORDS and found is not None and found.score >= similarity + ANSWER_OVER_MYTH
+        if similarity >= MYTH_IN_ITS_OWN_WORDS or found is None:
+            return False
+        # an answer both readings put first ("does wool make eczema worse" is not the washing-powder myth)
+        return found.score >= similarity + ANSWER_OVER_MYTH or found == analysis.agreed_answer
 
     def answer_topic(self, dispatcher: CollectingDispatcher, analysis: MessageAnalysis) -> list[EventType]:
         choice = analysis.alternatives

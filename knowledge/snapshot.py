@@ -247,6 +247,9 @@ class Snapshot:
         or, without `wait`, while they are still being embedded in the background."""
         return self._semantic_index.ready(wait)
 
+    def question_lemmas(self, text: str) -> frozenset[str]:
+        return self._matcher.question_lemmas(text)
+
     def naming_lemmas(self, slug: str) -> frozenset[str]:
         """The words that only name a topic (its title and first term, eczema itself, who it is for)."""
         return self._naming_lemmas.get(slug, frozenset())

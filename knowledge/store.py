@@ -237,6 +237,10 @@ class KnowledgeStore:
         """Whether matching by meaning works here (the sentence model is installed and the vectors are ready)."""
         return self.snapshot().load_meanings(self.wait_for_meanings)
 
+    def question_lemmas(self, text: str) -> frozenset[str]:
+        """The lemmas of the words that say what a question asks (stop words left out)."""
+        return self.snapshot().question_lemmas(text)
+
     def naming_lemmas(self, slug: str) -> frozenset[str]:
         return self.snapshot().naming_lemmas(slug)
 

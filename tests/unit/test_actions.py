@@ -1728,3 +1728,50 @@ def test_i_mean_is_no_request_for_a_definition(bot, store: KnowledgeStore):
     assert entry is not None and not shown(messages[0]).startswith(f"**{entry.term}**")
     messages, _ = run(ActionAnswerTopic(), make_tracker("what does synbiotic mean", "ask_topic"))
     assert shown(messages[0]).startswith(f"**{entry.term}**")
+
+
+@pytest.mark.parametrize(
+    ("text", "answer_id"),
+    [
+        # a medicine's name on its pack is matched as the medicine
+        ("is protopic safe? the leaflet has a cancer warning", "ts_tacrolimus_pimecrolimus_cancer"),
+        # the words and the meaning agree on an answer outside the topic the classifier leans to
+        ("can i use sunscreen if i have eczema", "sun_and_sunscreen_with_eczema"),
+        # a card's example question that an answer of its own now answers
+        ("how often shud i bath my eczema baby", "how_often_bath_child_eczema"),
+        ("how long do i wait between steroid cream and moisturiser", "emollient_and_steroid_order"),
+        # a question sentence that refers back ("how do they work?") is read with the sentence before it
+        ("We were told to try wet wraps on my daughter's arms. How do they work?", "itch_wet_wraps_at_home"),
+    ],
+)
+def test_specific_answers_found_by_two_readings(bot, text, answer_id):
+    messages, events = run(ActionAnswerTopic(), make_tracker(text, "ask_topic"))
+    assert said(events) == [f"answer:{answer_id}"], shown(messages[-1])[:200]
+
+
+def test_a_term_asked_about_beyond_its_meaning_is_answered(bot):
+    messages, events = run(ActionDefineTerm(), make_tracker("what side effects does dupixent have", "define_term"))
+    assert messages[0].get("response") != "utter_definition" and said(events)
+    messages, _ = run(ActionDefineTerm(), make_tracker("what is dupilumab?", "define_term"))
+    assert messages[0].get("response") == "utter_definition"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["my psoriasis cream isnt doing anything, should i ask for methotrexate", "low FODMAP diet for IBS what can I eat"],
+)
+def test_another_condition_is_said_to_be_out_of_scope(bot, text):
+    messages, _ = run(ActionAnswerTopic(), make_tracker(text, "ask_topic"))
+    assert [m.get("response") for m in messages] == ["utter_other_condition"]
+    # eczema named beside it: answered as an eczema question
+    messages, _ = run(ActionAnswerTopic(), make_tracker("can IBS make eczema worse?", "ask_topic"))
+    assert messages[0].get("response") != "utter_other_condition"
+
+
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [("where does your information come from", ActionSources()), ("how up to date is your info?", ActionOutOfScope())],
+)
+def test_where_the_answers_come_from(bot, text, action):
+    messages, _ = run(action, make_tracker(text, "sources"))
+    assert messages[0].get("response") == "utter_where_answers_come_from"
