@@ -62,12 +62,14 @@ ANSWER_WHEN_UNSURE = 0.6
 # greeting and help messages never pass 0.68 (measured on training data, not on held-out sets).
 MEANING_MIN = 0.72  # this close in meaning, an answer or a topic card is what the message asks
 MEANING_ANYWHERE = 0.8  # ... on a topic the message and the conversation are not about, only this close
-MEANING_TIE = 0.06  # an answer this close in meaning to its own topic's card beats the card (meaning_choice)
+MEANING_TIE = 0.06  # an answer this close in meaning to its own topic's card beats the card (meaning_choice) ...
+MEANING_TIE_ALONE = 0.03  # ... when the words agree (agreed_answer); this close when they find nothing
 # Two readings that agree (agreed_answer): the answer first by meaning, at least this close ...
 AGREED_MEANING_MIN = 0.65
 AGREED_WORDS_TIE = 0.1  # ... and by words at least ANSWER_ON_TOPIC and within this of the closest wording
 MEANING_RELATED = 0.42  # nothing in the content this close, and no topic named: the message is about something else
 UNRELATED_MIN_WORDS = 4  # shorter messages ("is that so?", "xyzzy") say too little to be declined as off-topic
+SENTENCE_BREAK = re.compile(r"[.?!]\s+\S")
 FOCUS_MIN_WORDS = 2  # a question sentence with fewer words that say what it asks is read with the whole message
 # a question sentence that refers back ("how do they work?") needs the sentence it refers to
 REFERS_BACK = re.compile(r"\b(it|its|they|them|this|that|these|those)\b", re.IGNORECASE)
@@ -78,7 +80,7 @@ AUDIENCE_SLOT = "audience"  # parent, teen, adult or pregnant: who the conversat
 SITUATION_SLOT = "situation"  # "has_eczema" once a message says the person already has it
 PREVENTION_TOPICS = {"emollients_prevention": "emollient_use", "probiotics_prevention": "probiotics_treatment"}
 ALREADY_HAS_ECZEMA = re.compile(
-    r"\b(has|have|had|got|with) (had )?(eczema|excema|ezcema|atopic dermatitis)\b|\b(her|his|my|their|our) "
+    r"\b(has|have|had|got|gets|get|with) (had )?(eczema|excema|ezcema|atopic dermatitis)\b|\b(her|his|my|their|our) "
     r"(eczema|excema|ezcema)\b|\beczema (on|all over|behind|in) ",
     re.IGNORECASE,
 )
@@ -160,6 +162,9 @@ OTHER_CONDITION = re.compile(
     r"migraines?|headaches?|warts?|verrucas?|athlete'?s foot|ringworm|vitiligo|lupus|alopecia|hair loss|"
     r"shingles|covid|weight loss|lose weight|keto)\b",
     re.IGNORECASE,
+)
+PREGNANCY = re.compile(
+    r"\b(pregnan\w*|expecting|trimester|unborn|bump|midwife|conceive|ttc|weeks gone)\b", re.IGNORECASE
 )
 ECZEMA_NAMED = re.compile(r"\b(eczema|excema|ezcema|exzema|eczma|dermatitis|atopic)\b", re.IGNORECASE)
 # "what is X?", "what's a Treg", "what are biologics": a question about what something is, nothing more
@@ -366,6 +371,13 @@ class MessageAnalysis:
     def glossary_term(self) -> GlossaryEntry | None:
         return self.store.glossary_entry(self.text) if self.text else None
 
+    def fits_audience(self, answer: Answer) -> bool:
+        """An answer written for pregnancy is for a message or conversation about a pregnancy, not for a parent
+        whose baby already has eczema ("baby gets eczema round his mouth from dribbling")."""
+        if answer.audience != "pregnant":
+            return True
+        return self.audience == "pregnant" or bool(PREGNANCY.search(self.text))
+
     @property
     def about_another_condition(self) -> bool:
         """The message is about another condition or its medicines and does not mention eczema."""
@@ -414,13 +426,15 @@ class MessageAnalysis:
         closest wording). Two readings that agree outweigh the topic the classifier leans to ("can I use
         sunscreen if I have eczema" is not about fading creams on dark skin because sunscreen is named in the
         darker-skin topic), a long message's length and a myth that only shares words."""
+        best = self.answer_matches[0].score if self.answer_matches else 0.0
+        if not any(m.answer is not None and best - m.score <= AGREED_WORDS_TIE for m in self.answer_matches):
+            return None  # no answer among the closest by words: nothing for the meaning to agree with (or embed)
         # the first by meaning, even when shown before: a question asked again is not the next answer's
         meant = self.meaning_choice
         if meant is None or meant.answer is None or meant.key in self.said or meant.score < AGREED_MEANING_MIN:
             return None
-        if self.treats_existing_eczema and meant.topic in PREVENTION_TOPICS:
+        if (self.treats_existing_eczema and meant.topic in PREVENTION_TOPICS) or not self.fits_audience(meant.answer):
             return None
-        best = self.answer_matches[0].score if self.answer_matches else 0.0
         words = next((m for m in self.answer_matches if m.key == meant.key), None)
         if words is None or words.score < ANSWER_ON_TOPIC or best - words.score > AGREED_WORDS_TIE:
             return None
@@ -533,8 +547,11 @@ class MessageAnalysis:
         if self.button_topic or not self.text:
             return None
         card = max((m.score for m in self.meaning_matches if m.answer is None), default=0.0)
-        letter = len(self.text.split()) > SHORT_QUESTION_WORDS
-        choice = self.meaning_choice
+        # a letter: several sentences (one long sentence is read as a whole by the encoder, and reliably)
+        letter = len(self.text.split()) > SHORT_QUESTION_WORDS and bool(SENTENCE_BREAK.search(self.text.strip()))
+        choice = self.meaning_choice  # without the words' support, a card gives way only to an answer this close:
+        if choice is not None and card - choice.score > MEANING_TIE_ALONE:
+            choice = None
         for match in self.meaning_matches:
             # a topic card at least as close: a general question ("what is eczema" is as close to the eczema card
             # as to the answer on its causes), whose card answers it, unless the card gives way (meaning_choice)
@@ -547,7 +564,8 @@ class MessageAnalysis:
                 return None
             if match.answer is None or match.key in self.said:
                 continue
-            if self.treats_existing_eczema and match.topic in PREVENTION_TOPICS:
+            prevention = self.treats_existing_eczema and match.topic in PREVENTION_TOPICS
+            if prevention or not self.fits_audience(match.answer):
                 continue
             # in play: the topic the message is about, the conversation's, or a likely one (not merely a named one:
             # "eczema" names the general topic in almost every message, which is no reason to answer from it)

@@ -618,7 +618,7 @@ class ActionCheckMyth(QuestionAction):
 
     def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         analysis = self.analysis(tracker)
-        if analysis.loose_myth is None:
+        if analysis.loose_myth is None or self.answer_beats_myth(analysis, analysis.loose_myth.similarity):
             return self.answer_question(dispatcher, analysis)
         return self.answer_myth(dispatcher, analysis.loose_myth, analysis)
 
