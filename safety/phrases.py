@@ -325,7 +325,10 @@ class SafetyPhrases:
         context = set(self.rules.get("context_groups", []))
         # every mention, in any tense: "he had one fit, came round, and now he's having another one" names its sign
         # in the past clause only, and whether it is happening now is the context checks' job, not this one's
-        found = self._signs_by_sentence(text, lambda label, start, end: True)
+        # ... but not words an exclusion says are no sign at all ("hay fever", "once in a blue moon")
+        _, _, by_label, _ = self._read(text)
+        excluded = {i for s, e in by_label.get("exclude", []) for i in range(s, e)}
+        found = self._signs_by_sentence(text, lambda label, start, end: not excluded.intersection(range(start, end)))
         signs = {label for sentence in found for label in sentence if label.startswith(("emergency:", "same_day:"))}
         return any(label.split(":", 1)[1] not in context for label in signs) or bool(self.symptoms(text))
 

@@ -282,3 +282,9 @@ def test_a_pets_symptoms_are_not_a_persons(phrases, text, expected):
 )
 def test_the_colour_of_eczema_on_darker_skin_is_no_emergency(phrases, text, expected):
     assert tier(phrases, text) == expected
+
+
+def test_a_colour_in_a_figure_of_speech_is_no_sign(phrases):
+    text = "The doctor gave us a steroid cream but she only uses it once in a blue moon because it thins the skin."
+    assert tier(phrases, text) is None
+    assert tier(phrases, "his lips and skin have gone blue") == "emergency"
