@@ -326,8 +326,7 @@ class SafetyPhrases:
         # every mention, in any tense: "he had one fit, came round, and now he's having another one" names its sign
         # in the past clause only, and whether it is happening now is the context checks' job, not this one's
         # ... but not words an exclusion says are no sign at all ("hay fever", "once in a blue moon")
-        _, _, by_label, _ = self._read(text)
-        excluded = {i for s, e in by_label.get("exclude", []) for i in range(s, e)}
+        excluded = self._excluded(self._read(text)[2])
         found = self._signs_by_sentence(text, lambda label, start, end: not excluded.intersection(range(start, end)))
         signs = {label for sentence in found for label in sentence if label.startswith(("emergency:", "same_day:"))}
         return any(label.split(":", 1)[1] not in context for label in signs) or bool(self.symptoms(text))
@@ -337,8 +336,7 @@ class SafetyPhrases:
     ) -> Counts:
         """A test of whether a phrase found at (start, end) describes an urgent sign now."""
         negation_ends = {e for s, e in by_label.get("negations", [])}
-        # an exclusion right after a negation is negated too: "doesn't fade when I press" is no "faded when pressed"
-        excluded = {i for s, e in by_label.get("exclude", []) if s not in negation_ends for i in range(s, e)}
+        excluded = self._excluded(by_label)
         resolved_starts = [s for s, e in by_label.get("resolved", [])]
         context = set(self.rules.get("context_groups", []))
 
@@ -434,6 +432,13 @@ class SafetyPhrases:
             return not (any(s <= start < e for s, e in past) or negated(start) or resolved(start, end))
 
         return counts
+
+    @staticmethod
+    def _excluded(by_label: dict[str, list[tuple[int, int]]]) -> set[int]:
+        """The tokens `exclude` phrases cover: no sign at all ("hay fever", "once in a blue moon"). An exclusion
+        right after a negation is negated too: "doesn't fade when I press" is no "faded when pressed"."""
+        negation_ends = {e for s, e in by_label.get("negations", [])}
+        return {i for s, e in by_label.get("exclude", []) if s not in negation_ends for i in range(s, e)}
 
     @staticmethod
     def _studies(doc: Doc, by_label: dict[str, list[tuple[int, int]]]) -> bool:
