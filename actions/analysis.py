@@ -37,6 +37,9 @@ NAMED_MIN_CONFIDENCE = 0.3  # below this the message does not clearly name a top
 CLARIFY_BELOW = 0.45  # a top topic under this ...
 CLARIFY_RATIO = 0.7  # ... with a runner-up at least this close is asked about, not guessed
 SHORT_QUESTION_WORDS = 12  # longer messages are never answered with "Do you mean X or Y?"
+# Answers matched on a whole message this long (its question sentence said too little alone) may match a detail of
+# its story: only a very close answer on its question's topic counts (a few sentences and a question are not a letter)
+LETTER_WORDS = 30
 GUESS_MIN = 0.15  # a long letter that names no topic clearly is answered from its likeliest one if this likely
 SWITCH_CONFIDENCE = 0.7  # a follow-up moves to a topic it does not name only when this sure
 MYTH_TOPIC_MIN = 0.15  # a myth's topic must be at least this likely for the message
@@ -72,7 +75,7 @@ UNRELATED_MIN_WORDS = 4  # shorter messages ("is that so?", "xyzzy") say too lit
 SENTENCE_BREAK = re.compile(r"[.?!]\s+\S")
 FOCUS_MIN_WORDS = 2  # a question sentence with fewer words that say what it asks is read with the whole message
 # a question sentence that refers back ("how do they work?") needs the sentence it refers to
-REFERS_BACK = re.compile(r"\b(it|its|they|them|this|that|these|those)\b", re.IGNORECASE)
+REFERS_BACK = re.compile(r"\b(it|its|they|them|this|that|these|those|which one)\b", re.IGNORECASE)
 SAID_KEPT = 40  # the newest entries of SAID_SLOT are kept: enough for any real conversation
 URGENT_SIGNS_ENTITY = "urgent_signs"  # set by the safety net (rasa_ext/components/safety_net.py)
 SAID_SLOT = "said"  # what the bot has shown in this conversation: "answer:<id>", "topic:<slug>"
@@ -85,7 +88,10 @@ ALREADY_HAS_ECZEMA = re.compile(
     re.IGNORECASE,
 )
 PREVENTION_ASKED = re.compile(
-    r"\b(prevent\w*|stop (?:her|him|them|my \w+|the baby) (?:getting|developing)|avoid getting)\b", re.IGNORECASE
+    r"\b(prevent\w*|stop (?:her|him|them|my \w+|the baby) (?:getting|developing)|avoid getting|"
+    r"(?:doesn'?t|does not|won'?t|will not|don'?t|do not|never|less likely to) (?:get|develop) "
+    r"(?:eczema|excema|it|allerg\w*))\b",
+    re.IGNORECASE,
 )
 
 
@@ -152,6 +158,17 @@ ABOUT_THE_BOTS_ANSWERS = re.compile(
     r"\b(?:where|how)\b.{0,30}\b(?:info(?:rmation)?|answers?|facts)\b.{0,20}\b(?:you|your|ur)\b|"
     r"\b(?:up to date|up-to-date|updated)\b.{0,30}\b(?:you|your|ur)\b",
     re.IGNORECASE,
+)
+# The bot weighed against a clinician ("should I listen to you or my GP?", "if my doctor and you say different
+# things"): the bot's own description answers it (where they differ, the clinician wins), not an eczema card.
+CLINICIAN = r"(?:gp|doctor|dr|nurse|pharmacist|dermatologist|derm|consultant|health visitor|paediatrician|pediatrician)"
+YOU_OR_A_CLINICIAN = re.compile(
+    rf"\b(?:you|ur|u|this (?:bot|chat\w*|assistant|app))\b(?: say)?,? (?:or|vs|versus|than|and) (?:\w+ )?{CLINICIAN}\b|"
+    rf"\b{CLINICIAN}\b(?: says?)?,? (?:or|vs|versus|than|and) (?:you|ur|u|this (?:bot|chat\w*|assistant|app))\b",
+    re.IGNORECASE,
+)
+WEIGHING = re.compile(
+    r"\b(trust|listen|believe|right|wrong|differ\w*|disagree\w*|better|correct|follow|who)\b", re.IGNORECASE
 )
 # Other conditions the content does not cover, named in a message that does not name eczema ("my psoriasis cream
 # isn't working", "low FODMAP diet for IBS", "paracetamol with the pill"): the person is told so, not given an
@@ -389,6 +406,11 @@ class MessageAnalysis:
         return bool(ABOUT_THE_BOTS_ANSWERS.search(self.text)) and self.topic is None and not self.named
 
     @property
+    def weighs_the_bot_against_a_clinician(self) -> bool:
+        """ "Should I listen to you or my GP?": about the bot, whatever topic words it has."""
+        return bool(YOU_OR_A_CLINICIAN.search(self.text) and WEIGHING.search(self.text))
+
+    @property
     def asks_beyond_a_definition(self) -> bool:
         """A message with a glossary term that asks something about it ("what side effects does dupilumab
         have?"), which a specific answer or the topic answers, rather than what the term means ("what is
@@ -462,7 +484,10 @@ class MessageAnalysis:
 
     def on_topic(self, slug: str) -> bool:
         """Whether a topic is one the message or the conversation is about."""
-        if slug == self.current_topic or slug in self.named or slug == self.button_topic:
+        if slug == self.current_topic or slug == self.button_topic:
+            return True
+        # "eczema" is in nearly every message: it makes eczema in general a topic in play only when no other is clear
+        if slug in self.named and (slug != BACKGROUND_TOPIC or self.topic in (None, BACKGROUND_TOPIC)):
             return True
         return any(s == slug and p >= ANSWER_TOPIC_MIN for s, p in self.ranking[:3])
 
@@ -484,7 +509,9 @@ class MessageAnalysis:
         cards = [m.score for m in matches if m.answer is None]
         # "how do probiotics work" names its topic and nothing more: the topic card answers it
         naming = self.store.naming_lemmas(self.topic) if self.topic else frozenset()
-        letter = len(self.text.split()) > SHORT_QUESTION_WORDS  # a long letter: only answers on the topics in play
+        # a long letter read whole: only a close answer on its question's topic (its question sentence alone is
+        # matched with the usual thresholds: the story is not in it)
+        letter = self.question_text == self.text and len(self.text.split()) > LETTER_WORDS
         fitting: list[SpecificAnswer] = []
         unsure: list[SpecificAnswer] = []  # close enough when no topic is clear (ANSWER_WHEN_UNSURE)
         best_said = 0.0  # the closest answer already shown in this conversation
@@ -521,6 +548,11 @@ class MessageAnalysis:
                 break
         if cards and cards[0] >= CARD_QUESTION and cards[0] > best.score + CARD_MARGIN:
             return None  # all but word for word a general question about a topic: its card answers it
+        # an answer on a side topic must be closer than the message's own topic card: "how do I give egg to a baby
+        # the first time" is a weaning question, not "eczema for the first time as an adult"
+        own_card = next((m.score for m in matches if m.answer is None and m.topic == self.topic), 0.0)
+        if self.topic is not None and best.answer.topic != self.topic and own_card > best.score:
+            return None
         if best_said > best.score + SAID_MARGIN:
             return None  # it asks again what was answered: not the next-nearest answer instead
         if best.score < ANSWER_WHEN_UNSURE:  # a weak match by words: an answer very close in meaning is likelier

@@ -96,6 +96,9 @@ class QuestionAction(KnowledgeAction, ABC):
         analysis = self.analysis(tracker)
         if analysis.correction is not None:
             return self.answer_question(dispatcher, analysis)
+        if analysis.weighs_the_bot_against_a_clinician:
+            dispatcher.utter_message(response="utter_bot_challenge")  # where we differ, the clinician wins
+            return []
         if analysis.about_another_condition and not analysis.current_topic:
             # a first question about psoriasis or IBS: said plainly, not answered with an eczema card
             dispatcher.utter_message(response="utter_other_condition")

@@ -15,6 +15,7 @@ import yaml
 from knowledge.builder import build
 from knowledge.content import Content, load_content
 from knowledge.settings import CONTENT_DIR, CURATION_URL_ENV, DATABASE_URL_ENV
+from knowledge.store import KnowledgeStore
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE_CONTENT = ROOT / "tests" / "fixtures" / "content"
@@ -64,6 +65,11 @@ def real_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     """The real data/knowledge content built once per session into a temporary database (read-only use)."""
     url = sqlite_url(tmp_path_factory.mktemp("real-knowledge") / "knowledge.db")
     build(CONTENT_DIR, url)
+    # the sentence vectors too, as `make run` does: the action server's store does not wait for them, so after a
+    # content change a test would otherwise race their embedding in the background
+    store = KnowledgeStore(url)
+    store.has_meanings()
+    store.dispose()
     return url
 
 

@@ -1775,3 +1775,48 @@ def test_another_condition_is_said_to_be_out_of_scope(bot, text):
 def test_where_the_answers_come_from(bot, text, action):
     messages, _ = run(action, make_tracker(text, "sources"))
     assert messages[0].get("response") == "utter_where_answers_come_from"
+
+
+@pytest.mark.parametrize(
+    ("text", "answer_id"),
+    [
+        # two sentences are no long letter: the answer matched on the whole message counts at the usual threshold
+        ("Cold windy days make my son's eczema flare. What can we do about it?", "cold_weather_central_heating_eczema"),
+        # "doesn't get eczema" asks about prevention: the pregnancy answer, not a treatment one
+        (
+            "I'm pregnant, would taking probiotics mean my baby doesn't get eczema?",
+            "probiotics_in_pregnancy_to_prevent_eczema",
+        ),
+        # "which one" refers back to the choices named before it
+        ("ointment, cream or gel... which one is best for a toddler's eczema", "emollient_which_type_best"),
+    ],
+)
+def test_specific_answers_of_short_letters_and_references(bot, text, answer_id):
+    messages, events = run(ActionAnswerTopic(), make_tracker(text, "ask_topic"))
+    assert said(events) == [f"answer:{answer_id}"], shown(messages[-1])[:200]
+
+
+def test_an_answer_on_eczema_in_general_gives_way_to_the_card_of_the_topic_asked(bot):
+    # "for the first time" is in the wordings of the answer on eczema starting in later life; the message is a
+    # weaning question, and the weaning topic's own card is closer to it than that answer
+    text = "first time giving my baby with eczema some egg, how should i cook it"
+    _, events = run(ActionAnswerTopic(), make_tracker(text, "ask_topic"))
+    assert said(events) and "answer:eczema_in_older_adults" not in said(events)
+    assert SlotSet("topic", "weaning_allergy_foods") in dialogue(events)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("should I listen to you or my GP?", "medical_advice"),
+        ("who do i trust, my dermatologist or this bot", "ask_topic"),
+    ],
+)
+def test_the_bot_weighed_against_a_clinician_gets_the_bots_description(bot, text, intent):
+    messages, _ = run(ActionAnswerTopic(), make_tracker(text, intent))
+    assert [m.get("response") for m in messages] == ["utter_bot_challenge"]
+    # thanking both is no such question
+    messages, _ = run(
+        ActionAnswerTopic(), make_tracker("thank you and my gp for all the help with his eczema", "ask_topic")
+    )
+    assert messages[0].get("response") != "utter_bot_challenge"
