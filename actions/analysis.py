@@ -430,9 +430,10 @@ class MessageAnalysis:
     @cached_property
     def question_text(self) -> str:
         """What answers are matched on: a letter's question sentence (not a detail of its story), unless that
-        sentence says too little on its own ("How do they actually work?", "what can I do"): then the message."""
+        sentence says too little on its own ("How do they actually work?", "what can I do"): then the message. A
+        message of a few sentences is its own context ("...from all the drool. How do I protect his skin?")."""
         focus = self.focus
-        if not focus or focus == self.text or REFERS_BACK.search(focus):
+        if not focus or focus == self.text or REFERS_BACK.search(focus) or len(self.text.split()) <= LETTER_WORDS:
             return self.text
         return focus if len(self.store.question_lemmas(focus)) >= FOCUS_MIN_WORDS else self.text
 
