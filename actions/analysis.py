@@ -89,6 +89,7 @@ ALREADY_HAS_ECZEMA = re.compile(
 )
 PREVENTION_ASKED = re.compile(
     r"\b(prevent\w*|stop (?:her|him|them|my \w+|the baby) (?:getting|developing)|avoid getting|"
+    r"reduc\w* (?:the )?(?:risk of |chance of )?eczema|lower\w* (?:the|her|his|their|my baby'?s) (?:risk|chance)|"
     r"(?:doesn'?t|does not|won'?t|will not|don'?t|do not|never|less likely to) (?:get|develop) "
     r"(?:eczema|excema|it|allerg\w*))\b",
     re.IGNORECASE,
@@ -177,7 +178,23 @@ OTHER_CONDITION = re.compile(
     r"\b(psoriasis|psoriatic|acne|blackheads?|whiteheads?|pimples?|oily skin|rosacea|ibs|irritable bowel|fodmap|"
     r"crohn'?s|colitis|coeliac|celiac|diabetes|diabetic|metformin|contraceptive|the pill|paracetamol|ibuprofen|"
     r"migraines?|headaches?|warts?|verrucas?|athlete'?s foot|ringworm|vitiligo|lupus|alopecia|hair loss|"
-    r"shingles|covid|weight loss|lose weight|keto)\b",
+    r"shingles|covid|weight loss|lose weight|keto|uti|urine infection|urinary (?:tract )?infection|cystitis|"
+    r"tonsillitis|ear infection|chest infection|sore throat|back pain|period pains?|blood pressure|cholesterol|"
+    r"gout|arthritis)\b",
+    re.IGNORECASE,
+)
+# An animal's own skin or health ("what's the best cream for my dog's itchy ears?", "my cat has bald patches, could
+# she have eczema?"): a vet's question, not a person's. Not a pet as a trigger of someone's eczema ("is our dog
+# making my son's eczema worse?"): the content answers that.
+ANIMAL = r"(?:dog|dogs|puppy|cat|cats|kitten|pet|horse|rabbit|hamster|guinea pig)"
+ANIMAL_HEALTH = re.compile(
+    rf"\b(?:my|our|the) {ANIMAL}(?:'s|s')? (?:\w+ ){{0,3}}(?:ears?|paws?|fur|coat|skin|rash|spots?|bald|patch\w*|"
+    rf"itch\w*|scratch\w*|lick\w*|eczema|dermatitis)\b|\b{ANIMAL} (?:eczema|dermatitis)\b",
+    re.IGNORECASE,
+)
+PET_AS_TRIGGER = re.compile(
+    r"\b(?:worse|flares?|flaring|trigger\w*|allergic to|allergy to|because of|around|near|get rid|rehome|fur on)\b|"
+    r"\b(?:my|his|her|our|their|son'?s|daughter'?s|baby'?s|child'?s) (?:own )?(?:eczema|skin)\b",
     re.IGNORECASE,
 )
 PREGNANCY = re.compile(
@@ -401,6 +418,11 @@ class MessageAnalysis:
         return bool(OTHER_CONDITION.search(self.text)) and not ECZEMA_NAMED.search(self.text)
 
     @property
+    def about_an_animal(self) -> bool:
+        """The message is about an animal's own skin or health, not a pet's effect on someone's eczema."""
+        return bool(ANIMAL_HEALTH.search(self.text)) and not PET_AS_TRIGGER.search(self.text)
+
+    @property
     def asks_where_answers_come_from(self) -> bool:
         """A question about where the bot's answers come from or how current they are, naming no topic."""
         return bool(ABOUT_THE_BOTS_ANSWERS.search(self.text)) and self.topic is None and not self.named
@@ -539,6 +561,8 @@ class MessageAnalysis:
         if not fitting and general and not self.button_topic and not self.current_topic:
             fitting = unsure
         if not fitting:
+            if cards and cards[0] >= CARD_QUESTION:
+                return None  # all but word for word a topic's general question, and no answer near it by words
             return self.answer_by_meaning
         fitting.sort(key=lambda m: (not self.on_topic(m.answer.topic), -m.score))  # the topics in play first
         best = fitting[0]

@@ -99,6 +99,10 @@ class QuestionAction(KnowledgeAction, ABC):
         if analysis.weighs_the_bot_against_a_clinician:
             dispatcher.utter_message(response="utter_bot_challenge")  # where we differ, the clinician wins
             return []
+        if analysis.about_an_animal:
+            dispatcher.utter_message(response="utter_animal_health")
+            services.record_unanswered(analysis.text, analysis.sender)
+            return remember(analysis, "out_of_scope")
         if analysis.about_another_condition and not analysis.current_topic:
             # a first question about psoriasis or IBS: said plainly, not answered with an eczema card
             dispatcher.utter_message(response="utter_other_condition")
@@ -395,6 +399,8 @@ class FollowUpAction(QuestionAction, ABC):
                 return self.answer_question(dispatcher, analysis)
             if self.is_a_first_question(analysis):
                 return self.answer_topic(dispatcher, analysis)
+            if analysis.unrelated:  # "best laptop for uni?" read as a follow-up: nothing to follow, and off-topic
+                return self.decline(dispatcher, analysis)
         if self.not_a_follow_up(analysis):  # "tell me about zorbulent frimble, my mail is ...": a question
             return self.answer_question(dispatcher, analysis)
         slug = analysis.follow_up_topic(analysis.current_topic)

@@ -1820,3 +1820,46 @@ def test_the_bot_weighed_against_a_clinician_gets_the_bots_description(bot, text
         ActionAnswerTopic(), make_tracker("thank you and my gp for all the help with his eczema", "ask_topic")
     )
     assert messages[0].get("response") != "utter_bot_challenge"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("what cream can I put on my dog's sore itchy paws?", "ask_topic"),
+        ("our cat keeps licking a bald patch on her leg, is it eczema?", "out_of_scope"),
+    ],
+)
+def test_an_animals_own_skin_is_a_vets_question(bot, text, intent):
+    messages, _ = run(ActionAnswerTopic(), make_tracker(text, intent))
+    assert [m.get("response") for m in messages] == ["utter_animal_health"]
+    # a pet as a trigger of someone's eczema is a question the content answers
+    messages, events = run(ActionAnswerTopic(), make_tracker("is our dog making my son's eczema worse?", "ask_topic"))
+    assert messages[0].get("response") != "utter_animal_health" and said(events)
+
+
+def test_a_first_question_about_another_infection_is_declined(bot):
+    messages, _ = run(ActionMedicalAdvice(), make_tracker("which antibiotic is best for cystitis?", "medical_advice"))
+    assert [m.get("response") for m in messages] == ["utter_other_condition"]
+
+
+def test_an_unrelated_message_read_as_a_follow_up_is_declined(bot):
+    messages, _ = run(
+        ActionChildren(), make_tracker("which phone has the best camera for under 500 pounds?", "ask_children")
+    )
+    assert [m.get("response") for m in messages] == ["utter_out_of_scope"]
+
+
+@pytest.mark.parametrize(
+    ("text", "answer_id"),
+    [
+        ("is aqueous cream bad for eczema?", "aqueous_cream_for_eczema"),
+        # the mother has eczema; "reduce eczema in babies" asks about prevention, not her own treatment
+        (
+            "I have eczema and I'm 30 weeks pregnant. Do probiotics in pregnancy really reduce eczema in babies?",
+            "probiotics_in_pregnancy_to_prevent_eczema",
+        ),
+    ],
+)
+def test_answers_added_after_the_set_i_reading(bot, text, answer_id):
+    messages, events = run(ActionAnswerTopic(), make_tracker(text, "ask_topic"))
+    assert said(events) == [f"answer:{answer_id}"], shown(messages[-1])[:200]
