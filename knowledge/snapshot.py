@@ -8,6 +8,7 @@ query of the in-memory full-text index.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -22,6 +23,9 @@ from .semantic_index import SemanticIndex
 from .settings import SENTENCE_VECTORS_DIR
 
 GLOSSARY_BONUS = 0.5
+# A topic's example question this close by words to a wording of one of the topic's own answers is that answer's
+# question, not the card's (the level at which a message counts as a card's general question in actions/analysis.py)
+CARD_EXAMPLE_ANSWERED = 0.8
 # Words that say who or what in general, not which question: "what about babies?" or "and for adults?" asks
 # for the topic's note, not for a specific answer that happens to mention babies.
 GENERIC_LEMMAS = frozenset(
@@ -103,7 +107,7 @@ class Snapshot:
 
         self._answers = {answer.id: answer for answer in content.answers}
         self._answer_index = AnswerIndex(
-            content.answers, self._matcher.question_lemmas, ((t.slug, t.examples) for t in self._topics.values())
+            content.answers, self._matcher.question_lemmas, self._card_wordings(content.answers)
         )
         self._semantic_index = SemanticIndex(
             [
@@ -219,12 +223,34 @@ class Snapshot:
                 terms[term] = None
         return f"{message} ({', '.join(terms)})" if terms else message
 
+    def _card_wordings(self, answers: Iterable[Answer]) -> list[tuple[str, tuple[str, ...]]]:
+        """Each topic's example questions that its card answers, for matching by words: not those that are all but
+        a wording of one of the topic's own specific answers ("how often should I apply my emollient" teaches the
+        topic classifier, and is answered by the answer on how much and how often). They still train the classifier
+        and the meaning index."""
+        by_answers = AnswerIndex(answers, self._matcher.question_lemmas)
+        cards = []
+        for topic in self._topics.values():
+            kept = tuple(
+                example
+                for example in topic.examples
+                if not any(
+                    match.topic == topic.slug and match.score >= CARD_EXAMPLE_ANSWERED
+                    for match in by_answers.find(example, 1)
+                )
+            )
+            cards.append((topic.slug, kept))
+        return cards
+
     def find_answers(self, message: str, limit: int = 3) -> list[AnswerMatch]:
         """Specific answers and topic cards close to the message, best first; a specific answer only when it
-        matches on more than the names of its topic."""
+        matches on more than the names of its topic and of the topics the message names ("what is a fecal
+        transplant" asks for the FMT card, not for an answer on clinical trials that mentions transplants)."""
+        empty: frozenset[str] = frozenset()
+        named = empty.union(*(self._naming_lemmas.get(m.topic_slug, empty) for m in self._matcher.find(message)))
         message = self.with_glossary_terms(message)
         found = self._answer_index.find(message, limit * 2)
-        asks = [m for m in found if m.answer is None or m.shared - self._naming_lemmas.get(m.topic, frozenset())]
+        asks = [m for m in found if m.answer is None or m.shared - self._naming_lemmas.get(m.topic, empty) - named]
         return asks[:limit]
 
     def find_by_meaning(self, message: str, limit: int = 3, wait: bool = True) -> list[AnswerMatch]:
