@@ -65,6 +65,8 @@ class ActionMedicalAdvice(QuestionAction):
 
     def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         analysis = self.analysis(tracker)
+        if analysis.unrelated:  # "which laptop should I buy?": not eczema at all, so no eczema advice refusal
+            return self.decline(dispatcher, analysis)
         asked = analysis.focus or analysis.text
         if analysis.text and not asks_for_personal_advice(asked):
             return self.answer_question(dispatcher, analysis)  # a question about a topic, asked personally

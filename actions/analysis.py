@@ -165,7 +165,10 @@ ABOUT_THE_BOTS_ANSWERS = re.compile(
 CLINICIAN = r"(?:gp|doctor|dr|nurse|pharmacist|dermatologist|derm|consultant|health visitor|paediatrician|pediatrician)"
 YOU_OR_A_CLINICIAN = re.compile(
     rf"\b(?:you|ur|u|this (?:bot|chat\w*|assistant|app))\b(?: say)?,? (?:or|vs|versus|than|and) (?:\w+ )?{CLINICIAN}\b|"
-    rf"\b{CLINICIAN}\b(?: says?)?,? (?:or|vs|versus|than|and) (?:you|ur|u|this (?:bot|chat\w*|assistant|app))\b",
+    rf"\b{CLINICIAN}\b(?: says?)?,? (?:or|vs|versus|than|and) (?:you|ur|u|this (?:bot|chat\w*|assistant|app))\b|"
+    rf"\b(?:trust|believe|listen to) (?:you|ur|u|this bot)\b (?:\w+ ){{0,3}}(?:over|instead of|rather than|more than)"
+    rf"\b|"
+    rf"\b{CLINICIAN}\b says? .{{0,40}}\b(?:you|u) say\b",
     re.IGNORECASE,
 )
 WEIGHING = re.compile(

@@ -37,6 +37,8 @@ class ActionRepair(QuestionAction):
 
     def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         analysis = self.analysis(tracker)
+        if analysis.weighs_the_bot_against_a_clinician:  # "my GP says one thing and you say another"
+            return self.answer_about_the_bot(dispatcher)
         if REPEAT_COMPLAINT.search(analysis.text) and analysis.current_topic:
             topic = self.store().topic(analysis.current_topic)
             if topic is not None:

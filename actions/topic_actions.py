@@ -97,8 +97,7 @@ class QuestionAction(KnowledgeAction, ABC):
         if analysis.correction is not None:
             return self.answer_question(dispatcher, analysis)
         if analysis.weighs_the_bot_against_a_clinician:
-            dispatcher.utter_message(response="utter_bot_challenge")  # where we differ, the clinician wins
-            return []
+            return self.answer_about_the_bot(dispatcher)
         if analysis.about_an_animal:
             dispatcher.utter_message(response="utter_animal_health")
             services.record_unanswered(analysis.text, analysis.sender)
@@ -113,6 +112,8 @@ class QuestionAction(KnowledgeAction, ABC):
     def answer_question(self, dispatcher: CollectingDispatcher, analysis: MessageAnalysis) -> list[EventType]:
         """A definition it asks for, a myth it states, the specific answer it asks for, else its topic. A message
         that opens as a correction gets a short apology, then the answer to what it now asks."""
+        if analysis.weighs_the_bot_against_a_clinician:  # also when read as a correction ("my GP says one thing...")
+            return self.answer_about_the_bot(dispatcher)
         rest = analysis.correction
         if rest is not None:
             return self.reread(dispatcher, analysis, rest)
@@ -124,6 +125,13 @@ class QuestionAction(KnowledgeAction, ABC):
         if answered is None:
             answered = self.answer_topic(dispatcher, analysis)
         return [*answered, *self.other_readings(analysis, answered)]
+
+    @staticmethod
+    def answer_about_the_bot(dispatcher: CollectingDispatcher) -> list[EventType]:
+        """ "Should I listen to you or my GP?": what the bot is, and that where it and a clinician differ, the
+        clinician wins."""
+        dispatcher.utter_message(response="utter_bot_challenge")
+        return []
 
     def reread(self, dispatcher: CollectingDispatcher, analysis: MessageAnalysis, rest: str) -> list[EventType]:
         """A correction: a short apology, then the answer to what the message now asks (`rest`, its words after
@@ -222,11 +230,11 @@ class QuestionAction(KnowledgeAction, ABC):
             # a letter's likeliest topic, or the topic closest in meaning when there is no likely one or it is
             # only the general eczema card (a question about urgent signs is answered below instead)
             guess = analysis.best_guess
-            if guess in (None, BACKGROUND_TOPIC):  # the one topic it names ("is protopic safe?")
-                guess = analysis.only_named or guess
+            if guess in (None, BACKGROUND_TOPIC) and analysis.only_named:  # the one topic it names ("is protopic
+                slug = guess = analysis.only_named  # safe?"): named, not guessed, so not one for curators
             if (guess is None or guess == BACKGROUND_TOPIC) and not analysis.asks_about_urgent_signs:
                 guess = analysis.topic_by_meaning or guess
-            if guess is not None:
+            if guess is not None and slug is None:
                 services.record_unanswered(
                     analysis.text, analysis.sender
                 )  # answered on a guess: curators may want to write for it
@@ -653,8 +661,9 @@ class ActionSearchFallback(QuestionAction):
         answered = self.answer_myth_or_definition(dispatcher, analysis) or self.answer_specific(dispatcher, analysis)
         if answered is not None:
             return answered
-        if analysis.topic or analysis.alternatives or analysis.best_guess or analysis.topic_by_meaning:
-            # unsure of the intent, sure of the subject
+        subject = analysis.topic or analysis.alternatives or analysis.best_guess or analysis.topic_by_meaning
+        if subject or analysis.only_named:
+            # unsure of the intent, sure of the subject (or the message names one topic: "hmm standard care then")
             return self.answer_topic(dispatcher, analysis)
         urgent = self.answer_urgent_signs(dispatcher, analysis)
         if urgent is not None:

@@ -1863,3 +1863,16 @@ def test_an_unrelated_message_read_as_a_follow_up_is_declined(bot):
 def test_answers_added_after_the_set_i_reading(bot, text, answer_id):
     messages, events = run(ActionAnswerTopic(), make_tracker(text, "ask_topic"))
     assert said(events) == [f"answer:{answer_id}"], shown(messages[-1])[:200]
+
+
+def test_the_bot_weighed_against_a_clinician_in_a_correction(bot):
+    text = "my dermatologist says one thing and you say another, should I trust you over him?"
+    messages, _ = run(ActionRepair(), make_tracker(text, "correction"))
+    assert [m.get("response") for m in messages] == ["utter_bot_challenge"]
+
+
+def test_an_unrelated_request_read_as_personal_advice_is_declined(bot):
+    messages, _ = run(
+        ActionMedicalAdvice(), make_tracker("which tablet computer should I buy for college?", "medical_advice")
+    )
+    assert [m.get("response") for m in messages] == ["utter_out_of_scope"]
