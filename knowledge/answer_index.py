@@ -108,7 +108,9 @@ class AnswerIndex:
                 shared[indices] += values * weight
         scores = shared / (self._norm * message_norm)
         best: dict[int, AnswerMatch] = {}
-        for index in np.argsort(-scores)[: limit * 8]:
+        candidates = min(limit * 8, len(scores))  # the closest wordings, sorted: a partition, then a small sort
+        closest = np.argpartition(-scores, candidates - 1)[:candidates]
+        for index in closest[np.argsort(-scores[closest])]:
             if scores[index] <= 0:
                 break
             owner = int(self._owner[index])

@@ -7,8 +7,9 @@ query of the in-memory full-text index.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -106,9 +107,11 @@ class Snapshot:
         self._postings = {lemma: np.array(indices, dtype=np.int32) for lemma, indices in postings.items()}
 
         self._answers = {answer.id: answer for answer in content.answers}
-        self._answer_index = AnswerIndex(
-            content.answers, self._matcher.question_lemmas, self._card_wordings(content.answers)
-        )
+        # each wording is lemmatised once, though read twice (to find the card examples an answer answers, then
+        # to index them): spaCy's parse is most of the cost of building the snapshot
+        lemmatised: Callable[[str], frozenset[str]] = functools.lru_cache(maxsize=None)(self._matcher.question_lemmas)
+        cards = self._card_wordings(content.answers, lemmatised)
+        self._answer_index = AnswerIndex(content.answers, lemmatised, cards)
         self._semantic_index = SemanticIndex(
             [
                 *((answer.topic, answer, answer.wordings) for answer in content.answers),
@@ -223,21 +226,24 @@ class Snapshot:
                 terms[term] = None
         return f"{message} ({', '.join(terms)})" if terms else message
 
-    def _card_wordings(self, answers: Iterable[Answer]) -> list[tuple[str, tuple[str, ...]]]:
+    def _card_wordings(
+        self, answers: Iterable[Answer], lemmas: Callable[[str], frozenset[str]]
+    ) -> list[tuple[str, tuple[str, ...]]]:
         """Each topic's example questions that its card answers, for matching by words: not those that are all but
         a wording of one of the topic's own specific answers ("how often should I apply my emollient" teaches the
         topic classifier, and is answered by the answer on how much and how often). They still train the classifier
         and the meaning index."""
-        by_answers = AnswerIndex(answers, self._matcher.question_lemmas)
+        by_topic: dict[str, list[Answer]] = defaultdict(list)
+        for answer in answers:
+            by_topic[answer.topic].append(answer)
         cards = []
         for topic in self._topics.values():
+            # compared with the topic's own answers only (an index each): linear in the size of the content
+            own = AnswerIndex(by_topic[topic.slug], lemmas) if by_topic[topic.slug] else None
             kept = tuple(
                 example
                 for example in topic.examples
-                if not any(
-                    match.topic == topic.slug and match.score >= CARD_EXAMPLE_ANSWERED
-                    for match in by_answers.find(example, 1)
-                )
+                if own is None or not any(match.score >= CARD_EXAMPLE_ANSWERED for match in own.find(example, 1))
             )
             cards.append((topic.slug, kept))
         return cards
