@@ -109,6 +109,13 @@ class Snapshot:
         self._answers = {answer.id: answer for answer in content.answers}
         # each wording is lemmatised once, though read twice (to find the card examples an answer answers, then
         # to index them): spaCy's parse is most of the cost of building the snapshot
+        # A specific answer must match on what the message asks beyond naming its topic or eczema itself:
+        # "what is a faecal transplant" asks for the topic, "can my child have a faecal transplant" for an answer.
+        background = self._topic_lemmas(self._topics[BACKGROUND_TOPIC]) if BACKGROUND_TOPIC in self._topics else set()
+        self._naming_lemmas = {
+            slug: frozenset(self._topic_lemmas(topic) | background | GENERIC_LEMMAS)
+            for slug, topic in self._topics.items()
+        }
         lemmatised: Callable[[str], frozenset[str]] = functools.lru_cache(maxsize=None)(self._matcher.question_lemmas)
         cards = self._card_wordings(content.answers, lemmatised)
         self._answer_index = AnswerIndex(content.answers, lemmatised, cards)
@@ -119,13 +126,6 @@ class Snapshot:
             ],
             SENTENCE_VECTORS_DIR,
         )
-        # A specific answer must match on what the message asks beyond naming its topic or eczema itself:
-        # "what is a faecal transplant" asks for the topic, "can my child have a faecal transplant" for an answer.
-        background = self._topic_lemmas(self._topics[BACKGROUND_TOPIC]) if BACKGROUND_TOPIC in self._topics else set()
-        self._naming_lemmas = {
-            slug: frozenset(self._topic_lemmas(topic) | background | GENERIC_LEMMAS)
-            for slug, topic in self._topics.items()
-        }
 
         # topics only: myths are found by their wording (find_myth), never by full-text relevance
         self._index = SearchIndex(
@@ -240,10 +240,13 @@ class Snapshot:
         for topic in self._topics.values():
             # compared with the topic's own answers only (an index each): linear in the size of the content
             own = AnswerIndex(by_topic[topic.slug], lemmas) if by_topic[topic.slug] else None
+            naming = self._naming_lemmas[topic.slug]
             kept = tuple(
                 example
                 for example in topic.examples
-                if own is None or not any(match.score >= CARD_EXAMPLE_ANSWERED for match in own.find(example, 1))
+                if own is None
+                or lemmas(example) <= naming  # "what is eczema" only names its topic: the card's own question
+                or not any(match.score >= CARD_EXAMPLE_ANSWERED for match in own.find(example, 1))
             )
             cards.append((topic.slug, kept))
         return cards
