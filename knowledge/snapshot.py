@@ -107,8 +107,6 @@ class Snapshot:
         self._postings = {lemma: np.array(indices, dtype=np.int32) for lemma, indices in postings.items()}
 
         self._answers = {answer.id: answer for answer in content.answers}
-        # each wording is lemmatised once, though read twice (to find the card examples an answer answers, then
-        # to index them): spaCy's parse is most of the cost of building the snapshot
         # A specific answer must match on what the message asks beyond naming its topic or eczema itself:
         # "what is a faecal transplant" asks for the topic, "can my child have a faecal transplant" for an answer.
         background = self._topic_lemmas(self._topics[BACKGROUND_TOPIC]) if BACKGROUND_TOPIC in self._topics else set()
@@ -116,6 +114,8 @@ class Snapshot:
             slug: frozenset(self._topic_lemmas(topic) | background | GENERIC_LEMMAS)
             for slug, topic in self._topics.items()
         }
+        # each wording is lemmatised once, though read twice (to find the card examples an answer answers, then
+        # to index them): spaCy's parse is most of the cost of building the snapshot
         lemmatised: Callable[[str], frozenset[str]] = functools.lru_cache(maxsize=None)(self._matcher.question_lemmas)
         cards = self._card_wordings(content.answers, lemmatised)
         self._answer_index = AnswerIndex(content.answers, lemmatised, cards)
