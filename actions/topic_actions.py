@@ -94,26 +94,27 @@ class QuestionAction(KnowledgeAction, ABC):
         """A message that opens as a correction ("no, I meant ...") is answered as the question it now asks,
         whichever intent it was read as (the intent is often that of the question inside it)."""
         analysis = self.analysis(tracker)
+        if analysis.weighs_the_bot_against_a_clinician:  # also when it opens as a correction ("my GP says...")
+            return self.answer_about_the_bot(dispatcher)
         if analysis.correction is not None:
             return self.answer_question(dispatcher, analysis)
-        if analysis.weighs_the_bot_against_a_clinician:
-            return self.answer_about_the_bot(dispatcher)
         if analysis.about_an_animal:
-            dispatcher.utter_message(response="utter_animal_health")
-            services.record_unanswered(analysis.text, analysis.sender)
-            return remember(analysis, "out_of_scope")
+            return self.not_covered(dispatcher, analysis, "utter_animal_health")
         if analysis.about_another_condition and not analysis.current_topic:
             # a first question about psoriasis or IBS: said plainly, not answered with an eczema card
-            dispatcher.utter_message(response="utter_other_condition")
-            services.record_unanswered(analysis.text, analysis.sender)
-            return remember(analysis, "out_of_scope")
+            return self.not_covered(dispatcher, analysis, "utter_other_condition")
         return self.respond(dispatcher, tracker, domain)
+
+    @staticmethod
+    def not_covered(dispatcher: CollectingDispatcher, analysis: MessageAnalysis, response: str) -> list[EventType]:
+        """A subject the bot does not cover (another condition, an animal's skin), said plainly; kept for curators."""
+        dispatcher.utter_message(response=response)
+        services.record_unanswered(analysis.text, analysis.sender)
+        return remember(analysis, "out_of_scope")
 
     def answer_question(self, dispatcher: CollectingDispatcher, analysis: MessageAnalysis) -> list[EventType]:
         """A definition it asks for, a myth it states, the specific answer it asks for, else its topic. A message
         that opens as a correction gets a short apology, then the answer to what it now asks."""
-        if analysis.weighs_the_bot_against_a_clinician:  # also when read as a correction ("my GP says one thing...")
-            return self.answer_about_the_bot(dispatcher)
         rest = analysis.correction
         if rest is not None:
             return self.reread(dispatcher, analysis, rest)
