@@ -394,6 +394,10 @@ class MessageAnalysis:
             return found
         if INFORMATION_REQUEST.search(self.text):
             return None
+        # A message about no clear topic states a myth only about a topic it names: "can eczema be cured" shares
+        # most of its words with "will butyrate cure my eczema" but says nothing about butyrate.
+        if self.topic is None and found.topic not in self.named:
+            return None
         return found if self.agrees(found.topic, strict=True) else None
 
     @cached_property
