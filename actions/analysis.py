@@ -211,7 +211,11 @@ WHAT_IS = re.compile(
 
 
 ASKS_A_QUESTION = re.compile(
-    r"^\W*(does|do|is|are|can|could|should|would|will|what|why|how|when|which|whats|what's)\b|\?\s*$", re.IGNORECASE
+    r"^\W*(does|do|is|are|can|could|should|would|will|what|why|how|when|which|whats|what's)\b|\?\s*$|"
+    # a question after a statement, without a question mark: "im vegan now will it help my skin"
+    r"\b(will|would|could|can|should|does|do|is|are) (it|this|that|they|i|we|he|she|my \w+) "
+    r"(help|work|make|cause|cure|clear|fix|harm|hurt|matter|improve|stop|get)\b",
+    re.IGNORECASE,
 )
 
 
@@ -396,7 +400,9 @@ class MessageAnalysis:
             return None
         # A message about no clear topic states a myth only about a topic it names: "can eczema be cured" shares
         # most of its words with "will butyrate cure my eczema" but says nothing about butyrate.
-        if self.topic is None and found.topic not in self.named:
+        # Eczema itself is named by almost every message, so it does not count ("is eczema for life" states nothing
+        # about "immunisations trigger eczema for life").
+        if self.topic is None and (found.topic not in self.named or found.topic == BACKGROUND_TOPIC):
             return None
         return found if self.agrees(found.topic, strict=True) else None
 
@@ -610,7 +616,9 @@ class MessageAnalysis:
         shown before, and closer than every topic card (a general question gets the card)."""
         if self.button_topic or not self.text:
             return None
-        card = max((m.score for m in self.meaning_matches if m.answer is None), default=0.0)
+        cards = [m for m in self.meaning_matches if m.answer is None]
+        card = max((m.score for m in cards), default=0.0)
+        own_card = max((m.score for m in cards if m.topic == self.topic), default=0.0)
         # a letter: several sentences (one long sentence is read as a whole by the encoder, and reliably)
         letter = len(self.text.split()) > SHORT_QUESTION_WORDS and bool(SENTENCE_BREAK.search(self.text.strip()))
         choice = self.meaning_choice  # without the words' support, a card gives way only to an answer this close:
@@ -639,7 +647,11 @@ class MessageAnalysis:
             if letter:
                 continue  # a letter's topic is the classifier's best reading of it (right 0.87 of the time)
             likely = any(slug == match.topic and p >= ANSWER_TOPIC_MIN for slug, p in self.ranking[:3])
-            if likely or match.score >= MEANING_ANYWHERE:
+            if likely:
+                return SpecificAnswer(match.answer, match.score)
+            # an answer on a topic the message is not about must also be clearly closer than that topic's own card:
+            # "best cream for eczema" (emollients) is not a question about fading creams on dark skin
+            if match.score >= max(MEANING_ANYWHERE, own_card + MEANING_TIE):
                 return SpecificAnswer(match.answer, match.score)
         return None
 

@@ -213,8 +213,16 @@ class QuestionAction(KnowledgeAction, ABC):
     def answer_beats_myth(analysis: MessageAnalysis, similarity: float) -> bool:
         """A question the content answers almost word for word ("is steroid cream safe to use while pregnant?")
         gets that answer, not the check of a myth it only shares words with ("steroid creams are dangerous")."""
+        if similarity >= MYTH_IN_ITS_OWN_WORDS:
+            return False
+        # a question worded almost as one of its topic's general questions ("why do people get eczema") asks for
+        # the card, not for the myth it shares words with ("do old people get eczema")
+        closest = analysis.answer_matches[0] if analysis.answer_matches else None
+        if closest is not None and closest.answer is None and closest.key == f"topic:{analysis.topic}":
+            if closest.score >= similarity + ANSWER_OVER_MYTH:
+                return True
         found = analysis.specific_answer
-        if similarity >= MYTH_IN_ITS_OWN_WORDS or found is None:
+        if found is None:
             return False
         # an answer both readings put first ("does wool make eczema worse" is not the washing-powder myth)
         return found.score >= similarity + ANSWER_OVER_MYTH or found == analysis.agreed_answer
@@ -641,11 +649,17 @@ class ActionCheckMyth(QuestionAction):
         return self.answer_myth(dispatcher, analysis.loose_myth, analysis)
 
 
-class ActionTopicMenu(KnowledgeAction):
+class ActionTopicMenu(QuestionAction):
+    """The topic menu; a question about something the content covers that was read as a request for help ("what
+    works for eczema?" is close to "what can you do?") is answered instead."""
+
     def name(self) -> str:
         return "action_topic_menu"
 
     def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        analysis = self.analysis(tracker)
+        if analysis.text and not analysis.button_topic and analysis.asks_about_content:
+            return self.answer_question(dispatcher, analysis)
         show_topic_menu(dispatcher, self.store())  # a button per group: actions/menu_actions.py
         return []
 
