@@ -20,8 +20,9 @@ from actions.base import topic_slot
 from actions.topic_actions import QuestionAction, remember
 
 # What makes a request personal advice rather than a question about what research says. Doses, products and
-# diagnoses are always refused; a personal decision ("should I give her egg?") gets a specific answer when the
-# content has one (it says what the evidence means and who decides with you), else the refusal.
+# diagnoses are always refused (then the general answer the content has, which names no dose or product); a personal
+# decision ("should I give her egg?") gets a specific answer when the content has one (it says what the evidence
+# means and who decides with you), else the refusal.
 # "How often should I moisturise?" is everyday care; "how often should I give the drops?" or "how much fibre
 # should he eat?" asks for a dose or an amount for someone.
 MEDICINE = (
@@ -29,19 +30,16 @@ MEDICINE = (
     r"medication|tablets?|pills?|antihistamines?|fish oil|omega|capsules?|butyrate|antibiotics?|dupilumab|"
     r"tacrolimus|formula|powder|sachets?|fibre|fiber|eat|drink"
 )
-DOSE_OR_PRODUCT = (
+DOSE_PRODUCT_OR_DIAGNOSIS = (
     r"dose|doses|dosage|dosing|cfu|mg|capsules?|drops|"
     rf"(?:how much|how many|how often|how long should)\b.*\b(?:{MEDICINE})|"
     r"brand|brands|which (?:one|probiotic|prebiotic|cream|ointment|formula|product|supplement|test|moisturi[sz]er)s?"
     r"|what (?:cream|brand|product|probiotic|formula|supplement|test)|best \w+ (?:to buy|for (?:my|me|him|her))|"
-    r"buy|order|recommend|where can i get"
-)
-DIAGNOSIS = (
+    r"buy|order|recommend|where can i get|"
     r"diagnos\w*|do i have|have i got|does (?:he|she|my \w+) have|has (?:he|she|my \w+) got|"
     r"is (?:this|it|that) (?:eczema|psoriasis|an? allergy|allergic|fungal|infected|leaky gut)|"
     r"is (?:he|she|my \w+) allergic|am i allergic|check my"
 )
-DOSE_PRODUCT_OR_DIAGNOSIS = f"{DOSE_OR_PRODUCT}|{DIAGNOSIS}"
 PERSONAL_DECISION = (
     r"should (?:i|we|she|he|my \w+) (?:give|take|start|stop|use|put|cut|swap|switch|double|avoid|try|get|go|do|keep)|"
     r"(?:can|could|may) (?:i|we) (?:give|take|stop|start|use|swap|switch|double|get)|"
@@ -49,8 +47,7 @@ PERSONAL_DECISION = (
     r"stop (?:using|taking|the|his|her|my)|cold turkey"
 )
 ADVICE_CUES = re.compile(rf"\b({DOSE_PRODUCT_OR_DIAGNOSIS}|{PERSONAL_DECISION})\b", re.IGNORECASE)
-NEVER_ANSWERED = re.compile(rf"\b({DOSE_OR_PRODUCT})\b", re.IGNORECASE)  # a dose or product: no answer after
-ASKS_A_DIAGNOSIS = re.compile(rf"\b({DIAGNOSIS})\b", re.IGNORECASE)
+ALWAYS_REFUSED = re.compile(rf"\b({DOSE_PRODUCT_OR_DIAGNOSIS})\b", re.IGNORECASE)
 # Stopping or changing a treatment for someone in particular: the refusal comes first, the general answer after.
 TREATMENT_CHANGE = re.compile(
     r"\b(stop|stopping|quit|come off|wean|cut down|reduce|switch|swap|change)\b.*\b(cream|ointment|steroids?|"
@@ -83,10 +80,13 @@ class ActionMedicalAdvice(QuestionAction):
                 buttons=[replies.topic_button(myth.topic, replies.label("learn_more")), replies.button("sources")],
             )
             return [*topic_slot(myth.topic), *remember(analysis, f"myth:{myth.id}")]
-        if analysis.text and not NEVER_ANSWERED.search(asked) and analysis.specific_answer is not None:
-            # a decision the content speaks to in general; about changing a treatment or a diagnosis ("what kind of
-            # eczema do I have?"), the refusal says so first, then what the content says in general
-            if TREATMENT_CHANGE.search(asked) or ASKS_A_DIAGNOSIS.search(asked):
+        refused = bool(ALWAYS_REFUSED.search(asked))
+        if analysis.text and analysis.specific_answer is not None and (analysis.topic or not refused):
+            # a decision the content speaks to in general (no answer names a dose or a product); about a dose, a
+            # product, a diagnosis ("what kind of eczema do I have?") or changing a treatment, the refusal says so
+            # first, then what the content says in general on the topic asked about ("what dose should I take"
+            # names none: an answer matched on "take" would be a guess)
+            if refused or TREATMENT_CHANGE.search(asked):
                 dispatcher.utter_message(response="utter_advice_refused")
             return self.show_answer(dispatcher, analysis.specific_answer.answer, analysis)
         slug = analysis.topic or analysis.topic_by_meaning

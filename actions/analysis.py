@@ -23,7 +23,9 @@ MYTH_MIN_WORDS = 4  # fewer words than this cannot state a myth
 # not a myth check (a myth stated almost in its own words is still answered as one).
 INFORMATION_REQUEST = re.compile(
     r"^\W*(please\s+)?(tell me (about|more)|explain|describe|what (is|are)\b|"
-    r"how (can|do|should|could) (i|we)\b|info(rmation)? (on|about))",
+    r"how (can|do|should|could) (i|we)\b|info(rmation)? (on|about)|"
+    # "why do people get eczema" asks for causes; it states no myth about who gets it
+    r"why (do|does) (people|some people|kids|children|babies|adults|anyone|someone) (get|have|develop)\b)",
     re.IGNORECASE,
 )
 MYTH_IN_ITS_OWN_WORDS = 0.8  # this close, the message states the myth whatever topic it seems to be about
@@ -73,6 +75,15 @@ AGREED_WORDS_TIE = 0.1  # ... and by words at least ANSWER_ON_TOPIC and within t
 MEANING_RELATED = 0.42  # nothing in the content this close, and no topic named: the message is about something else
 UNRELATED_MIN_WORDS = 4  # shorter messages ("is that so?", "xyzzy") say too little to be declined as off-topic
 SENTENCE_BREAK = re.compile(r"[.?!]\s+\S")
+CLAUSE_END = re.compile(r"(?<=[.?!,;])\s+|\s+(?:but|and|so)\s+")
+# A letter's sentence that states what is wrong: read with a question that says too little on its own
+PROBLEM_STATED = re.compile(
+    r"\b(nothing (seems to |has |really |we do |we try )?(works?|helps?|helped|worked)|tried (everything|every)|"
+    r"not (working|helping|improving|getting better)|(doesn'?t|don'?t|didn'?t|isn'?t|aren'?t|won'?t|never) (seem to |"
+    r"really )?(work|help|improve|clear|go away|get better)|still (bad|there|flaring|getting worse)|"
+    r"keeps? (coming back|flaring)|getting worse)\b",
+    re.IGNORECASE,
+)
 FOCUS_MIN_WORDS = 2  # a question sentence with fewer words that say what it asks is read with the whole message
 # a question sentence that refers back ("how do they work?") needs the sentence it refers to
 REFERS_BACK = re.compile(r"\b(it|its|they|them|this|that|these|those|which one)\b", re.IGNORECASE)
@@ -110,6 +121,7 @@ AUDIENCE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "parent",
         re.compile(
+            r"\bmy \d+[- ]?(year|yr|month|week|wk|mo)s?[- ]?olds?\b|"
             r"\bmy (\d+[- ]?(year|yr|month|week|wk|mo)s?[- ]?old |little |baby |toddler )?"
             r"(baby|babies|son|daughter|child|children|kid|kids|toddler|newborn|little one|lo|boy|girl|"
             r"bub|infant|twins?)\b|\b(month|week)s? old\b",
@@ -127,8 +139,8 @@ AUDIENCE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "adult",
         re.compile(
-            r"\b(i'?m|i am|im) ([2-9]\d)\b|\b(as an adult|adults?|grown[- ]up|my (wife|husband|partner)|"
-            r"at work|my job)\b",
+            r"\b(i'?m|i am|im) ([2-9]\d)\b(?! ?(weeks?|wks?|months?))|"  # "I'm 30 weeks" is a pregnancy
+            r"\b(as an adult|adults?|grown[- ]up|my (wife|husband|partner)|at work|my job)\b",
             re.IGNORECASE,
         ),
     ),
@@ -203,6 +215,7 @@ PET_AS_TRIGGER = re.compile(
 PREGNANCY = re.compile(
     r"\b(pregnan\w*|expecting|trimester|unborn|bump|midwife|conceive|ttc|weeks gone)\b", re.IGNORECASE
 )
+BREASTFEEDING = re.compile(r"\b(breast ?(feed\w*|fed|milk)|nursing)\b", re.IGNORECASE)
 ECZEMA_NAMED = re.compile(r"\b(eczema|excema|ezcema|exzema|eczma|dermatitis|atopic)\b", re.IGNORECASE)
 # "what is X?", "what's a Treg", "what are biologics": a question about what something is, nothing more
 WHAT_IS = re.compile(
@@ -420,10 +433,21 @@ class MessageAnalysis:
 
     def fits_audience(self, answer: Answer) -> bool:
         """An answer written for pregnancy is for a message or conversation about a pregnancy, not for a parent
-        whose baby already has eczema ("baby gets eczema round his mouth from dribbling")."""
+        whose baby already has eczema ("baby gets eczema round his mouth from dribbling"); one written for adults
+        is not for a parent asking about a child."""
+        if self.written_for_someone_else(answer):
+            return False
         if answer.audience != "pregnant":
             return True
+        breastfeeding = BREASTFEEDING.search(answer.question) and BREASTFEEDING.search(self.text)
+        if breastfeeding and not self.treats_existing_eczema:
+            return True  # "did eating eggs while breastfeeding give my baby eczema?" (not "he has eczema: cut dairy?")
         return self.audience == "pregnant" or bool(PREGNANCY.search(self.text))
+
+    def written_for_someone_else(self, answer: Answer) -> bool:
+        """An answer written for adults' own skin, for a parent asking about a child ("my 3-year-old can't sleep for
+        the itch" is not answered about an adult's sleep)."""
+        return answer.audience == "adult" and self.audience == "parent"
 
     @property
     def about_another_condition(self) -> bool:
@@ -470,7 +494,12 @@ class MessageAnalysis:
         focus = self.focus
         if not focus or focus == self.text or REFERS_BACK.search(focus) or len(self.text.split()) <= LETTER_WORDS:
             return self.text
-        return focus if len(self.store.question_lemmas(focus)) >= FOCUS_MIN_WORDS else self.text
+        if len(self.store.question_lemmas(focus)) >= FOCUS_MIN_WORDS:
+            return focus
+        # "...oat baths, cutting out dairy, nothing seems to work. ... Is there anything else we can ask for?": the
+        # question is about the problem the letter states (its clause), not about every detail of its story
+        problems = [clause for clause in CLAUSE_END.split(self.text) if PROBLEM_STATED.search(clause)]
+        return " ".join([*problems, focus]) if problems else self.text
 
     @cached_property
     def answer_matches(self) -> list[AnswerMatch]:
@@ -557,7 +586,7 @@ class MessageAnalysis:
             if match.key in self.said:
                 best_said = max(best_said, match.score)
                 continue
-            if not match.shared - naming:
+            if not match.shared - naming or not self.fits_audience(match.answer):
                 continue
             if match.score >= ANSWER_WHEN_UNSURE:
                 unsure.append(SpecificAnswer(match.answer, match.score, match.shared))
@@ -616,9 +645,7 @@ class MessageAnalysis:
         shown before, and closer than every topic card (a general question gets the card)."""
         if self.button_topic or not self.text:
             return None
-        cards = [m for m in self.meaning_matches if m.answer is None]
-        card = max((m.score for m in cards), default=0.0)
-        own_card = max((m.score for m in cards if m.topic == self.topic), default=0.0)
+        card = max((m.score for m in self.meaning_matches if m.answer is None), default=0.0)
         # a letter: several sentences (one long sentence is read as a whole by the encoder, and reliably)
         letter = len(self.text.split()) > SHORT_QUESTION_WORDS and bool(SENTENCE_BREAK.search(self.text.strip()))
         choice = self.meaning_choice  # without the words' support, a card gives way only to an answer this close:
@@ -647,11 +674,7 @@ class MessageAnalysis:
             if letter:
                 continue  # a letter's topic is the classifier's best reading of it (right 0.87 of the time)
             likely = any(slug == match.topic and p >= ANSWER_TOPIC_MIN for slug, p in self.ranking[:3])
-            if likely:
-                return SpecificAnswer(match.answer, match.score)
-            # an answer on a topic the message is not about must also be clearly closer than that topic's own card:
-            # "best cream for eczema" (emollients) is not a question about fading creams on dark skin
-            if match.score >= max(MEANING_ANYWHERE, own_card + MEANING_TIE):
+            if likely or match.score >= MEANING_ANYWHERE:
                 return SpecificAnswer(match.answer, match.score)
         return None
 

@@ -16,6 +16,7 @@ from actions import replies, services
 from actions.analysis import (
     MYTH_IN_ITS_OWN_WORDS,
     PREVENTION_TOPICS,
+    REFERS_BACK,
     SAID_KEPT,
     SAID_SLOT,
     MessageAnalysis,
@@ -138,7 +139,13 @@ class QuestionAction(KnowledgeAction, ABC):
         """A correction: a short apology, then the answer to what the message now asks (`rest`, its words after
         the correction's opening, which holds no opening any more)."""
         dispatcher.utter_message(response="utter_repair")
-        return self.answer_question(dispatcher, dataclasses.replace(analysis, text=rest, focus=None))
+        reread = dataclasses.replace(analysis, text=rest, focus=None)
+        named = [slug for slug in self.store().match_topics(rest) if slug != BACKGROUND_TOPIC]
+        if analysis.current_topic and not named and REFERS_BACK.search(rest):
+            # "no I meant can I take them myself": still the conversation's topic, whatever else the whole
+            # message's words suggested to the classifier
+            reread = dataclasses.replace(reread, ranking=[(analysis.current_topic, 1.0)], none=0.0, also=None)
+        return self.answer_question(dispatcher, reread)
 
     def other_readings(self, analysis: MessageAnalysis, answered: list[EventType]) -> list[EventType]:
         """What else the question could have meant, kept for "that's not what I asked" (LAST_QUESTION_SLOT)."""
@@ -215,12 +222,6 @@ class QuestionAction(KnowledgeAction, ABC):
         gets that answer, not the check of a myth it only shares words with ("steroid creams are dangerous")."""
         if similarity >= MYTH_IN_ITS_OWN_WORDS:
             return False
-        # a question worded almost as one of its topic's general questions ("why do people get eczema") asks for
-        # the card, not for the myth it shares words with ("do old people get eczema")
-        closest = analysis.answer_matches[0] if analysis.answer_matches else None
-        if closest is not None and closest.answer is None and closest.key == f"topic:{analysis.topic}":
-            if closest.score >= similarity + ANSWER_OVER_MYTH:
-                return True
         found = analysis.specific_answer
         if found is None:
             return False

@@ -1876,3 +1876,50 @@ def test_an_unrelated_request_read_as_personal_advice_is_declined(bot):
         ActionMedicalAdvice(), make_tracker("which tablet computer should I buy for college?", "medical_advice")
     )
     assert [m.get("response") for m in messages] == ["utter_out_of_scope"]
+
+
+# -- stop 37 ------------------------------------------------------------------------------------------------------
+
+
+def test_a_myth_about_a_topic_the_message_does_not_name_is_not_read_into_it(bot):
+    # "will butyrate cure my eczema" shares "cure" and "eczema" with the question, nothing about butyrate
+    messages, events = run(ActionAnswerTopic(), make_tracker("could eczema ever be cured for good", "ask_topic"))
+    assert not any(key.startswith("myth:") for key in said(events)), shown(messages[-1])[:200]
+    # a myth about the topic the message names is still checked
+    messages, events = run(ActionAnswerTopic(), make_tracker("do vaccines cause eczema", "ask_topic"))
+    assert said(events) == ["myth:vaccines_cause_eczema"]
+
+
+def test_a_question_read_as_a_request_for_help_is_answered(bot, store: KnowledgeStore):
+    messages, events = run(ActionTopicMenu(), make_tracker("what works best for eczema", "help"))
+    assert said(events) and payloads(messages[-1]) != menu_payloads(store), shown(messages[-1])[:200]
+    messages, events = run(ActionTopicMenu(), make_tracker("what can you do", "help"))
+    assert payloads(messages[-1]) == menu_payloads(store) and not said(events)
+
+
+def test_a_diagnosis_request_is_refused_then_answered_in_general(bot):
+    text = "what kind of eczema do i have if i get little blisters on my fingers"
+    messages, events = run(ActionMedicalAdvice(), make_tracker(text, "medical_advice"))
+    assert messages[0]["response"] == "utter_advice_refused"
+    assert said(events) == ["answer:types_of_eczema"]
+
+
+def test_a_correction_that_refers_back_stays_on_the_conversations_topic(bot):
+    slots = {"topic": "probiotics_treatment", "said": ["topic:probiotics_treatment"]}
+    tracker = make_tracker("no I meant could I take them myself, I'm the one with eczema", "correction", slots=slots)
+    messages, events = run(ActionRepair(), tracker)
+    assert messages[0]["response"] == "utter_repair"
+    assert SlotSet("topic", "probiotics_treatment") in events, shown(messages[-1])[:200]
+
+
+def test_an_answer_for_adults_is_not_given_about_a_child(bot):
+    text = "my 4-year-old can't get to sleep because of the itch, what can I do"
+    messages, events = run(ActionAnswerTopic(), make_tracker(text, "ask_topic"))
+    assert said(events) and "answer:adult_sleep_and_eczema" not in said(events), shown(messages[-1])[:200]
+
+
+def test_a_question_after_a_statement_without_a_question_mark_is_answered(bot):
+    messages, events = run(
+        ActionFeedbackPositive(), make_tracker("i went vegan last month will it help my eczema", "feedback_positive")
+    )
+    assert said(events) == ["answer:vegan_or_plant_based_diet_eczema"], shown(messages[-1])[:200]
