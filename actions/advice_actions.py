@@ -48,6 +48,7 @@ PERSONAL_DECISION = (
 )
 ADVICE_CUES = re.compile(rf"\b({DOSE_PRODUCT_OR_DIAGNOSIS}|{PERSONAL_DECISION})\b", re.IGNORECASE)
 ALWAYS_REFUSED = re.compile(rf"\b({DOSE_PRODUCT_OR_DIAGNOSIS})\b", re.IGNORECASE)
+CLOSE_ANSWER = 0.8  # a refused request that names no topic gets a general answer only this close to it
 # Stopping or changing a treatment for someone in particular: the refusal comes first, the general answer after.
 TREATMENT_CHANGE = re.compile(
     r"\b(stop|stopping|quit|come off|wean|cut down|reduce|switch|swap|change)\b.*\b(cream|ointment|steroids?|"
@@ -81,14 +82,15 @@ class ActionMedicalAdvice(QuestionAction):
             )
             return [*topic_slot(myth.topic), *remember(analysis, f"myth:{myth.id}")]
         refused = bool(ALWAYS_REFUSED.search(asked))
-        if analysis.text and analysis.specific_answer is not None and (analysis.topic or not refused):
+        found = analysis.specific_answer
+        if analysis.text and found is not None and (analysis.topic or found.score >= CLOSE_ANSWER or not refused):
             # a decision the content speaks to in general (no answer names a dose or a product); about a dose, a
             # product, a diagnosis ("what kind of eczema do I have?") or changing a treatment, the refusal says so
             # first, then what the content says in general on the topic asked about ("what dose should I take"
             # names none: an answer matched on "take" would be a guess)
             if refused or TREATMENT_CHANGE.search(asked):
                 dispatcher.utter_message(response="utter_advice_refused")
-            return self.show_answer(dispatcher, analysis.specific_answer.answer, analysis)
+            return self.show_answer(dispatcher, found.answer, analysis)
         slug = analysis.topic or analysis.topic_by_meaning
         topic = self.store().topic(slug) if slug else None
         if topic is None:
