@@ -24,7 +24,8 @@ hear people claim claims believe if whether there what s""".split()
 
 # Words spaCy counts as stop words that still tell one specific question from another.
 QUESTION_WORDS_KEPT = frozenset(
-    "not no never without off before after during first alone stop again enough less more most only same".split()
+    "not no never without off before after during first alone stop again enough less more most only same much many "
+    "often".split()
 )
 LEMMA_KEPT_AS_TYPED = frozenset({"best", "better", "worse", "worst"})  # the lookup lemmatiser makes "best" "well"
 # One word for what people spell or say in several ways, so "pregnancy" finds a question asked "while pregnant".
