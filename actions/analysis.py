@@ -215,6 +215,11 @@ PET_AS_TRIGGER = re.compile(
 PREGNANCY = re.compile(
     r"\b(pregnan\w*|expecting|trimester|unborn|bump|midwife|conceive|ttc|weeks gone)\b", re.IGNORECASE
 )
+DOSE_ASKED = re.compile(
+    r"\b(dose|doses|dosage|dosing|"
+    r"how (much|many) (mg|ml|milligrams?|millilit\w+|tablets?|drops|capsules?|spoons?|puffs?))\b",
+    re.IGNORECASE,
+)
 BREASTFEEDING = re.compile(r"\b(breast ?(feed\w*|fed|milk)|nursing)\b", re.IGNORECASE)
 ECZEMA_NAMED = re.compile(r"\b(eczema|excema|ezcema|exzema|eczma|dermatitis|atopic)\b", re.IGNORECASE)
 # "what is X?", "what's a Treg", "what are biologics": a question about what something is, nothing more
@@ -448,6 +453,11 @@ class MessageAnalysis:
         """An answer written for adults' own skin, for a parent asking about a child ("my 3-year-old can't sleep for
         the itch" is not answered about an adult's sleep)."""
         return answer.audience == "adult" and self.audience == "parent"
+
+    @property
+    def asks_for_a_dose(self) -> bool:
+        """A dose or an amount of a medicine for someone ("how many ml of ... for my 2 year old")."""
+        return bool(DOSE_ASKED.search(self.text))
 
     @property
     def about_another_condition(self) -> bool:

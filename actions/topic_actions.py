@@ -713,4 +713,7 @@ class ActionOutOfScope(QuestionAction):
         if analysis.asks_where_answers_come_from:
             dispatcher.utter_message(response="utter_where_answers_come_from")
             return []
+        if analysis.asks_for_a_dose:  # "what's the dose of cetirizine for a 6 year old": who can tell them
+            dispatcher.utter_message(response="utter_advice_refused")
+            return []
         return self.decline(dispatcher, analysis)

@@ -1923,3 +1923,10 @@ def test_a_question_after_a_statement_without_a_question_mark_is_answered(bot):
         ActionFeedbackPositive(), make_tracker("i went vegan last month will it help my eczema", "feedback_positive")
     )
     assert said(events) == ["answer:vegan_or_plant_based_diet_eczema"], shown(messages[-1])[:200]
+
+
+def test_a_dose_of_another_medicine_gets_the_refusal_not_a_plain_decline(bot):
+    messages, _ = run(
+        ActionOutOfScope(), make_tracker("how many ml of cetirizine should a 6 year old have", "out_of_scope")
+    )
+    assert [m.get("response") for m in messages] == ["utter_advice_refused"]
