@@ -92,6 +92,7 @@ URGENT_SIGNS_ENTITY = "urgent_signs"  # set by the safety net (rasa_ext/componen
 SAID_SLOT = "said"  # what the bot has shown in this conversation: "answer:<id>", "topic:<slug>"
 AUDIENCE_SLOT = "audience"  # parent, teen, adult or pregnant: who the conversation is for, once said
 SITUATION_SLOT = "situation"  # "has_eczema" once a message says the person already has it
+URGENT_SIGNS_TOPIC = "when_to_see_doctor"  # when to see a doctor, and urgent signs that are not happening now
 PREVENTION_TOPICS = {"emollients_prevention": "emollient_use", "probiotics_prevention": "probiotics_treatment"}
 ALREADY_HAS_ECZEMA = re.compile(
     r"\b(has|have|had|got|gets|get|with) (had )?(eczema|excema|ezcema|atopic dermatitis)\b|\b(her|his|my|their|our) "
@@ -449,6 +450,18 @@ class MessageAnalysis:
             return True  # "did eating eggs while breastfeeding give my baby eczema?" (not "he has eczema: cut dairy?")
         return self.audience == "pregnant" or bool(PREGNANCY.search(self.text))
 
+    @property
+    def urgent_care_in_play(self) -> bool:
+        """Whether the message is about when to see a doctor: by its topic, the conversation's, a name, a likely
+        reading, its words or the safety net's urgent signs. Without one of these, an answer on getting seen today
+        chosen by meaning alone would be a false alarm."""
+        slug = URGENT_SIGNS_TOPIC
+        if self.asks_about_urgent_signs or slug in (self.topic, self.current_topic) or slug in self.named:
+            return True
+        if any(s == slug and p >= ANSWER_TOPIC_MIN for s, p in self.ranking[:3]):
+            return True
+        return any(m.topic == slug and m.score >= ANSWER_ON_TOPIC for m in self.answer_matches)
+
     def written_for_someone_else(self, answer: Answer) -> bool:
         """An answer written for adults' own skin, for a parent asking about a child ("my 3-year-old can't sleep for
         the itch" is not answered about an adult's sleep)."""
@@ -676,6 +689,8 @@ class MessageAnalysis:
             prevention = self.treats_existing_eczema and match.topic in PREVENTION_TOPICS
             if prevention or not self.fits_audience(match.answer):
                 continue
+            if match.topic == URGENT_SIGNS_TOPIC and not self.urgent_care_in_play:
+                continue  # "any tips for my son's eczema in the heat on holiday" is no question about a doctor today
             # in play: the topic the message is about, the conversation's, or a likely one (not merely a named one:
             # "eczema" names the general topic in almost every message, which is no reason to answer from it)
             own = match.topic in (self.topic, self.current_topic)

@@ -19,6 +19,7 @@ from actions.analysis import (
     REFERS_BACK,
     SAID_KEPT,
     SAID_SLOT,
+    URGENT_SIGNS_TOPIC,
     MessageAnalysis,
     stated_audience,
 )
@@ -81,8 +82,7 @@ def offer_search_results(dispatcher: CollectingDispatcher, analysis: MessageAnal
     return True
 
 
-# Questions about urgent signs that are not happening now are answered from this topic's answers.
-URGENT_SIGNS_TOPIC = "when_to_see_doctor"
+# Questions about urgent signs that are not happening now are answered from URGENT_SIGNS_TOPIC's answers.
 URGENT_SIGNS_CANDIDATES = 40  # how many of the closest answers and cards to look through for one of that topic
 
 

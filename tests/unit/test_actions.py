@@ -1930,3 +1930,10 @@ def test_a_dose_of_another_medicine_gets_the_refusal_not_a_plain_decline(bot):
         ActionOutOfScope(), make_tracker("how many ml of cetirizine should a 6 year old have", "out_of_scope")
     )
     assert [m.get("response") for m in messages] == ["utter_advice_refused"]
+
+
+def test_no_same_day_answer_by_meaning_alone_for_a_question_about_no_doctor(bot):
+    text = "we're going on holiday to spain, any tips for my son's eczema in the heat"
+    messages, events = run(ActionAnswerTopic(), make_tracker(text, "ask_topic"))
+    shown_keys = said(events)
+    assert shown_keys and not any(key.startswith("answer:doctor_") for key in shown_keys), shown(messages[-1])[:200]
