@@ -123,6 +123,7 @@ AUDIENCE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "parent",
         re.compile(
             r"\bmy \d+[- ]?(year|yr|month|week|wk|mo)s?[- ]?olds?\b|"
+            r"\bmy (\w+ ){1,2}(baby|son|daughter|child|kid|toddler|boy|girl|newborn|infant)\b|"  # "my 8yo daughter"
             r"\bmy (\d+[- ]?(year|yr|month|week|wk|mo)s?[- ]?old |little |baby |toddler )?"
             r"(baby|babies|son|daughter|child|children|kid|kids|toddler|newborn|little one|lo|boy|girl|"
             r"bub|infant|twins?)\b|\b(month|week)s? old\b",
@@ -463,9 +464,9 @@ class MessageAnalysis:
         return any(m.topic == slug and m.score >= ANSWER_ON_TOPIC for m in self.answer_matches)
 
     def written_for_someone_else(self, answer: Answer) -> bool:
-        """An answer written for adults' own skin, for a parent asking about a child ("my 3-year-old can't sleep for
-        the itch" is not answered about an adult's sleep)."""
-        return answer.audience == "adult" and self.audience == "parent"
+        """An answer written for an adult's or a teenager's own skin, for a parent asking about a child ("my
+        3-year-old can't sleep for the itch" is not answered about an adult's sleep)."""
+        return answer.audience in ("adult", "teen") and self.audience == "parent"
 
     @property
     def asks_for_a_dose(self) -> bool:
