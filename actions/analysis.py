@@ -217,6 +217,7 @@ PET_AS_TRIGGER = re.compile(
 PREGNANCY = re.compile(
     r"\b(pregnan\w*|expecting|trimester|unborn|bump|midwife|conceive|ttc|weeks gone)\b", re.IGNORECASE
 )
+OLDER_CHILD = re.compile(r"\b(1[2-9]|teen\w*|adolescent|secondary school|high school)\b", re.IGNORECASE)
 DOSE_ASKED = re.compile(
     r"\b(dose|doses|dosage|dosing|"
     r"how (much|many) (mg|ml|milligrams?|millilit\w+|tablets?|drops|capsules?|spoons?|puffs?))\b",
@@ -234,7 +235,9 @@ ASKS_A_QUESTION = re.compile(
     r"^\W*(does|do|is|are|can|could|should|would|will|what|why|how|when|which|whats|what's)\b|\?\s*$|"
     # a question after a statement, without a question mark: "im vegan now will it help my skin"
     r"\b(will|would|could|can|should|does|do|is|are) (it|this|that|they|i|we|he|she|my \w+) "
-    r"(help|work|make|cause|cure|clear|fix|harm|hurt|matter|improve|stop|get)\b",
+    r"(help|work|make|cause|cure|clear|fix|harm|hurt|matter|improve|stop|get)\b|"
+    # a request that asks without a question: "anything that works fast", "any tips for the heat"
+    r"\b(any|some) (tips|advice|ideas|suggestions)\b|\banything (that|which|to|i can|we can|else)\b",
     re.IGNORECASE,
 )
 
@@ -466,7 +469,9 @@ class MessageAnalysis:
     def written_for_someone_else(self, answer: Answer) -> bool:
         """An answer written for an adult's or a teenager's own skin, for a parent asking about a child ("my
         3-year-old can't sleep for the itch" is not answered about an adult's sleep)."""
-        return answer.audience in ("adult", "teen") and self.audience == "parent"
+        if answer.audience not in ("adult", "teen") or self.audience != "parent":
+            return False
+        return not OLDER_CHILD.search(self.text)  # "my son is 14 and his hands crack": an older child's own skin
 
     @property
     def asks_for_a_dose(self) -> bool:
