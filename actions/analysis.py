@@ -454,7 +454,7 @@ class MessageAnalysis:
             return True  # "did eating eggs while breastfeeding give my baby eczema?" (not "he has eczema: cut dairy?")
         return self.audience == "pregnant" or bool(PREGNANCY.search(self.text))
 
-    @property
+    @cached_property
     def urgent_care_in_play(self) -> bool:
         """Whether the message is about when to see a doctor: by its topic, the conversation's, a name, a likely
         reading, its words or the safety net's urgent signs. Without one of these, an answer on getting seen today

@@ -659,7 +659,7 @@ class ActionTopicMenu(QuestionAction):
 
     def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         analysis = self.analysis(tracker)
-        if analysis.text and not analysis.button_topic and analysis.asks_about_content:
+        if analysis.text and analysis.asks_about_content:  # a button's payload has no text
             return self.answer_question(dispatcher, analysis)
         show_topic_menu(dispatcher, self.store())  # a button per group: actions/menu_actions.py
         return []
