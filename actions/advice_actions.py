@@ -16,6 +16,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import replies
+from actions.analysis import DOSE_WORDS
 from actions.base import topic_slot
 from actions.topic_actions import QuestionAction, remember
 
@@ -31,7 +32,7 @@ MEDICINE = (
     r"tacrolimus|formula|powder|sachets?|fibre|fiber|eat|drink"
 )
 DOSE_PRODUCT_OR_DIAGNOSIS = (
-    r"dose|doses|dosage|dosing|cfu|mg|capsules?|drops|"
+    rf"{DOSE_WORDS}|cfu|mg|capsules?|drops|"
     rf"(?:how much|how many|how often|how long should)\b.*\b(?:{MEDICINE})|"
     r"brand|brands|which (?:one|probiotic|prebiotic|cream|ointment|formula|product|supplement|test|moisturi[sz]er)s?"
     r"|what (?:cream|brand|product|probiotic|formula|supplement|test)|best \w+ (?:to buy|for (?:my|me|him|her))|"

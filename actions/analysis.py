@@ -13,6 +13,7 @@ from functools import cached_property
 
 from rasa_sdk import Tracker
 
+from knowledge.chatter import without_chatter
 from knowledge.content import BACKGROUND_TOPIC, Answer
 from knowledge.store import AnswerMatch, GlossaryEntry, KnowledgeStore, MythMatch, TopicHit
 
@@ -68,6 +69,7 @@ ANSWER_WHEN_UNSURE = 0.6
 MEANING_MIN = 0.72  # this close in meaning, an answer or a topic card is what the message asks
 MEANING_ANYWHERE = 0.8  # ... on a topic the message and the conversation are not about, only this close
 MEANING_TIE = 0.06  # an answer this close in meaning to its own topic's card beats the card (meaning_choice) ...
+WORDS_DECIDE = 0.15  # between answers near-equal in meaning, one this much closer by words is chosen
 MEANING_TIE_ALONE = 0.03  # ... when the words agree (agreed_answer); this close when they find nothing
 # Two readings that agree (agreed_answer): the answer first by meaning, at least this close ...
 AGREED_MEANING_MIN = 0.65
@@ -82,6 +84,12 @@ PROBLEM_STATED = re.compile(
     r"not (working|helping|improving|getting better)|(doesn'?t|don'?t|didn'?t|isn'?t|aren'?t|won'?t|never) (seem to |"
     r"really )?(work|help|improve|clear|go away|get better)|still (bad|there|flaring|getting worse)|"
     r"keeps? (coming back|flaring)|getting worse)\b",
+    re.IGNORECASE,
+)
+# How bad a symptom is, said without a question: "this itch is killing me lol", "his skin is so sore right now"
+SAYS_HOW_BAD = re.compile(
+    r"\b(killing me|driving me (mad|crazy|nuts|insane|up the wall)|unbearable|"
+    r"(can'?t|cannot) (stand|bear|cope with) (it|this|the)|so (bad|itchy|sore|painful|dry|red|raw))\b",
     re.IGNORECASE,
 )
 FOCUS_MIN_WORDS = 2  # a question sentence with fewer words that say what it asks is read with the whole message
@@ -123,10 +131,9 @@ AUDIENCE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "parent",
         re.compile(
             r"\bmy \d+[- ]?(year|yr|month|week|wk|mo)s?[- ]?olds?\b|"
-            r"\bmy (\w+ ){1,2}(baby|son|daughter|child|kid|toddler|boy|girl|newborn|infant)\b|"  # "my 8yo daughter"
-            r"\bmy (\d+[- ]?(year|yr|month|week|wk|mo)s?[- ]?old |little |baby |toddler )?"
-            r"(baby|babies|son|daughter|child|children|kid|kids|toddler|newborn|little one|lo|boy|girl|"
-            r"bub|infant|twins?)\b|\b(month|week)s? old\b",
+            # "my son", "my 8yo daughter", "my 3-year-old boy", "my little one"
+            r"\bmy ([\w-]+ ){0,2}(baby|babies|son|daughter|child|children|kid|kids|toddler|newborn|little one|lo|"
+            r"boy|girl|bub|infant|twins?)\b|\b(month|week)s? old\b",
             re.IGNORECASE,
         ),
     ),
@@ -218,9 +225,10 @@ PREGNANCY = re.compile(
     r"\b(pregnan\w*|expecting|trimester|unborn|bump|midwife|conceive|ttc|weeks gone)\b", re.IGNORECASE
 )
 OLDER_CHILD = re.compile(r"\b(1[2-9]|teen\w*|adolescent|secondary school|high school)\b", re.IGNORECASE)
+# Words that ask for a dose whatever else the message says; the advice refusal reads them too.
+DOSE_WORDS = r"dose|doses|dosage|dosing"
 DOSE_ASKED = re.compile(
-    r"\b(dose|doses|dosage|dosing|"
-    r"how (much|many) (mg|ml|milligrams?|millilit\w+|tablets?|drops|capsules?|spoons?|puffs?))\b",
+    rf"\b({DOSE_WORDS}|how (much|many) (mg|ml|milligrams?|millilit\w+|tablets?|drops|capsules?|spoons?|puffs?))\b",
     re.IGNORECASE,
 )
 BREASTFEEDING = re.compile(r"\b(breast ?(feed\w*|fed|milk)|nursing)\b", re.IGNORECASE)
@@ -318,7 +326,10 @@ class MessageAnalysis:
 
     @property
     def asks_about_content(self) -> bool:
-        """A question about something the content covers ("does sugar make it worse?"), whatever the intent."""
+        """A question about something the content covers ("does sugar make it worse?"), or how bad a symptom it
+        covers is ("this itch is killing me lol"), whatever the intent."""
+        if SAYS_HOW_BAD.search(self.text) and self.topic is not None:
+            return True  # the topic, not one answer's shared word ("this traffic is killing me" is not about red signs)
         return bool(ASKS_A_QUESTION.search(self.text)) and (self.topic is not None or self.specific_answer is not None)
 
     @property
@@ -519,7 +530,12 @@ class MessageAnalysis:
     def question_text(self) -> str:
         """What answers are matched on: a letter's question sentence (not a detail of its story), unless that
         sentence says too little on its own ("How do they actually work?", "what can I do"): then the message. A
-        message of a few sentences is its own context ("...from all the drool. How do I protect his skin?")."""
+        message of a few sentences is its own context ("...from all the drool. How do I protect his skin?"). Chat
+        words go ("this itch is killing me lol" is about the itch)."""
+        return without_chatter(self._question_sentences)
+
+    @property
+    def _question_sentences(self) -> str:
         focus = self.focus
         if not focus or focus == self.text or REFERS_BACK.search(focus) or len(self.text.split()) <= LETTER_WORDS:
             return self.text
@@ -567,7 +583,17 @@ class MessageAnalysis:
         if not matches:
             return None
         top = matches[0]
-        if top.answer is not None or WHAT_IS.match(self.text) or INFORMATION_REQUEST.search(self.text):
+        if top.answer is not None:
+            # near-equal answers by meaning: the words, which read the specifics the encoder blurs ("cold windy
+            # days" is not a nursery's triggers), decide
+            words = {m.key: m.score for m in self.answer_matches}
+            for match in matches[1:]:
+                if top.score - match.score > MEANING_TIE_ALONE * 2:
+                    break
+                if match.answer is not None and words.get(match.key, 0.0) - words.get(top.key, 0.0) >= WORDS_DECIDE:
+                    return match
+            return top
+        if WHAT_IS.match(self.text) or INFORMATION_REQUEST.search(self.text):
             return top
         for match in matches[1:]:
             if top.score - match.score > MEANING_TIE:
@@ -665,7 +691,7 @@ class MessageAnalysis:
         """Answers and topic cards closest in meaning (the sentence encoder), best first; read only when the
         words found no answer."""
         # the whole text, not the classifier's focus: a letter is also read sentence by sentence there
-        return self.store.find_by_meaning(self.text, limit=ANSWER_CANDIDATES) if self.text else []
+        return self.store.find_by_meaning(without_chatter(self.text), limit=ANSWER_CANDIDATES) if self.text else []
 
     @cached_property
     def answer_by_meaning(self) -> SpecificAnswer | None:
@@ -680,7 +706,10 @@ class MessageAnalysis:
         choice = self.meaning_choice  # without the words' support, a card gives way only to an answer this close:
         if choice is not None and card - choice.score > MEANING_TIE_ALONE:
             choice = None
-        for match in self.meaning_matches:
+        ranked = self.meaning_matches
+        if choice is not None and choice.answer is not None:
+            ranked = [choice, *(m for m in ranked if m != choice)]  # the words chose between near-equal answers
+        for match in ranked:
             # a topic card at least as close: a general question ("what is eczema" is as close to the eczema card
             # as to the answer on its causes), whose card answers it, unless the card gives way (meaning_choice)
             if match.score < MEANING_MIN:

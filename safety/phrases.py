@@ -112,6 +112,12 @@ STUDIES = re.compile(
     r"studies|degree|training|revision|textbook)\b",
     re.IGNORECASE,
 )
+# What happens each time a treatment ends ("it comes back whenever we stop the steroid"): a question about the
+# flare after a course, not a plan to stop. Read on the few words before a plan verb.
+EACH_TIME = re.compile(
+    r"\b(?:after|when|whenever|every time|each time|as soon as|once)\s+(?:i|we|you|u|she|he|they)(?:\s+\w+)?\s*$",
+    re.IGNORECASE,
+)
 # Hypothetical and past framings that phrase lists cannot enumerate.
 HYPOTHETICAL = re.compile(
     r"\bif\b[^.?!]*\bever\b|\bever\b[^.?!]*\bif\b|\b(suppose|supposing|hypothetically|one day|in future|"
@@ -232,7 +238,11 @@ class SafetyPhrases:
         doc, hits, by_label, sentences = self._read(text)
         counts = self._counts(text)
         for start, end in sentences:
-            verbs = [(s, e) for s, e in by_label.get("plan_verbs", []) if start <= s < end]
+            verbs = [
+                (s, e)
+                for s, e in by_label.get("plan_verbs", [])
+                if start <= s < end and not EACH_TIME.search(doc[max(start, s - 4) : s].text)
+            ]
             if any(start <= s < end for s, _ in by_label.get("treatments", [])) and any(
                 counts("plan_verbs", s, e) for s, e in verbs
             ):

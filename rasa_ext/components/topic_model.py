@@ -20,6 +20,7 @@ from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from knowledge.chatter import without_chatter
 from rasa_ext.components import model_files
 
 NONE = "_none"  # messages about no topic at all ("tell me more", "thanks")
@@ -189,6 +190,7 @@ class TopicModel:
         return [dict(zip(self.classifier.classes_, map(float, row))) for row in probs]
 
     def predict(self, text: str) -> TopicPrediction:
+        text = without_chatter(text)  # "this itch is killing me lol" is about the itch, not about killing
         sentences = [s for s in (p.strip() for p in SENTENCE_SPLIT.split(text)) if s]
         questions = [s for s in sentences if is_question(s)] if len(sentences) > 1 else []
         if not questions:

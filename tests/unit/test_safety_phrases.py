@@ -29,6 +29,7 @@ def tier(phrases: SafetyPhrases, text: str) -> str | None:
         ("her eczema is weeping yellow pus", "same_day"),
         ("he had a cold sore and now his eczema has clusters of blisters", "same_day"),
         ("my 5 month old has refused every bottle since this morning", "same_day"),
+        ("my 3 month old won't drink her formula", "same_day"),
         ("i want to kill myself", "self_harm"),
     ],
 )
@@ -53,6 +54,9 @@ def test_each_tier(phrases, text, expected):
         # the colour of eczema on brown or black skin is no sign of a person turning grey or blue
         "I'm South Asian and my eczema leaves my skin grey and ashy looking. Why?",
         "my son's eczema looks purple on his dark skin, not red, is that normal?",
+        # one formula's taste refused is a feeding question; a baby who won't drink at all is not (test_each_tier)
+        "my baby won't drink the hydrolysed formula, she hates the taste",
+        "our 2 month old won't take the prescription milk, he wants his old one",
     ],
 )
 def test_ordinary_mentions_do_not_alarm(phrases, text):
@@ -158,6 +162,10 @@ def test_a_reading_in_the_past_does_not_count(phrases):
         ("my GP prescribed a steroid, how long should I use it?", False),
         ("the doctor said to use the steroid twice a week to stop flares coming back", False),  # what it is for
         ("I'm going to stop the steroid cream and use coconut oil instead", True),
+        # what happens each time a course ends is a question, not a plan; a plan after it still counts
+        ("why does my eczema come back every time i stop the steroid cream", False),
+        ("once we stop the hydrocortisone it flares within days", False),
+        ("when i stop the steroid it comes back, so im going to stop it for good", True),
     ],
 )
 def test_a_stated_plan_to_stop_a_treatment(phrases, text, stated):
