@@ -69,7 +69,6 @@ ANSWER_WHEN_UNSURE = 0.6
 MEANING_MIN = 0.72  # this close in meaning, an answer or a topic card is what the message asks
 MEANING_ANYWHERE = 0.8  # ... on a topic the message and the conversation are not about, only this close
 MEANING_TIE = 0.06  # an answer this close in meaning to its own topic's card beats the card (meaning_choice) ...
-WORDS_DECIDE = 0.15  # between answers near-equal in meaning, one this much closer by words is chosen
 MEANING_TIE_ALONE = 0.03  # ... when the words agree (agreed_answer); this close when they find nothing
 # Two readings that agree (agreed_answer): the answer first by meaning, at least this close ...
 AGREED_MEANING_MIN = 0.65
@@ -583,17 +582,7 @@ class MessageAnalysis:
         if not matches:
             return None
         top = matches[0]
-        if top.answer is not None:
-            # near-equal answers by meaning: the words, which read the specifics the encoder blurs ("cold windy
-            # days" is not a nursery's triggers), decide
-            words = {m.key: m.score for m in self.answer_matches}
-            for match in matches[1:]:
-                if top.score - match.score > MEANING_TIE_ALONE * 2:
-                    break
-                if match.answer is not None and words.get(match.key, 0.0) - words.get(top.key, 0.0) >= WORDS_DECIDE:
-                    return match
-            return top
-        if WHAT_IS.match(self.text) or INFORMATION_REQUEST.search(self.text):
+        if top.answer is not None or WHAT_IS.match(self.text) or INFORMATION_REQUEST.search(self.text):
             return top
         for match in matches[1:]:
             if top.score - match.score > MEANING_TIE:
@@ -706,10 +695,7 @@ class MessageAnalysis:
         choice = self.meaning_choice  # without the words' support, a card gives way only to an answer this close:
         if choice is not None and card - choice.score > MEANING_TIE_ALONE:
             choice = None
-        ranked = self.meaning_matches
-        if choice is not None and choice.answer is not None:
-            ranked = [choice, *(m for m in ranked if m != choice)]  # the words chose between near-equal answers
-        for match in ranked:
+        for match in self.meaning_matches:
             # a topic card at least as close: a general question ("what is eczema" is as close to the eczema card
             # as to the answer on its causes), whose card answers it, unless the card gives way (meaning_choice)
             if match.score < MEANING_MIN:
