@@ -154,6 +154,7 @@ AUDIENCE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
 )
 
+PARENT_CUE = dict(AUDIENCE_CUES)["parent"]  # a child of the writer's named ("my son", "my 3-year-old")
 
 # The opening of a correction, repeated as often as people stack it ("no no, sorry, I meant ...").
 CORRECTION_OPENING = re.compile(
@@ -228,6 +229,12 @@ OLDER_CHILD = re.compile(r"\b(1[2-9]|teen\w*|adolescent|secondary school|high sc
 DOSE_WORDS = r"dose|doses|dosage|dosing"
 DOSE_ASKED = re.compile(
     rf"\b({DOSE_WORDS}|how (much|many) (mg|ml|milligrams?|millilit\w+|tablets?|drops|capsules?|spoons?|puffs?))\b",
+    re.IGNORECASE,
+)
+# The writer's own skin or treatment ("my nipple", "my steroid cream", "can I put..."), not a child's.
+OWN_SKIN = re.compile(
+    r"\bmy (own )?(eczema|skin|nipples?|breasts?|hands?|face|chest|arms|steroid|cream|treatment)\b|"
+    r"\bcan i (use|put|take|keep using)\b",
     re.IGNORECASE,
 )
 BREASTFEEDING = re.compile(r"\b(breast ?(feed\w*|fed|milk)|nursing)\b", re.IGNORECASE)
@@ -457,11 +464,17 @@ class MessageAnalysis:
         is not for a parent asking about a child."""
         if self.written_for_someone_else(answer):
             return False
+        own_skin = bool(OWN_SKIN.search(self.text))
+        if answer.audience == "parent" and self.audience == "pregnant" and own_skin:
+            # "I'm 22 weeks pregnant ... is my steroid cream safe for the baby?": her treatment, not a child's
+            return bool(PARENT_CUE.search(self.text))
         if answer.audience != "pregnant":
             return True
         breastfeeding = BREASTFEEDING.search(answer.question) and BREASTFEEDING.search(self.text)
-        if breastfeeding and not self.treats_existing_eczema:
-            return True  # "did eating eggs while breastfeeding give my baby eczema?" (not "he has eczema: cut dairy?")
+        if breastfeeding and (own_skin or not self.treats_existing_eczema):
+            # "did eating eggs while breastfeeding give my baby eczema?", "eczema on my nipple since breastfeeding
+            # started, can I put steroid cream on?" (not "he has eczema: should I cut dairy?")
+            return True
         return self.audience == "pregnant" or bool(PREGNANCY.search(self.text))
 
     @cached_property

@@ -30,6 +30,7 @@ def tier(phrases: SafetyPhrases, text: str) -> str | None:
         ("he had a cold sore and now his eczema has clusters of blisters", "same_day"),
         ("my 5 month old has refused every bottle since this morning", "same_day"),
         ("my 3 month old won't drink her formula", "same_day"),
+        ("she isn't responding well, just staring", "emergency"),
         ("i want to kill myself", "self_harm"),
     ],
 )
@@ -57,6 +58,9 @@ def test_each_tier(phrases, text, expected):
         # one formula's taste refused is a feeding question; a baby who won't drink at all is not (test_each_tier)
         "my baby won't drink the hydrolysed formula, she hates the taste",
         "our 2 month old won't take the prescription milk, he wants his old one",
+        # a treatment that has not worked is no person who does not respond
+        "I'm 22 and my eczema has not responded well to steroid creams. Is dupilumab better than a JAK inhibitor?",
+        "his eczema hasn't responded to the cream, what's next?",
     ],
 )
 def test_ordinary_mentions_do_not_alarm(phrases, text):
