@@ -259,6 +259,9 @@ class QuestionAction(KnowledgeAction, ABC):
                 return self.decline(dispatcher, analysis)
             if analysis.text:
                 services.record_unanswered(analysis.text, analysis.sender)
+            closest = self.answer_closest(dispatcher, analysis)
+            if closest is not None:
+                return closest
             if not offer_search_results(dispatcher, analysis):
                 self.load_topic(dispatcher, None)
             return []
@@ -288,6 +291,16 @@ class QuestionAction(KnowledgeAction, ABC):
         if answers:
             return self.show_answer(dispatcher, answers[0], analysis)
         return self.show_topic(dispatcher, URGENT_SIGNS_TOPIC, analysis=analysis)
+
+    def answer_closest(self, dispatcher: CollectingDispatcher, analysis: MessageAnalysis) -> list[EventType] | None:
+        """A letter nothing else placed: the closest answer in meaning, said to be the closest (not a menu)."""
+        closest = analysis.closest_for_a_letter
+        if closest is None:
+            return None
+        dispatcher.utter_message(response="utter_closest_answer")
+        if closest.answer is not None:
+            return self.show_answer(dispatcher, closest.answer, analysis)
+        return self.show_topic(dispatcher, closest.topic, analysis=analysis)
 
     def show_topic(
         self,
@@ -691,6 +704,9 @@ class ActionSearchFallback(QuestionAction):
             return self.decline(dispatcher, analysis)
         if analysis.text:
             services.record_unanswered(analysis.text, analysis.sender)
+        closest = self.answer_closest(dispatcher, analysis)
+        if closest is not None:
+            return closest
         if offer_search_results(dispatcher, analysis):
             return []
         dispatcher.utter_message(response="utter_dont_know", what_i_cover=replies.what_i_cover())

@@ -1950,3 +1950,20 @@ def test_a_figure_of_speech_about_a_symptom_is_answered_not_declined(bot):
     # a message with no symptom the content covers is still declined
     messages, _ = run(ActionOutOfScope(), make_tracker("this traffic is killing me lol", "out_of_scope"))
     assert [m.get("response") for m in messages] == ["utter_out_of_scope"]
+
+
+def test_a_letter_nothing_places_gets_the_closest_answer_not_a_menu(bot):
+    text = (
+        "exams start next month and my hands are flaring so badly I can hardly write. I can't stop revising. "
+        "what do I do"
+    )
+    messages, events = run(ActionAnswerTopic(), make_tracker(text, "ask_topic"))
+    assert messages[0].get("response") == "utter_closest_answer", shown(messages[0])[:200]
+    assert said(events) == ["answer:gap_hand_eczema_care"], shown(messages[-1])[:200]
+
+
+def test_a_pregnant_writers_own_cream_is_not_answered_as_a_childs(bot):
+    # a pregnant writer's own cream is not answered with the answer on creams for babies
+    text = "I'm 20 weeks pregnant and my eczema is bad on my arms. Is my steroid cream safe for the baby?"
+    messages, events = run(ActionAnswerTopic(), make_tracker(text, "ask_topic"))
+    assert "answer:ts_steroid_cream_babies_children" not in said(events), shown(messages[-1])[:200]
