@@ -73,6 +73,7 @@ MEANING_TIE_ALONE = 0.03  # ... when the words agree (agreed_answer); this close
 # Two readings that agree (agreed_answer): the answer first by meaning, at least this close ...
 AGREED_MEANING_MIN = 0.65
 AGREED_WORDS_TIE = 0.1  # ... and by words at least ANSWER_ON_TOPIC and within this of the closest wording
+MEANING_CERTAIN = 0.93  # an answer this close in meaning is the question asked in other words, whatever the words say
 LETTER_CLOSEST_MIN = 0.66  # a letter nothing else placed gets the closest answer at least this close (read as eczema)
 MEANING_RELATED = 0.42  # nothing in the content this close, and no topic named: the message is about something else
 UNRELATED_MIN_WORDS = 4  # shorter messages ("is that so?", "xyzzy") say too little to be declined as off-topic
@@ -132,7 +133,7 @@ AUDIENCE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"\bmy \d+[- ]?(year|yr|month|week|wk|mo)s?[- ]?olds?\b|"
             # "my son", "my 8yo daughter", "my 3-year-old boy", "my little one"
-            r"\bmy ([\w-]+ ){0,2}(baby|babies|son|daughter|child|children|kid|kids|toddler|newborn|little one|lo|"
+            r"\bmy ([\w-]+ ){0,2}(baby|babys|babies|son|daughter|child|children|kid|kids|toddler|newborn|little one|lo|"
             r"boy|girl|bub|infant|twins?)\b|\b(month|week)s? old\b",
             re.IGNORECASE,
         ),
@@ -232,10 +233,10 @@ DOSE_ASKED = re.compile(
     rf"\b({DOSE_WORDS}|how (much|many) (mg|ml|milligrams?|millilit\w+|tablets?|drops|capsules?|spoons?|puffs?))\b",
     re.IGNORECASE,
 )
-# The writer's own skin or treatment ("my nipple", "my steroid cream", "can I put..."), not a child's.
+# The writer's own skin or treatment ("my nipple", "my legs", "my steroid cream"), not a child's.
 OWN_SKIN = re.compile(
-    r"\bmy (own )?(eczema|skin|nipples?|breasts?|hands?|face|chest|arms|steroid|cream|treatment)\b|"
-    r"\bcan i (use|put|take|keep using)\b",
+    r"\bmy (own )?(eczema|skin|nipples?|breasts?|hands?|face|chest|arms?|legs?|neck|lips|body|steroid|cream|"
+    r"treatment)\b",
     re.IGNORECASE,
 )
 BREASTFEEDING = re.compile(r"\b(breast ?(feed\w*|fed|milk)|nursing)\b", re.IGNORECASE)
@@ -466,8 +467,9 @@ class MessageAnalysis:
         if self.written_for_someone_else(answer):
             return False
         own_skin = bool(OWN_SKIN.search(self.text))
-        if answer.audience == "parent" and self.audience == "pregnant" and own_skin:
-            # "I'm 22 weeks pregnant ... is my steroid cream safe for the baby?": her treatment, not a child's
+        if answer.audience == "parent" and own_skin and self.audience != "parent":
+            # "ive scratched my legs raw again, how do i stop scratching in my sleep", "I'm 22 weeks pregnant ... is
+            # my steroid cream safe for the baby?": the writer's own skin, not a child's
             return bool(PARENT_CUE.search(self.text))
         if answer.audience != "pregnant":
             return True
@@ -627,6 +629,8 @@ class MessageAnalysis:
             return None  # a topic button asks for the topic
         if self.agreed_answer is not None:
             return self.agreed_answer
+        if self.near_certain_by_meaning is not None:
+            return self.near_certain_by_meaning
         # someone who already has eczema is not answered from the prevention topics (unless they ask about it)
         matches = [m for m in self.answer_matches if not (self.treats_existing_eczema and m.topic in PREVENTION_TOPICS)]
         cards = [m.score for m in matches if m.answer is None]
@@ -737,6 +741,23 @@ class MessageAnalysis:
             if likely or match.score >= MEANING_ANYWHERE:
                 return SpecificAnswer(match.answer, match.score)
         return None
+
+    @cached_property
+    def near_certain_by_meaning(self) -> SpecificAnswer | None:
+        """An answer so close in meaning (MEANING_CERTAIN) that it is the question asked in other words: it beats
+        the words, which read "why do so many babies get eczema" as close to "how many days of steroid cream" (both
+        say "many" and "eczema"). Not shown before, for this audience, not a prevention answer for eczema a child
+        already has, and no answer on getting seen today unless urgent care is in play."""
+        if len(self.text.split()) > SHORT_QUESTION_WORDS:
+            return None  # a letter is matched sentence by sentence there, and its best sentence may be a detail
+        top = self.meaning_matches[0] if self.meaning_matches else None
+        if top is None or top.answer is None or top.score < MEANING_CERTAIN or top.key in self.said:
+            return None
+        if not self.fits_audience(top.answer) or (self.treats_existing_eczema and top.topic in PREVENTION_TOPICS):
+            return None
+        if top.topic == URGENT_SIGNS_TOPIC and not self.urgent_care_in_play:
+            return None
+        return SpecificAnswer(top.answer, top.score)
 
     @cached_property
     def closest_for_a_letter(self) -> AnswerMatch | None:

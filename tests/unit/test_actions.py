@@ -1967,3 +1967,17 @@ def test_a_pregnant_writers_own_cream_is_not_answered_as_a_childs(bot):
     text = "I'm 20 weeks pregnant and my eczema is bad on my arms. Is my steroid cream safe for the baby?"
     messages, events = run(ActionAnswerTopic(), make_tracker(text, "ask_topic"))
     assert "answer:ts_steroid_cream_babies_children" not in said(events), shown(messages[-1])[:200]
+
+
+def test_an_answer_near_certain_in_meaning_beats_shared_words(bot):
+    # "many" and "eczema" are shared with "how many days of steroid cream"; the meaning is the babies answer
+    messages, events = run(ActionAnswerTopic(), make_tracker("how come so many babies end up with eczema", "ask_topic"))
+    assert said(events) == ["answer:why_so_many_babies_get_eczema"], shown(messages[-1])[:200]
+
+
+def test_a_writers_own_skin_is_not_answered_with_a_childs(bot):
+    text = "its 3am and ive scratched my legs raw again, how do i stop scratching in my sleep"
+    messages, events = run(ActionAnswerTopic(), make_tracker(text, "ask_topic"))
+    assert "answer:stop_scratching_at_night" not in said(events), shown(messages[-1])[:200]
+    messages, events = run(ActionAnswerTopic(), make_tracker("how do i stop my son scratching at night", "ask_topic"))
+    assert said(events) == ["answer:stop_scratching_at_night"], shown(messages[-1])[:200]
