@@ -466,7 +466,7 @@ class MessageAnalysis:
         is not for a parent asking about a child."""
         if self.written_for_someone_else(answer):
             return False
-        own_skin = bool(OWN_SKIN.search(self.text))
+        own_skin = self.about_own_skin
         if answer.audience == "parent" and own_skin and self.audience != "parent":
             # "ive scratched my legs raw again, how do i stop scratching in my sleep", "I'm 22 weeks pregnant ... is
             # my steroid cream safe for the baby?": the writer's own skin, not a child's
@@ -479,6 +479,11 @@ class MessageAnalysis:
             # started, can I put steroid cream on?" (not "he has eczema: should I cut dairy?")
             return True
         return self.audience == "pregnant" or bool(PREGNANCY.search(self.text))
+
+    @cached_property
+    def about_own_skin(self) -> bool:
+        """The writer names their own skin or treatment ("my nipple", "my legs", "my steroid cream")."""
+        return bool(OWN_SKIN.search(self.text))
 
     @cached_property
     def urgent_care_in_play(self) -> bool:
@@ -723,23 +728,19 @@ class MessageAnalysis:
                 continue  # the card gives way to its own answer
             if card >= match.score and match != choice:
                 return None
-            if match.answer is None or match.key in self.said:
+            answer = self.giveable_by_meaning(match)
+            if answer is None:
                 continue
-            prevention = self.treats_existing_eczema and match.topic in PREVENTION_TOPICS
-            if prevention or not self.fits_audience(match.answer):
-                continue
-            if match.topic == URGENT_SIGNS_TOPIC and not self.urgent_care_in_play:
-                continue  # "any tips for my son's eczema in the heat on holiday" is no question about a doctor today
             # in play: the topic the message is about, the conversation's, or a likely one (not merely a named one:
             # "eczema" names the general topic in almost every message, which is no reason to answer from it)
             own = match.topic in (self.topic, self.current_topic)
             if self.topic in (None, BACKGROUND_TOPIC) or own:
-                return SpecificAnswer(match.answer, match.score)
+                return SpecificAnswer(answer, match.score)
             if letter:
                 continue  # a letter's topic is the classifier's best reading of it (right 0.87 of the time)
             likely = any(slug == match.topic and p >= ANSWER_TOPIC_MIN for slug, p in self.ranking[:3])
             if likely or match.score >= MEANING_ANYWHERE:
-                return SpecificAnswer(match.answer, match.score)
+                return SpecificAnswer(answer, match.score)
         return None
 
     @cached_property
@@ -751,13 +752,22 @@ class MessageAnalysis:
         if len(self.text.split()) > SHORT_QUESTION_WORDS:
             return None  # a letter is matched sentence by sentence there, and its best sentence may be a detail
         top = self.meaning_matches[0] if self.meaning_matches else None
-        if top is None or top.answer is None or top.score < MEANING_CERTAIN or top.key in self.said:
+        if top is None or top.score < MEANING_CERTAIN:
             return None
-        if not self.fits_audience(top.answer) or (self.treats_existing_eczema and top.topic in PREVENTION_TOPICS):
+        answer = self.giveable_by_meaning(top)
+        return SpecificAnswer(answer, top.score) if answer is not None else None
+
+    def giveable_by_meaning(self, match: AnswerMatch) -> Answer | None:
+        """The answer of a match found by meaning alone, if it may be given in this conversation: an answer, not a
+        card; not shown before; for this audience; no prevention answer for eczema a child already has; and no
+        answer on getting seen today unless urgent care is in play ("any tips for my son's eczema in the heat on
+        holiday" is no question about a doctor today)."""
+        answer = match.answer
+        if answer is None or match.key in self.said:
             return None
-        if top.topic == URGENT_SIGNS_TOPIC and not self.urgent_care_in_play:
+        if (self.treats_existing_eczema and match.topic in PREVENTION_TOPICS) or not self.fits_audience(answer):
             return None
-        return SpecificAnswer(top.answer, top.score)
+        return answer if match.topic != URGENT_SIGNS_TOPIC or self.urgent_care_in_play else None
 
     @cached_property
     def closest_for_a_letter(self) -> AnswerMatch | None:
@@ -768,8 +778,10 @@ class MessageAnalysis:
         if len(self.text.split()) <= SHORT_QUESTION_WORDS:
             return None
         text = without_chatter(self.text)
-        reading = text if ECZEMA_NAMED.search(text) else f"eczema: {text}"
-        for match in self.store.find_by_meaning(reading, limit=ANSWER_CANDIDATES):
+        # a message that says "eczema" is read as meaning_matches already read it
+        named = ECZEMA_NAMED.search(text)
+        matches = self.meaning_matches if named else self.store.find_by_meaning(f"eczema: {text}", ANSWER_CANDIDATES)
+        for match in matches:
             if match.score < LETTER_CLOSEST_MIN:
                 return None
             if match.key in self.said or (match.answer is not None and not self.fits_audience(match.answer)):

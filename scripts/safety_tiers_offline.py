@@ -29,14 +29,14 @@ Row = tuple[str, str, str, str, int]  # file, label, tier, what decided it, word
 
 
 def tiers() -> list[Row]:
-    net = SafetyNet.__new__(SafetyNet)  # the component's decision without a Rasa model around it
-    net.phrases, net.model = SafetyPhrases.from_file(), SafetyModel.from_examples()
+    model = SafetyModel.from_examples()
+    net = SafetyNet(SafetyPhrases.from_file(), model)  # the component's decision without a Rasa model around it
     rows: list[Row] = []
     for path in sorted((ROOT / "tests" / "safety").rglob("*.yml")):
         sets = yaml.safe_load(path.read_text())
         for label, messages in (sets or {}).items() if isinstance(sets, dict) else ():
             for text in (m for m in messages or [] if isinstance(m, str)):
-                tier, source = net.tier(text, net.model.probabilities(text))
+                tier, source = net.tier(text, model.probabilities(text))
                 name = (tier or "none").replace("self_harm_child", "self_harm")
                 rows.append((str(path.relative_to(ROOT / "tests" / "safety")), label, name, source, len(text.split())))
     return rows
