@@ -59,6 +59,7 @@ ANSWER_TOPIC_MIN = 0.1  # an answer's topic this likely for the message counts a
 ANSWER_CANDIDATES = 6  # answers and cards read per message
 AUDIENCE_TIE = 0.05  # answers this close in score: the one written for the conversation's audience wins
 COVERAGE_TIE = 0.05  # answers this close in score: the one sharing more of the message's words wins
+WORDS_TIE = 0.02  # ... sharing as many, and this close: the closer in meaning wins (the words cannot tell them apart)
 # When no topic is clear (in the message or the conversation: a follow-up such as "is that proven?" is about the
 # conversation's topic), the alternative to an answer is a question back or "I don't know": an answer this close
 # counts whatever the topic (midway between ANSWER_ON_TOPIC and ANSWER_ANYWHERE, which hold when a topic is clear).
@@ -74,6 +75,9 @@ MEANING_TIE_ALONE = 0.03  # ... when the words agree (agreed_answer); this close
 AGREED_MEANING_MIN = 0.65
 AGREED_WORDS_TIE = 0.1  # ... and by words at least ANSWER_ON_TOPIC and within this of the closest wording
 MEANING_CERTAIN = 0.93  # an answer this close in meaning is the question asked in other words, whatever the words say
+# ... unless the words found the question all but word for word (a wording in the content this close): the meaning
+# then says the same, and reading it costs an encoder pass on most short questions
+WORDS_NEAR_EXACT = 0.9
 LETTER_CLOSEST_MIN = 0.66  # a letter nothing else placed gets the closest answer at least this close (read as eczema)
 MEANING_RELATED = 0.42  # nothing in the content this close, and no topic named: the message is about something else
 UNRELATED_MIN_WORDS = 4  # shorter messages ("is that so?", "xyzzy") say too little to be declined as off-topic
@@ -109,7 +113,8 @@ ALREADY_HAS_ECZEMA = re.compile(
     re.IGNORECASE,
 )
 PREVENTION_ASKED = re.compile(
-    r"\b(prevent\w*|stop (?:her|him|them|my \w+|the baby) (?:getting|developing)|avoid getting|"
+    r"\b(prevent\w*|stop(?:s|ped)? (?:her|him|them|it|eczema|my \w+|the baby) (?:from )?"
+    r"(?:getting|developing|happening|coming|starting)|avoid getting|"
     r"reduc\w* (?:the )?(?:risk of |chance of )?eczema|lower\w* (?:the|her|his|their|my baby'?s) (?:risk|chance)|"
     r"(?:doesn'?t|does not|won'?t|will not|don'?t|do not|never|less likely to) (?:get|develop) "
     r"(?:eczema|excema|it|allerg\w*))\b",
@@ -680,6 +685,7 @@ class MessageAnalysis:
             if in_play and best.score - other.score <= COVERAGE_TIE and len(other.shared) > len(best.shared):
                 best = other
                 break
+        best = self.closer_in_meaning(best, fitting)
         if cards and cards[0] >= CARD_QUESTION and cards[0] > best.score + CARD_MARGIN:
             return None  # all but word for word a general question about a topic: its card answers it
         # an answer on a side topic must be closer than the message's own topic card: "how do I give egg to a baby
@@ -697,6 +703,23 @@ class MessageAnalysis:
             if other.answer.audience == self.audience and best.score - other.score <= AUDIENCE_TIE:
                 return other
         return best
+
+    def closer_in_meaning(self, best: SpecificAnswer, fitting: list[SpecificAnswer]) -> SpecificAnswer:
+        """Between answers the words cannot tell apart (WORDS_TIE, as many shared words, topics in play alike), the
+        one closer in meaning: "are steroid creams actually safe if used properly? I keep reading about withdrawal"
+        shares as much with the withdrawal answer as with the side-effects one, and means the second."""
+        tied = [
+            other
+            for other in fitting
+            if other is not best
+            and best.score - other.score <= WORDS_TIE
+            and len(other.shared) == len(best.shared)
+            and self.on_topic(other.answer.topic) == self.on_topic(best.answer.topic)
+        ]
+        if not tied:
+            return best  # no encoder pass without a tie
+        closeness = {m.key: m.score for m in self.meaning_matches}
+        return max([best, *tied], key=lambda m: closeness.get(f"answer:{m.answer.id}", 0.0))
 
     @cached_property
     def meaning_matches(self) -> list[AnswerMatch]:
@@ -751,6 +774,8 @@ class MessageAnalysis:
         already has, and no answer on getting seen today unless urgent care is in play."""
         if len(self.text.split()) > SHORT_QUESTION_WORDS:
             return None  # a letter is matched sentence by sentence there, and its best sentence may be a detail
+        if self.answer_matches and self.answer_matches[0].score >= WORDS_NEAR_EXACT:
+            return None
         top = self.meaning_matches[0] if self.meaning_matches else None
         if top is None or top.score < MEANING_CERTAIN:
             return None
@@ -773,8 +798,9 @@ class MessageAnalysis:
     def closest_for_a_letter(self) -> AnswerMatch | None:
         """For a letter nothing else placed, and only then, the answer or card closest in meaning to it read as
         being about eczema (every wording in the content names it; "gcses in 5 weeks and my hands are flaring so
-        bad" scores 0.34 with the hand-care answer as written, 0.67 read so): close enough (LETTER_CLOSEST_MIN), not
-        shown before, for this audience. Better than "Did you mean...?" after a letter, which the issue rules out."""
+        bad" scores 0.34 with the hand-care answer as written, 0.67 read so): close enough (LETTER_CLOSEST_MIN) and
+        giveable as an answer found by meaning is (giveable_by_meaning). Better than "Did you mean...?" after a
+        letter, which the issue rules out."""
         if len(self.text.split()) <= SHORT_QUESTION_WORDS:
             return None
         text = without_chatter(self.text)
@@ -784,7 +810,10 @@ class MessageAnalysis:
         for match in matches:
             if match.score < LETTER_CLOSEST_MIN:
                 return None
-            if match.key in self.said or (match.answer is not None and not self.fits_audience(match.answer)):
+            if match.answer is not None and self.giveable_by_meaning(match) is None:
+                continue
+            # a card: on the same terms as an answer (not shown before, no prevention card for eczema a child has)
+            if match.key in self.said or (self.treats_existing_eczema and match.topic in PREVENTION_TOPICS):
                 continue
             if match.topic == URGENT_SIGNS_TOPIC and not self.urgent_care_in_play:
                 continue

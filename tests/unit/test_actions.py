@@ -1951,10 +1951,7 @@ def test_a_figure_of_speech_about_a_symptom_is_answered_not_declined(bot):
 
 
 def test_a_letter_nothing_places_gets_the_closest_answer_not_a_menu(bot):
-    text = (
-        "exams start next month and my hands are flaring so badly I can hardly write. I can't stop revising. "
-        "what do I do"
-    )
+    text = "driving test on friday and my fingers are split so badly I can barely grip the wheel. what can I do"
     messages, events = run(ActionAnswerTopic(), make_tracker(text, "ask_topic"))
     assert messages[0].get("response") == "utter_closest_answer", shown(messages[0])[:200]
     assert said(events) == ["answer:gap_hand_eczema_care"], shown(messages[-1])[:200]
@@ -1979,3 +1976,32 @@ def test_a_writers_own_skin_is_not_answered_with_a_childs(bot):
     assert "answer:stop_scratching_at_night" not in said(events), shown(messages[-1])[:200]
     messages, events = run(ActionAnswerTopic(), make_tracker("how do i stop my son scratching at night", "ask_topic"))
     assert said(events) == ["answer:stop_scratching_at_night"], shown(messages[-1])[:200]
+
+
+# -- stop 39 ------------------------------------------------------------------------------------------------------
+
+
+def test_answers_the_words_cannot_tell_apart_are_told_apart_by_meaning(bot):
+    # the withdrawal answer and the side-effects answer share as many words with it; it asks about safety
+    text = (
+        "scared of steroid creams for my son because i keep reading about topical steroid withdrawal online. are "
+        "they actually safe if used properly?"
+    )
+    messages, events = run(ActionAnswerTopic(), make_tracker(text, "ask_topic"))
+    assert said(events) == ["answer:gap_steroid_cream_side_effects"], shown(messages[-1])[:200]
+
+
+def test_a_question_found_word_for_word_is_not_read_again_by_meaning(bot, store, monkeypatch):
+    # the meaning reading costs an encoder pass; a topic's own example question needs none
+    calls: list[str] = []
+    original = KnowledgeStore.find_by_meaning
+
+    def counted(self: KnowledgeStore, text: str, limit: int = 3):
+        calls.append(text)
+        return original(self, text, limit)
+
+    monkeypatch.setattr(KnowledgeStore, "find_by_meaning", counted)
+    example = store.topic("butyrate").examples[0]
+    messages, events = run(ActionAnswerTopic(), make_tracker(example, "ask_topic"))
+    assert said(events) == ["topic:butyrate"], shown(messages[-1])[:200]
+    assert calls == []
