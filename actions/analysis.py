@@ -74,6 +74,12 @@ MEANING_TIE_ALONE = 0.03  # ... when the words agree (agreed_answer); this close
 # Two readings that agree (agreed_answer): the answer first by meaning, at least this close ...
 AGREED_MEANING_MIN = 0.65
 AGREED_WORDS_TIE = 0.1  # ... and by words at least ANSWER_ON_TOPIC and within this of the closest wording
+# ... or first among the answers in both readings (by meaning within MEANING_TIE_ALONE of the closest), at least
+# this close in each: two readings that each put the same answer first agree even where each alone is unsure ("17M.
+# every time i shave my neck flares up... should i grow a beard" shares 0.39 with the shaving answer by words, 0.63
+# by meaning, and nothing else comes near in either)
+FIRST_IN_BOTH_WORDS = 0.3
+FIRST_IN_BOTH_MEANING = 0.6
 MEANING_CERTAIN = 0.93  # an answer this close in meaning is the question asked in other words, whatever the words say
 # ... unless the words found the question all but word for word (a wording in the content this close): the meaning
 # then says the same, and reading it costs an encoder pass on most short questions
@@ -242,6 +248,12 @@ DOSE_ASKED = re.compile(
 OWN_SKIN = re.compile(
     r"\bmy (own )?(eczema|skin|nipples?|breasts?|hands?|face|chest|arms?|legs?|neck|lips|body|steroid|cream|"
     r"treatment)\b",
+    re.IGNORECASE,
+)
+# The writer's own body, not only their cream ("should I use my steroid cream on him?" is a parent's question)
+OWN_BODY = re.compile(
+    r"\bmy (own )?(eczema|skin|nipples?|breasts?|hands?|face|chest|arms?|legs?|neck|lips|body)\b|"
+    r"\bi(?:'ve| have)? (?:got|have) (?:bad |really bad |some )?eczema\b",
     re.IGNORECASE,
 )
 BREASTFEEDING = re.compile(r"\b(breast ?(feed\w*|fed|milk)|nursing)\b", re.IGNORECASE)
@@ -507,7 +519,9 @@ class MessageAnalysis:
         3-year-old can't sleep for the itch" is not answered about an adult's sleep)."""
         if answer.audience not in ("adult", "teen") or self.audience != "parent":
             return False
-        return not OLDER_CHILD.search(self.text)  # "my son is 14 and his hands crack": an older child's own skin
+        # "my son is 14 and his hands crack": an older child's own skin; "breastfeeding my 2 month old and I've got
+        # eczema on my nipple": the parent's own
+        return not (OLDER_CHILD.search(self.text) or OWN_BODY.search(self.text))
 
     @property
     def asks_for_a_dose(self) -> bool:
@@ -589,15 +603,41 @@ class MessageAnalysis:
         # the first by meaning, even when shown before: a question asked again is not the next answer's
         meant = self.meaning_choice
         if meant is None or meant.answer is None or meant.key in self.said or meant.score < AGREED_MEANING_MIN:
-            return None
+            return self.first_in_both
         if (self.treats_existing_eczema and meant.topic in PREVENTION_TOPICS) or not self.fits_audience(meant.answer):
             return None
         words = next((m for m in self.answer_matches if m.key == meant.key), None)
         if words is None or words.score < ANSWER_ON_TOPIC or best - words.score > AGREED_WORDS_TIE:
-            return None
+            return self.first_in_both
         if not words.shared - self.store.naming_lemmas(words.topic):
             return None
         return SpecificAnswer(meant.answer, words.score, words.shared)
+
+    @property
+    def first_in_both(self) -> SpecificAnswer | None:
+        """The answer first among the answers by words and, within MEANING_TIE_ALONE, first by meaning, where the
+        words alone are unsure (FIRST_IN_BOTH_WORDS up to ANSWER_ON_TOPIC) and the meaning close enough
+        (FIRST_IN_BOTH_MEANING); within AGREED_WORDS_TIE of the closest wording, giveable as an answer found by
+        meaning is, and sharing more than its topic's name."""
+        words = next((m for m in self.answer_matches if m.answer is not None), None)
+        best = self.answer_matches[0].score if self.answer_matches else 0.0
+        if words is None or not FIRST_IN_BOTH_WORDS <= words.score < ANSWER_ON_TOPIC:
+            return None  # closer by words, the words and their topic decide (specific_answer)
+        if best - words.score > AGREED_WORDS_TIE:
+            return None
+        closest = self.meaning_matches[0].score if self.meaning_matches else 0.0
+        meant = next((m for m in self.meaning_matches if m.key == words.key), None)
+        if meant is None or meant.score < FIRST_IN_BOTH_MEANING or closest - meant.score > MEANING_TIE_ALONE:
+            return None
+        # a topic card closer in meaning: a general question, which its card answers; but a card gives way to one
+        # of its own answers almost as close (as in meaning_choice)
+        for card in (m for m in self.meaning_matches if m.answer is None and m.score > meant.score):
+            if card.topic != meant.topic or card.score - meant.score > MEANING_TIE:
+                return None
+        answer = self.giveable_by_meaning(meant)
+        if answer is None or not words.shared - self.store.naming_lemmas(words.topic):
+            return None
+        return SpecificAnswer(answer, words.score, words.shared)
 
     @cached_property
     def meaning_choice(self) -> AnswerMatch | None:

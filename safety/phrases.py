@@ -130,7 +130,8 @@ PAST = re.compile(
     r"in (?:january|february|march|april|june|july|august|september|october|november|december)|"
     r"back in (?:\d{4}|january|february|march|april|may|june|july|august|september|october|november|december|"
     r"the day|the spring|the summer|the autumn|the winter)|in (?:19|20)\d\d|over christmas|as a teen\w*|"
-    r"(?:\d+|a|an|one|two|three|four|five|six|a few|several|many) (?:years?|months?|weeks?) (?:ago|back|before)|"
+    r"(?:\d+|a|an|one|two|three|four|five|six|a few|several|many) "
+    r"(?:years?|yrs?|months?|mths?|mos?|weeks?|wks?) (?:ago|back|before)|"
     r"at (?:\d+|two|three|four|five|six|seven|eight|nine|ten) (?:weeks?|months?|years?)(?: old)?)\b",
     re.IGNORECASE,
 )

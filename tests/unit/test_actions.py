@@ -2005,3 +2005,18 @@ def test_a_question_found_word_for_word_is_not_read_again_by_meaning(bot, store,
     messages, events = run(ActionAnswerTopic(), make_tracker(example, "ask_topic"))
     assert said(events) == ["topic:butyrate"], shown(messages[-1])[:200]
     assert calls == []
+
+
+def test_an_answer_first_in_both_readings_is_given_though_each_is_unsure(bot):
+    # by words 0.4 and by meaning 0.6 to the shaving answer, and nothing else near in either
+    text = "19 and every time i shave my chin it goes bumpy and sore. should i switch to an electric razor?"
+    messages, events = run(ActionAnswerTopic(), make_tracker(text, "ask_topic"))
+    assert said(events) == ["answer:shaving_with_eczema"], shown(messages[-1])[:200]
+
+
+def test_a_parents_own_skin_gets_an_answer_written_for_adults(bot):
+    text = (
+        "feeding my 3 month old myself and I've got eczema on my nipple, it cracks when he feeds. what can I put on it?"
+    )
+    messages, events = run(ActionAnswerTopic(), make_tracker(text, "ask_topic"))
+    assert said(events) == ["answer:nipple_breast_eczema_breastfeeding"], shown(messages[-1])[:200]

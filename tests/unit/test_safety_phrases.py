@@ -300,3 +300,44 @@ def test_a_colour_in_a_figure_of_speech_is_no_sign(phrases):
     text = "The doctor gave us a steroid cream but she only uses it once in a blue moon because it thins the skin."
     assert tier(phrases, text) is None
     assert tier(phrases, "his lips and skin have gone blue") == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a past event with the common abbreviations ("2 yrs ago", "6 mths ago", "3 wks ago")
+        ("my son had anaphylaxis to cashew 2 yrs ago, he's fine now. does it make his eczema worse?", None),
+        ("she had a fit with a high temperature 6 mths ago, is that linked to eczema?", None),
+        ("he had anaphylaxis 3 wks ago and now again tonight his lips are swelling", "emergency"),
+    ],
+)
+def test_a_past_event_written_short_is_past(phrases, text, expected):
+    assert tier(phrases, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # asleep, not collapsed
+        ("how do i stop scratching when im literally unconscious, i wake up with blood on the sheets", None),
+        ("my dad is unconscious and won't wake up", "emergency"),
+        # a loose size word far from the lip in a run-on letter is no swelling; next to it, it is
+        ("my face is a huge distraction from revision - weeping upper lip - dry cheeks - sore neck", None),
+        ("his lips look massive after the peanut butter", "emergency"),
+        ("my tongue feels fat and huge after the prawns", "emergency"),
+    ],
+)
+def test_words_of_a_sign_in_another_sense_are_no_sign(phrases, text, expected):
+    assert tier(phrases, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # the pressure test done with a finger (NICE NG143: a non-blanching rash)
+        ("little purple dots on his legs that don't fade when I press them", "emergency"),
+        ("her red spots fade when I press them, is that eczema?", None),
+    ],
+)
+def test_a_rash_that_stays_when_pressed_is_an_emergency(phrases, text, expected):
+    assert tier(phrases, text) == expected
