@@ -231,7 +231,9 @@ ANIMAL_HEALTH = re.compile(
 )
 PET_AS_TRIGGER = re.compile(
     r"\b(?:worse|flares?|flaring|trigger\w*|allergic to|allergy to|because of|around|near|get rid|rehome|fur on)\b|"
-    r"\b(?:my|his|her|our|their|son'?s|daughter'?s|baby'?s|child'?s) (?:own )?(?:eczema|skin)\b",
+    # someone's eczema, not their eczema cream ("can i use my eczema cream on him?" is about the dog's skin)
+    r"\b(?:my|his|her|our|their|son'?s|daughter'?s|baby'?s|child'?s) (?:own )?(?:eczema|skin)\b"
+    r"(?! (?:cream|creams|ointment|meds|medicine|lotion|moisturi[sz]er)\b)",
     re.IGNORECASE,
 )
 PREGNANCY = re.compile(
@@ -255,6 +257,9 @@ OWN_BODY = re.compile(
     r"\bmy (own )?(eczema|skin|nipples?|breasts?|hands?|face|chest|arms?|legs?|neck|lips|body)\b|"
     r"\bi(?:'ve| have)? (?:got|have) (?:bad |really bad |some )?eczema\b",
     re.IGNORECASE,
+)
+NOT_ECZEMA = re.compile(
+    r"\b(?:not|isn'?t|is not|it'?s not|no|never had|don'?t have|do not have) (?:an? )?eczema\b", re.IGNORECASE
 )
 BREASTFEEDING = re.compile(r"\b(breast ?(feed\w*|fed|milk)|nursing)\b", re.IGNORECASE)
 ECZEMA_NAMED = re.compile(r"\b(eczema|excema|ezcema|exzema|eczma|dermatitis|atopic)\b", re.IGNORECASE)
@@ -531,7 +536,8 @@ class MessageAnalysis:
     @property
     def about_another_condition(self) -> bool:
         """The message is about another condition or its medicines and does not mention eczema."""
-        return bool(OTHER_CONDITION.search(self.text)) and not ECZEMA_NAMED.search(self.text)
+        # "I have psoriasis, not eczema" names eczema only to set it aside
+        return bool(OTHER_CONDITION.search(self.text)) and not ECZEMA_NAMED.search(NOT_ECZEMA.sub("", self.text))
 
     @property
     def about_an_animal(self) -> bool:

@@ -324,9 +324,17 @@ class SafetyPhrases:
 
     def names_urgent_sign(self, text: str) -> bool:
         """Whether the message names an emergency or same-day sign at all, counted or not: "what is the glass test
-        for?" or "if her lips ever swelled..." asks about urgent signs, which the bot's urgent-signs answers cover."""
-        found = self._signs_by_sentence(text, lambda label, start, end: True)
+        for?" or "if her lips ever swelled..." asks about urgent signs, which the bot's urgent-signs answers cover
+        ("I am fit and healthy but my eczema flared" does not)."""
+        found = self._mentioned_signs(text)
         return any(self._fired(category, found) for category in ("emergency", "same_day") if category in self.order)
+
+    def _mentioned_signs(self, text: str) -> list[dict[str, list[str]]]:
+        """Every sign phrase mentioned, in any tense ("he had one fit, came round, and now he's having another one"
+        names its sign in the past clause only; whether it is happening now is the context checks' job), but not
+        words an exclusion says are no sign at all ("I am fit and healthy", "hay fever", "once in a blue moon")."""
+        excluded = self._excluded(self._read(text)[2])
+        return self._signs_by_sentence(text, lambda label, start, end: not excluded.intersection(range(start, end)))
 
     def describes_a_sign(self, text: str) -> bool:
         """Whether the message names an emergency or same-day sign phrase, beside the context phrases (a body part,
@@ -334,11 +342,7 @@ class SafetyPhrases:
         message, needs at least this ("my son is 14 and his hands crack and bleed every winter, what can he do" has
         the shape of an emergency story and no sign in it)."""
         context = set(self.rules.get("context_groups", []))
-        # every mention, in any tense: "he had one fit, came round, and now he's having another one" names its sign
-        # in the past clause only, and whether it is happening now is the context checks' job, not this one's
-        # ... but not words an exclusion says are no sign at all ("hay fever", "once in a blue moon")
-        excluded = self._excluded(self._read(text)[2])
-        found = self._signs_by_sentence(text, lambda label, start, end: not excluded.intersection(range(start, end)))
+        found = self._mentioned_signs(text)
         signs = {label for sentence in found for label in sentence if label.startswith(("emergency:", "same_day:"))}
         return any(label.split(":", 1)[1] not in context for label in signs) or bool(self.symptoms(text))
 

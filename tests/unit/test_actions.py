@@ -1758,7 +1758,12 @@ def test_a_term_asked_about_beyond_its_meaning_is_answered(bot):
 
 @pytest.mark.parametrize(
     "text",
-    ["my psoriasis cream isnt doing anything, should i ask for methotrexate", "low FODMAP diet for IBS what can I eat"],
+    [
+        "my psoriasis cream isnt doing anything, should i ask for methotrexate",
+        "low FODMAP diet for IBS what can I eat",
+        # eczema named only to set it aside
+        "it's psoriasis not eczema, what's the best biologic for psoriasis",
+    ],
 )
 def test_another_condition_is_said_to_be_out_of_scope(bot, text):
     messages, _ = run(ActionAnswerTopic(), make_tracker(text, "ask_topic"))
@@ -1827,10 +1832,13 @@ def test_the_bot_weighed_against_a_clinician_gets_the_bots_description(bot, text
     [
         ("what cream can I put on my dog's sore itchy paws?", "ask_topic"),
         ("our cat keeps licking a bald patch on her leg, is it eczema?", "out_of_scope"),
+        # the writer's eczema cream is not the writer's eczema
+        ("my dog keeps chewing his paws raw, can i put my eczema cream on him?", "medical_advice"),
     ],
 )
 def test_an_animals_own_skin_is_a_vets_question(bot, text, intent):
-    messages, _ = run(ActionAnswerTopic(), make_tracker(text, intent))
+    action = ActionMedicalAdvice() if intent == "medical_advice" else ActionAnswerTopic()
+    messages, _ = run(action, make_tracker(text, intent))
     assert [m.get("response") for m in messages] == ["utter_animal_health"]
     # a pet as a trigger of someone's eczema is a question the content answers
     messages, events = run(ActionAnswerTopic(), make_tracker("is our dog making my son's eczema worse?", "ask_topic"))

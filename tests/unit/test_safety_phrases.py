@@ -341,3 +341,9 @@ def test_words_of_a_sign_in_another_sense_are_no_sign(phrases, text, expected):
 )
 def test_a_rash_that_stays_when_pressed_is_an_emergency(phrases, text, expected):
     assert tier(phrases, text) == expected
+
+
+def test_an_excluded_phrase_names_no_urgent_sign(phrases):
+    # "fit and healthy" is no seizure: the bot's urgent-signs answers are not for it
+    assert not phrases.names_urgent_sign("I am fit and healthy but my eczema has flared on my hands, any natural tips?")
+    assert phrases.names_urgent_sign("what should I do if he ever has a fit with a fever?")
