@@ -856,12 +856,15 @@ class MessageAnalysis:
         for match in matches:
             if match.score < LETTER_CLOSEST_MIN:
                 return None
-            if match.answer is not None and self.giveable_by_meaning(match) is None:
-                continue
+            if match.answer is not None:
+                if self.giveable_by_meaning(match) is None:
+                    continue
             # a card: on the same terms as an answer (not shown before, no prevention card for eczema a child has)
-            if match.key in self.said or (self.treats_existing_eczema and match.topic in PREVENTION_TOPICS):
-                continue
-            if match.topic == URGENT_SIGNS_TOPIC and not self.urgent_care_in_play:
+            elif (
+                match.key in self.said
+                or (self.treats_existing_eczema and match.topic in PREVENTION_TOPICS)
+                or (match.topic == URGENT_SIGNS_TOPIC and not self.urgent_care_in_play)
+            ):
                 continue
             return match
         return None
