@@ -246,16 +246,12 @@ DOSE_ASKED = re.compile(
     rf"\b({DOSE_WORDS}|how (much|many) (mg|ml|milligrams?|millilit\w+|tablets?|drops|capsules?|spoons?|puffs?))\b",
     re.IGNORECASE,
 )
+BODY_PARTS = r"eczema|skin|nipples?|breasts?|hands?|face|chest|arms?|legs?|neck|lips|body"
 # The writer's own skin or treatment ("my nipple", "my legs", "my steroid cream"), not a child's.
-OWN_SKIN = re.compile(
-    r"\bmy (own )?(eczema|skin|nipples?|breasts?|hands?|face|chest|arms?|legs?|neck|lips|body|steroid|cream|"
-    r"treatment)\b",
-    re.IGNORECASE,
-)
+OWN_SKIN = re.compile(rf"\bmy (own )?({BODY_PARTS}|steroid|cream|treatment)\b", re.IGNORECASE)
 # The writer's own body, not only their cream ("should I use my steroid cream on him?" is a parent's question)
 OWN_BODY = re.compile(
-    r"\bmy (own )?(eczema|skin|nipples?|breasts?|hands?|face|chest|arms?|legs?|neck|lips|body)\b|"
-    r"\bi(?:'ve| have)? (?:got|have) (?:bad |really bad |some )?eczema\b",
+    rf"\bmy (own )?({BODY_PARTS})\b|\bi(?:'ve| have)? (?:got|have) (?:bad |really bad |some )?eczema\b",
     re.IGNORECASE,
 )
 NOT_ECZEMA = re.compile(
